@@ -1,0 +1,33 @@
+//! The grammar of CORS configuration and requests, shared by `cors-actix` (when a policy is
+//! built at run time, and when a request is classified) and `cors-actix-macros` (when a
+//! `#[cors]` attribute is checked at compile time). Keeping it in one dependency-free crate
+//! means the two can never disagree about what a valid origin, pattern, method or header is.
+//!
+//! This crate is an implementation detail of `cors-actix`; its API follows that crate's
+//! needs and is not covered by semver on its own.
+
+mod fetch;
+mod list;
+mod origin;
+mod pattern;
+mod regex_check;
+mod spec;
+mod token;
+
+pub use fetch::{
+    is_cors_safelisted_method, is_forbidden_method, is_forbidden_request_header,
+    is_forbidden_response_header, FORBIDDEN_METHODS,
+};
+pub use list::list_elements;
+pub use origin::{default_port, suggest_origin, Origin, OriginError, MAX_ORIGIN_LEN};
+pub use pattern::{HostPattern, OriginPattern, OwnedOriginPattern, PatternError, PortPattern};
+
+/// Longest `Access-Control-Max-Age` a policy may set, in seconds: one day, which is
+/// Firefox's cap (Chromium caps at two hours). A longer value would be cut by every browser.
+pub const MAX_AGE_LIMIT: u32 = 86_400;
+pub use regex_check::{check_regex_anchored, RegexAnchorError, ANY_ORIGIN_PROBES};
+pub use spec::{OriginSpec, OriginSpecError};
+pub use token::{
+    check_exposed_header_name, check_method, check_request_header_name, is_tchar, is_token,
+    HeaderNameError, MethodError,
+};

@@ -1,0 +1,1 @@
+//! Procedural macros of `cors-actix`. Use them through `cors_actix::{cors, policy}`.

@@ -1,0 +1,232 @@
+//! The pure part: what a policy says about a request head. No I/O, no allocation.
+
+use std::fmt;
+
+use actix_web::{
+    dev::RequestHead,
+    http::{
+        header::{self, HeaderName, HeaderValue},
+        Method,
+    },
+};
+use cors_actix_grammar::{default_port, is_token, Origin};
+
+use crate::policy::{HeadersRefusal, OnMismatch, OriginRefusal, OriginVerdict, Policy};
+
+/// `Access-Control-Request-Private-Network` (Private Network Access).
+pub const ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK: HeaderName =
+    HeaderName::from_static("access-control-request-private-network");
+
+/// `Access-Control-Allow-Private-Network` (Private Network Access).
+pub const ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK: HeaderName =
+    HeaderName::from_static("access-control-allow-private-network");
+
+/// What a [`Policy`] decides about one request, borrowing from the request head.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision<'r> {
+    /// No `Origin` header: not a CORS request. Pass it through; only `Vary: Origin` is
+    /// added, when the policy depends on the origin, so caches keep the variants apart.
+    NotCors,
+    /// An allowed preflight: answer `204 No Content` with these headers, without running
+    /// any handler (Fetch "CORS-preflight fetch").
+    Preflight(PreflightAnswer<'r>),
+    /// An allowed actual request: run the handler and add `Access-Control-Allow-Origin`.
+    Actual(AllowOrigin<'r>),
+    /// A request from a disallowed origin that is the server's own origin (browsers send
+    /// `Origin` on same-origin `POST`s too): pass it through untouched.
+    SameOrigin,
+    /// Refused. A refused preflight gets `403` without CORS headers; a refused actual
+    /// request gets no CORS headers ([`OnMismatch::Omit`]) or `403` ([`OnMismatch::Reject`]).
+    Rejected(Rejection<'r>),
+}
+
+/// The value for `Access-Control-Allow-Origin`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AllowOrigin<'r> {
+    /// `*`.
+    Any,
+    /// The request's own `Origin`, which the policy allows.
+    Origin(&'r HeaderValue),
+}
+
+/// The request-dependent parts of an allowed preflight's answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PreflightAnswer<'r> {
+    /// `Access-Control-Allow-Origin`.
+    pub allow_origin: AllowOrigin<'r>,
+    /// The request's `Access-Control-Request-Headers`, echoed as
+    /// `Access-Control-Allow-Headers` when the policy allows any header.
+    pub mirrored_headers: Option<&'r HeaderValue>,
+    /// Whether to send `Access-Control-Allow-Private-Network: true`.
+    pub private_network: bool,
+}
+
+/// A refused request and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rejection<'r> {
+    /// Whether the request was a preflight.
+    pub preflight: bool,
+    /// Whether the response must be `403` (always for preflights; for actual requests with
+    /// [`OnMismatch::Reject`]).
+    pub forbid: bool,
+    /// Why, for the debug log. Never sent to the client.
+    pub reason: Reason<'r>,
+}
+
+/// Why a request was refused. `Display` escapes and shortens what came from the client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Reason<'r> {
+    /// The origin is malformed, `null` without being listed, or not allowed.
+    Origin(OriginRefusal),
+    /// The request has more than one `Origin` header.
+    RepeatedOrigin,
+    /// `Access-Control-Request-Method` is not a method token.
+    MalformedMethod(&'r [u8]),
+    /// The requested method is not allowed.
+    MethodNotAllowed(&'r [u8]),
+    /// `Access-Control-Request-Headers` is not a list of header names.
+    MalformedRequestHeaders,
+    /// A requested header is not allowed.
+    HeaderNotAllowed(&'r [u8]),
+    /// Private Network Access was requested but the policy does not allow it.
+    PrivateNetworkNotAllowed,
+}
+
+impl fmt::Display for Reason<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Origin(refusal) => refusal.fmt(f),
+            Self::RepeatedOrigin => f.write_str("more than one Origin header"),
+            Self::MalformedMethod(method) => write!(f, "Access-Control-Request-Method `{}` is not a method token", Escaped(method)),
+            Self::MethodNotAllowed(method) => write!(f, "method `{}` not allowed", Escaped(method)),
+            Self::MalformedRequestHeaders => f.write_str("Access-Control-Request-Headers is not a list of header names"),
+            Self::HeaderNotAllowed(name) => write!(f, "request header `{}` not allowed", Escaped(name)),
+            Self::PrivateNetworkNotAllowed => f.write_str("Private Network Access requested but not allowed"),
+        }
+    }
+}
+
+/// Client bytes made safe for a log line: escaped, and cut after 64 bytes.
+pub(crate) struct Escaped<'a>(pub(crate) &'a [u8]);
+
+impl fmt::Display for Escaped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const SHOWN: usize = 64;
+        let shown = &self.0[..self.0.len().min(SHOWN)];
+        write!(f, "{}", shown.escape_ascii())?;
+        if self.0.len() > SHOWN {
+            write!(f, "...({} bytes)", self.0.len())?;
+        }
+        Ok(())
+    }
+}
+
+impl Policy {
+    /// Decides what to do with a request, from its head alone.
+    ///
+    /// A preflight is an `OPTIONS` request with `Origin` and `Access-Control-Request-Method`
+    /// (Fetch "CORS-preflight request"); `OPTIONS` without the latter is an ordinary request.
+    pub fn decide<'r>(&self, head: &'r RequestHead) -> Decision<'r> {
+        let headers = head.headers();
+        let mut origins = headers.get_all(header::ORIGIN);
+        let Some(origin) = origins.next() else {
+            return Decision::NotCors;
+        };
+        let request_method = match head.method {
+            Method::OPTIONS => headers.get(header::ACCESS_CONTROL_REQUEST_METHOD),
+            _ => None,
+        };
+        let preflight = request_method.is_some();
+        let refuse = |reason| {
+            let forbid = preflight || self.on_mismatch == OnMismatch::Reject;
+            Decision::Rejected(Rejection { preflight, forbid, reason })
+        };
+
+        if origins.next().is_some() {
+            return refuse(Reason::RepeatedOrigin);
+        }
+        let allow_origin = match self.origins.verdict(origin, head) {
+            OriginVerdict::Any => AllowOrigin::Any,
+            OriginVerdict::Allowed => AllowOrigin::Origin(origin),
+            OriginVerdict::Refused(refusal) => {
+                if !preflight && self.on_mismatch == OnMismatch::Reject && is_same_origin(origin, head) {
+                    return Decision::SameOrigin;
+                }
+                return refuse(Reason::Origin(refusal));
+            }
+        };
+        let Some(request_method) = request_method else {
+            return Decision::Actual(allow_origin);
+        };
+
+        let method = request_method.as_bytes();
+        if !is_token(method) {
+            return refuse(Reason::MalformedMethod(method));
+        }
+        if !self.methods.allows(method) {
+            return refuse(Reason::MethodNotAllowed(method));
+        }
+
+        let mut request_headers = headers.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS);
+        let requested = request_headers.next();
+        if request_headers.next().is_some() {
+            return refuse(Reason::MalformedRequestHeaders);
+        }
+        if let Some(requested) = requested {
+            match self.allow_headers.check(requested.as_bytes()) {
+                Ok(()) => {}
+                Err(HeadersRefusal::Malformed) => return refuse(Reason::MalformedRequestHeaders),
+                Err(HeadersRefusal::NotAllowed(name)) => return refuse(Reason::HeaderNotAllowed(name)),
+            }
+        }
+
+        let private_network = headers
+            .get(ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK)
+            .is_some_and(|value| value.as_bytes().eq_ignore_ascii_case(b"true"));
+        if private_network && !self.private_network {
+            return refuse(Reason::PrivateNetworkNotAllowed);
+        }
+
+        let mirrored_headers = requested.filter(|_| self.allow_headers.is_any());
+        Decision::Preflight(PreflightAnswer { allow_origin, mirrored_headers, private_network })
+    }
+}
+
+/// Whether `origin` is the request's own origin, from `Sec-Fetch-Site` or by comparing it
+/// with the `Host` the request was sent to. Only a browser's word matters here: a client
+/// that forges these headers could as well leave out `Origin`.
+fn is_same_origin(origin: &HeaderValue, head: &RequestHead) -> bool {
+    let headers = head.headers();
+    if headers.get("sec-fetch-site").is_some_and(|site| site.as_bytes() == b"same-origin") {
+        return true;
+    }
+    let Ok(parsed) = Origin::parse_bytes(origin.as_bytes()) else {
+        return false;
+    };
+    let host = match headers.get(header::HOST) {
+        Some(host) => host.as_bytes(),
+        None => match head.uri.authority() {
+            Some(authority) => authority.as_str().as_bytes(),
+            None => return false,
+        },
+    };
+    let authority = &origin.as_bytes()[parsed.scheme().len() + "://".len()..];
+    if host.eq_ignore_ascii_case(authority) {
+        return true;
+    }
+    // `Host: app.example:443` is the same authority as the origin `https://app.example`.
+    match (default_port(parsed.scheme()), parsed.port()) {
+        (Some(port), None) => {
+            let suffix_len = host.iter().rev().position(|&b| b == b':').map_or(0, |p| p + 1);
+            let (host_only, port_text) = host.split_at(host.len() - suffix_len);
+            let explicit_port = port_text.get(1..).and_then(|p| std::str::from_utf8(p).ok()).and_then(|p| p.parse::<u16>().ok());
+            explicit_port == Some(port)
+                && host_only.eq_ignore_ascii_case(authority)
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,290 @@
+//! The decision function, one Fetch rule per test.
+
+use std::sync::{
+    atomic::{AtomicUsize, Ordering},
+    Arc,
+};
+
+use actix_web::{
+    dev::ServiceRequest,
+    http::{header::HeaderValue, Method},
+    test::TestRequest,
+};
+
+use super::*;
+use crate::{OriginRefusal, Policy, PolicyBuilder};
+
+fn policy(builder: PolicyBuilder) -> Policy {
+    builder.build().expect("test policy is valid")
+}
+
+fn app_policy() -> Policy {
+    policy(
+        Policy::builder()
+            .allow_origins(["https://app.example", "https://*.app.example"])
+            .allow_methods(["GET", "PUT", "PATCH"])
+            .allow_headers(["content-type", "x-api-key"])
+            .allow_credentials(true),
+    )
+}
+
+fn request(method: Method, headers: &[(&str, &str)]) -> ServiceRequest {
+    let mut request = TestRequest::default().method(method);
+    for &(name, value) in headers {
+        request = request.append_header((name, value));
+    }
+    request.to_srv_request()
+}
+
+fn preflight(origin: &str, method: &str, extra: &[(&str, &str)]) -> ServiceRequest {
+    let mut headers = vec![("origin", origin), ("access-control-request-method", method)];
+    headers.extend_from_slice(extra);
+    request(Method::OPTIONS, &headers)
+}
+
+fn reason<'r>(decision: Decision<'r>) -> Reason<'r> {
+    match decision {
+        Decision::Rejected(rejection) => rejection.reason,
+        other => panic!("expected a rejection, got {other:?}"),
+    }
+}
+
+// Fetch §3.2.2 "HTTP requests": a CORS request is one with an `Origin` header.
+#[test]
+fn fetch_request_without_origin_is_not_cors() {
+    let req = request(Method::GET, &[]);
+    assert_eq!(app_policy().decide(req.head()), Decision::NotCors);
+    let req = request(Method::OPTIONS, &[("access-control-request-method", "PUT")]);
+    assert_eq!(app_policy().decide(req.head()), Decision::NotCors);
+}
+
+// Fetch §3.2.2: a CORS-preflight request is OPTIONS with Origin and Access-Control-Request-Method.
+#[test]
+fn fetch_preflight_is_options_with_request_method() {
+    let req = preflight("https://app.example", "PUT", &[("access-control-request-headers", "content-type")]);
+    let origin = req.headers().get("origin").unwrap();
+    assert_eq!(
+        app_policy().decide(req.head()),
+        Decision::Preflight(PreflightAnswer {
+            allow_origin: AllowOrigin::Origin(origin),
+            mirrored_headers: None,
+            private_network: false
+        })
+    );
+}
+
+// Fetch §3.2.2: OPTIONS without Access-Control-Request-Method is an ordinary CORS request.
+#[test]
+fn fetch_options_without_request_method_is_an_actual_request() {
+    let req = request(Method::OPTIONS, &[("origin", "https://app.example")]);
+    assert!(matches!(app_policy().decide(req.head()), Decision::Actual(AllowOrigin::Origin(_))));
+}
+
+// Fetch §3.2.3 "HTTP responses": ACAO is the request's origin for an allowed origin.
+#[test]
+fn fetch_allowed_origin_is_echoed_exactly() {
+    let req = request(Method::GET, &[("origin", "https://eu.app.example")]);
+    let Decision::Actual(AllowOrigin::Origin(value)) = app_policy().decide(req.head()) else { panic!() };
+    assert_eq!(value, "https://eu.app.example");
+}
+
+// Fetch §3.2.3: `*` is only valid without credentials, and then needs no Vary.
+#[test]
+fn fetch_any_origin_answers_wildcard() {
+    let any = policy(Policy::builder().allow_any_origin());
+    let req = request(Method::GET, &[("origin", "https://whoever.example")]);
+    assert_eq!(any.decide(req.head()), Decision::Actual(AllowOrigin::Any));
+    assert!(!any.varies_with_origin());
+}
+
+// Fetch §3.2.5 "CORS check": a disallowed origin gets no ACAO; omit runs the handler, reject forbids.
+#[test]
+fn fetch_disallowed_origin_is_refused_per_on_mismatch() {
+    let req = request(Method::GET, &[("origin", "https://evil.example")]);
+    let Decision::Rejected(rejection) = app_policy().decide(req.head()) else { panic!() };
+    assert_eq!(rejection, Rejection { preflight: false, forbid: false, reason: Reason::Origin(OriginRefusal::NotAllowed) });
+
+    let strict = policy(Policy::builder().allow_origin("https://app.example").on_mismatch(OnMismatch::Reject));
+    let Decision::Rejected(rejection) = strict.decide(req.head()) else { panic!() };
+    assert!(rejection.forbid);
+}
+
+// RFC 6454 §7 / Fetch: `null` is matched only when listed, never by patterns or predicates.
+#[test]
+fn fetch_null_origin_only_when_listed() {
+    let req = request(Method::GET, &[("origin", "null")]);
+    assert_eq!(reason(app_policy().decide(req.head())), Reason::Origin(OriginRefusal::NullNotListed));
+
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&calls);
+    let permissive_fn = policy(Policy::builder().allow_origin_fn(move |_, _| {
+        counter.fetch_add(1, Ordering::SeqCst);
+        true
+    }));
+    assert_eq!(reason(permissive_fn.decide(req.head())), Reason::Origin(OriginRefusal::NullNotListed));
+    assert_eq!(calls.load(Ordering::SeqCst), 0);
+
+    let listed = policy(Policy::builder().allow_origin("null"));
+    assert!(matches!(listed.decide(req.head()), Decision::Actual(AllowOrigin::Origin(_))));
+}
+
+// Origin patterns: one or more labels, never the apex, same scheme and port.
+#[test]
+fn wildcard_patterns_match_subdomains_only() {
+    for (origin, allowed) in [
+        ("https://a.app.example", true),
+        ("https://a.b.app.example", true),
+        ("https://app.example.evil.com", false),
+        ("https://evilapp.example", false),
+        ("http://a.app.example", false),
+        ("https://a.app.example:8443", false),
+    ] {
+        let req = request(Method::GET, &[("origin", origin)]);
+        let decision = app_policy().decide(req.head());
+        assert_eq!(matches!(decision, Decision::Actual(_)), allowed, "{origin}: {decision:?}");
+    }
+}
+
+#[test]
+fn regexes_and_predicates_see_only_well_formed_origins() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&calls);
+    let dynamic = policy(
+        Policy::builder()
+            .allow_origin_regex(r"^https://tenant-[0-9]+\.example$")
+            .allow_origin_fn(move |origin: &HeaderValue, _| {
+                counter.fetch_add(1, Ordering::SeqCst);
+                origin == "https://partner.example"
+            }),
+    );
+    let decide = |origin: &str| {
+        let req = request(Method::GET, &[("origin", origin)]);
+        matches!(dynamic.decide(req.head()), Decision::Actual(_))
+    };
+    assert!(decide("https://tenant-42.example"));
+    assert!(decide("https://partner.example"));
+    assert!(!decide("https://tenant-x.example"));
+    let before = calls.load(Ordering::SeqCst);
+    assert!(!decide("https://partner.example/"));
+    assert!(!decide("https://PARTNER.example"));
+    assert_eq!(calls.load(Ordering::SeqCst), before, "predicate must not see malformed origins");
+}
+
+// Bad input: malformed, non-ASCII, huge or repeated Origin is refused with the reason.
+#[test]
+fn malformed_origins_are_refused_not_reflected() {
+    let huge = format!("https://{}.example", "a".repeat(70_000));
+    for origin in ["https://app.example/", "https://APP.example", "app.example", huge.as_str(), " https://app.example"] {
+        let req = request(Method::GET, &[("origin", origin)]);
+        assert!(
+            matches!(reason(app_policy().decide(req.head())), Reason::Origin(OriginRefusal::Malformed(_))),
+            "{origin:.40}"
+        );
+    }
+    let req = TestRequest::get()
+        .insert_header(("origin", HeaderValue::from_bytes(b"https://b\xfccher.example").unwrap()))
+        .to_srv_request();
+    assert!(matches!(reason(app_policy().decide(req.head())), Reason::Origin(OriginRefusal::Malformed(_))));
+
+    let req = request(Method::GET, &[("origin", "https://app.example"), ("origin", "https://evil.example")]);
+    assert_eq!(reason(app_policy().decide(req.head())), Reason::RepeatedOrigin);
+}
+
+// Fetch §4.8 "CORS-preflight fetch": methods are compared case-sensitively.
+#[test]
+fn fetch_request_method_is_case_sensitive() {
+    let req = preflight("https://app.example", "patch", &[]);
+    assert_eq!(reason(app_policy().decide(req.head())), Reason::MethodNotAllowed(b"patch"));
+    let req = preflight("https://app.example", "PATCH", &[]);
+    assert!(matches!(app_policy().decide(req.head()), Decision::Preflight(_)));
+    let req = preflight("https://app.example", "DELETE", &[]);
+    assert_eq!(reason(app_policy().decide(req.head())), Reason::MethodNotAllowed(b"DELETE"));
+}
+
+// Fetch §4.8: CORS-safelisted methods need not be listed.
+#[test]
+fn fetch_safelisted_methods_need_no_listing() {
+    let put_only = policy(Policy::builder().allow_origin("https://app.example").allow_method("PUT"));
+    let req = preflight("https://app.example", "POST", &[]);
+    assert!(matches!(put_only.decide(req.head()), Decision::Preflight(_)));
+}
+
+#[test]
+fn malformed_request_method_is_refused() {
+    let req = preflight("https://app.example", "GE T", &[]);
+    assert_eq!(reason(app_policy().decide(req.head())), Reason::MalformedMethod(b"GE T"));
+}
+
+// RFC 9110 §5.6.1 lists in Access-Control-Request-Headers: case-insensitive, OWS, empty elements.
+#[test]
+fn rfc9110_request_headers_list_is_parsed_leniently() {
+    let req = preflight("https://app.example", "PUT", &[("access-control-request-headers", " Content-Type ,, X-API-Key ,")]);
+    assert!(matches!(app_policy().decide(req.head()), Decision::Preflight(_)));
+    let req = preflight("https://app.example", "PUT", &[("access-control-request-headers", "content-type,x-other")]);
+    assert_eq!(reason(app_policy().decide(req.head())), Reason::HeaderNotAllowed(b"x-other"));
+    let req = preflight("https://app.example", "PUT", &[("access-control-request-headers", "content type")]);
+    assert_eq!(reason(app_policy().decide(req.head())), Reason::MalformedRequestHeaders);
+    let req = preflight(
+        "https://app.example",
+        "PUT",
+        &[("access-control-request-headers", "content-type"), ("access-control-request-headers", "x-api-key")],
+    );
+    assert_eq!(reason(app_policy().decide(req.head())), Reason::MalformedRequestHeaders);
+}
+
+// Fetch §3.2.3: a wildcard never covers `Authorization`; any-header is answered by mirroring.
+#[test]
+fn fetch_any_header_mirrors_but_never_covers_authorization() {
+    let any = policy(Policy::builder().allow_origin("https://app.example").allow_any_header());
+    let req = preflight("https://app.example", "GET", &[("access-control-request-headers", "x-one,x-two")]);
+    let Decision::Preflight(answer) = any.decide(req.head()) else { panic!() };
+    assert_eq!(answer.mirrored_headers.unwrap(), "x-one,x-two");
+
+    let req = preflight("https://app.example", "GET", &[("access-control-request-headers", "x-one, Authorization")]);
+    assert_eq!(reason(any.decide(req.head())), Reason::HeaderNotAllowed(b"Authorization"));
+
+    let with_auth = policy(Policy::builder().allow_origin("https://app.example").allow_headers(["*", "authorization"]));
+    assert!(matches!(with_auth.decide(req.head()), Decision::Preflight(_)));
+}
+
+// Private Network Access: allowed only when the policy says so.
+#[test]
+fn private_network_access_preflight() {
+    let pna = [("access-control-request-private-network", "true")];
+    let req = preflight("https://app.example", "GET", &pna);
+    assert_eq!(reason(app_policy().decide(req.head())), Reason::PrivateNetworkNotAllowed);
+    let allowing = policy(Policy::builder().allow_origin("https://app.example").allow_private_network(true));
+    let Decision::Preflight(answer) = allowing.decide(req.head()) else { panic!() };
+    assert!(answer.private_network);
+}
+
+// A refused preflight is always forbidden, whatever on_mismatch says.
+#[test]
+fn refused_preflight_is_forbidden() {
+    let req = preflight("https://evil.example", "GET", &[]);
+    let Decision::Rejected(rejection) = app_policy().decide(req.head()) else { panic!() };
+    assert!(rejection.preflight && rejection.forbid);
+}
+
+// Same-origin requests carry Origin too (Chromium on POST); reject mode must let them through.
+#[test]
+fn same_origin_requests_pass_in_reject_mode() {
+    let strict = policy(Policy::builder().allow_origin("https://app.example").on_mismatch(OnMismatch::Reject));
+    let by_host = request(Method::POST, &[("origin", "https://api.example"), ("host", "api.example")]);
+    assert_eq!(strict.decide(by_host.head()), Decision::SameOrigin);
+    let default_port = request(Method::POST, &[("origin", "https://api.example"), ("host", "api.example:443")]);
+    assert_eq!(strict.decide(default_port.head()), Decision::SameOrigin);
+    let by_fetch_metadata = request(Method::POST, &[("origin", "http://localhost:8080"), ("sec-fetch-site", "same-origin")]);
+    assert_eq!(strict.decide(by_fetch_metadata.head()), Decision::SameOrigin);
+    let other_port = request(Method::POST, &[("origin", "https://api.example:8443"), ("host", "api.example")]);
+    assert!(matches!(strict.decide(other_port.head()), Decision::Rejected(_)));
+}
+
+#[test]
+fn reasons_escape_and_shorten_client_bytes() {
+    let long = [b'\n'; 100];
+    let text = Reason::HeaderNotAllowed(&long).to_string();
+    assert!(text.starts_with("request header `\\n\\n"));
+    assert!(text.ends_with("...(100 bytes)` not allowed"));
+    assert!(!text.contains('\n'));
+}

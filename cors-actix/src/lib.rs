@@ -1,0 +1,61 @@
+//! Cross-Origin Resource Sharing for [actix-web], correct to the [Fetch standard]'s CORS
+//! protocol as browsers enforce it.
+//!
+//! A browser lets a page read a response from another origin only if the response says
+//! so with `Access-Control-Allow-*` headers; for requests that could do more than a plain
+//! form could, it first asks with a *preflight* (`OPTIONS` + `Access-Control-Request-Method`).
+//! This crate answers preflights and decorates responses from a [`Policy`] that is checked
+//! and rendered once, when it is built.
+//!
+//! ```
+//! use actix_web::{test, web, App, HttpResponse};
+//! use cors_actix::{Cors, Policy};
+//!
+//! # actix_web::rt::System::new().block_on(async {
+//! let policy = Policy::builder()
+//!     .allow_origins(["https://app.example", "https://*.app.example"])
+//!     .allow_methods(["GET", "PUT"])
+//!     .allow_headers(["content-type"])
+//!     .allow_credentials(true)
+//!     .max_age(600)
+//!     .build()
+//!     .expect("a valid policy");
+//!
+//! let app = test::init_service(
+//!     App::new()
+//!         .wrap(Cors::new(policy))
+//!         .route("/items", web::get().to(HttpResponse::Ok)),
+//! )
+//! .await;
+//!
+//! let request = test::TestRequest::get()
+//!     .uri("/items")
+//!     .insert_header(("Origin", "https://eu.app.example"))
+//!     .to_request();
+//! let response = test::call_service(&app, request).await;
+//! assert_eq!(response.headers().get("access-control-allow-origin").unwrap(), "https://eu.app.example");
+//! assert_eq!(response.headers().get("access-control-allow-credentials").unwrap(), "true");
+//! assert_eq!(response.headers().get("vary").unwrap(), "Origin");
+//! # });
+//! ```
+//!
+//! [actix-web]: https://docs.rs/actix-web
+//! [Fetch standard]: https://fetch.spec.whatwg.org/#http-cors-protocol
+
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod decision;
+mod error;
+mod middleware;
+mod policy;
+mod vary;
+
+pub use crate::{
+    decision::{
+        AllowOrigin, Decision, PreflightAnswer, Reason, Rejection, ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK,
+        ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK,
+    },
+    error::{PolicyError, Problem},
+    middleware::{Cors, CorsFuture, CorsMiddleware},
+    policy::{OnMismatch, OriginPredicate, OriginRefusal, Policy, PolicyBuilder},
+};

@@ -1,0 +1,128 @@
+//! `Access-Control-Allow-Headers` and `Access-Control-Expose-Headers`.
+
+use actix_web::http::header::HeaderValue;
+use cors_actix_grammar::{check_exposed_header_name, check_request_header_name, is_token, list_elements};
+
+use super::join_header_value;
+use crate::error::Problem;
+
+/// The request headers a policy allows.
+#[derive(Debug, Clone)]
+pub(crate) struct AllowHeaders {
+    /// `*`: every name except `authorization`, which Fetch never lets a wildcard cover.
+    any: bool,
+    /// Listed names, lower case, in configured order without duplicates.
+    names: Vec<String>,
+    /// The listed names rendered once; `None` when nothing is listed.
+    header: Option<HeaderValue>,
+}
+
+/// Why a preflight's `Access-Control-Request-Headers` was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum HeadersRefusal<'r> {
+    /// An element is not a header name.
+    Malformed,
+    /// This name is not allowed.
+    NotAllowed(&'r [u8]),
+}
+
+impl AllowHeaders {
+    pub(crate) fn new(inputs: &[String], problems: &mut Vec<Problem>) -> Self {
+        let mut any = false;
+        let mut names: Vec<String> = Vec::new();
+        for input in inputs {
+            if input == "*" {
+                any = true;
+                continue;
+            }
+            match check_request_header_name(input) {
+                Ok(()) => {
+                    let name = input.to_ascii_lowercase();
+                    if !names.contains(&name) {
+                        names.push(name);
+                    }
+                }
+                Err(error) => problems.push(Problem::AllowedHeader { input: input.clone(), error }),
+            }
+        }
+        let header = (!names.is_empty()).then(|| join_header_value(names.iter().map(String::as_str)));
+        Self { any, names, header }
+    }
+
+    pub(crate) fn is_any(&self) -> bool {
+        self.any
+    }
+
+    /// Checks every name of `Access-Control-Request-Headers` (an RFC 9110 list, compared
+    /// case-insensitively). Allocates nothing.
+    pub(crate) fn check<'r>(&self, requested: &'r [u8]) -> Result<(), HeadersRefusal<'r>> {
+        for name in list_elements(requested) {
+            if !is_token(name) {
+                return Err(HeadersRefusal::Malformed);
+            }
+            let listed = self.names.iter().any(|allowed| allowed.as_bytes().eq_ignore_ascii_case(name));
+            if !listed && !(self.any && !name.eq_ignore_ascii_case(b"authorization")) {
+                return Err(HeadersRefusal::NotAllowed(name));
+            }
+        }
+        Ok(())
+    }
+
+    /// The header value rendered from the list (used unless the request's list is mirrored).
+    pub(crate) fn header(&self) -> Option<&HeaderValue> {
+        self.header.as_ref()
+    }
+
+    pub(crate) fn names(&self) -> &[String] {
+        &self.names
+    }
+}
+
+/// The response headers a policy exposes, rendered once.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ExposeHeaders {
+    any: bool,
+    names: Vec<String>,
+    header: Option<HeaderValue>,
+}
+
+impl ExposeHeaders {
+    pub(crate) fn new(inputs: &[String], problems: &mut Vec<Problem>) -> Self {
+        let mut any = false;
+        let mut names: Vec<String> = Vec::new();
+        for input in inputs {
+            if input == "*" {
+                any = true;
+                continue;
+            }
+            match check_exposed_header_name(input) {
+                Ok(()) => {
+                    let name = input.to_ascii_lowercase();
+                    if !names.contains(&name) {
+                        names.push(name);
+                    }
+                }
+                Err(error) => problems.push(Problem::ExposedHeader { input: input.clone(), error }),
+            }
+        }
+        // Without credentials `*` already exposes every header, so the names add nothing.
+        let header = if any {
+            Some(HeaderValue::from_static("*"))
+        } else {
+            (!names.is_empty()).then(|| join_header_value(names.iter().map(String::as_str)))
+        };
+        Self { any, names, header }
+    }
+
+    pub(crate) fn is_any(&self) -> bool {
+        self.any
+    }
+
+    pub(crate) fn header(&self) -> Option<&HeaderValue> {
+        self.header.as_ref()
+    }
+
+    pub(crate) fn names(&self) -> &[String] {
+        &self.names
+    }
+}

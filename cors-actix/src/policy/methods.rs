@@ -1,0 +1,55 @@
+//! `Access-Control-Allow-Methods`.
+
+use actix_web::http::{header::HeaderValue, Method};
+use cors_actix_grammar::{check_method, is_cors_safelisted_method};
+
+use super::join_header_value;
+use crate::error::Problem;
+
+/// The methods a policy allows, and their header value rendered once.
+#[derive(Debug, Clone)]
+pub(crate) struct AllowMethods {
+    methods: Vec<Method>,
+    header: HeaderValue,
+}
+
+/// Methods allowed when a policy names none: the CORS-safelisted ones, which browsers send
+/// without asking first anyway.
+const DEFAULT_METHODS: [Method; 3] = [Method::GET, Method::HEAD, Method::POST];
+
+impl AllowMethods {
+    pub(crate) fn new(inputs: &[String], problems: &mut Vec<Problem>) -> Self {
+        let mut methods: Vec<Method> = Vec::new();
+        for input in inputs {
+            if let Err(error) = check_method(input) {
+                problems.push(Problem::Method { input: input.clone(), error });
+                continue;
+            }
+            match Method::from_bytes(input.as_bytes()) {
+                Ok(method) if !methods.contains(&method) => methods.push(method),
+                Ok(_) => {}
+                Err(_) => problems.push(Problem::Method { input: input.clone(), error: cors_actix_grammar::MethodError::NotToken }),
+            }
+        }
+        if inputs.is_empty() {
+            methods = DEFAULT_METHODS.to_vec();
+        }
+        let header = join_header_value(methods.iter().map(Method::as_str));
+        Self { methods, header }
+    }
+
+    /// Fetch "CORS-preflight fetch": the browser accepts its method if the response lists
+    /// it or if it is CORS-safelisted, so a safelisted method needs no listing here either.
+    /// Comparison is byte-exact: `patch` is not `PATCH`.
+    pub(crate) fn allows(&self, requested: &[u8]) -> bool {
+        is_cors_safelisted_method(requested) || self.methods.iter().any(|m| m.as_str().as_bytes() == requested)
+    }
+
+    pub(crate) fn header(&self) -> &HeaderValue {
+        &self.header
+    }
+
+    pub(crate) fn methods(&self) -> &[Method] {
+        &self.methods
+    }
+}

@@ -1,0 +1,404 @@
+//! The policy: validated once, with every header value rendered once, then only read.
+
+mod headers;
+mod methods;
+mod origins;
+
+use std::{fmt, sync::Arc};
+
+use actix_web::http::{header::HeaderValue, Method};
+use cors_actix_grammar::MAX_AGE_LIMIT;
+
+pub(crate) use self::headers::{AllowHeaders, ExposeHeaders, HeadersRefusal};
+pub(crate) use self::methods::AllowMethods;
+pub(crate) use self::origins::{AllowOrigins, OriginVerdict};
+pub use self::origins::{OriginPredicate, OriginRefusal};
+use crate::error::{PolicyError, Problem};
+
+/// What to do with an actual (non-preflight) request from an origin the policy does not allow.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum OnMismatch {
+    /// Run the handler and send its response without CORS headers: the browser then
+    /// refuses to let the page read it. This is what the Fetch protocol expects of a server.
+    #[default]
+    Omit,
+    /// Answer `403 Forbidden` without running the handler. Use it where a handler has side
+    /// effects that a cross-site "simple" request (a form-encoded `POST`, say) must not
+    /// trigger. Same-origin requests, which carry `Origin` too, are never refused.
+    Reject,
+}
+
+/// A CORS policy: which origins may read responses, with which methods and headers.
+///
+/// Built once by [`Policy::builder`] (for values read at run time) or by the `policy!` and
+/// `#[cors]` macros (checked at compile time), then shared read-only by every worker.
+/// Every response header value is rendered when the policy is built; answering a request
+/// only copies them.
+///
+/// ```
+/// use cors_actix::Policy;
+///
+/// let policy = Policy::builder()
+///     .allow_origins(["https://app.example", "https://*.app.example"])
+///     .allow_methods(["GET", "POST", "DELETE"])
+///     .allow_headers(["content-type", "x-api-key"])
+///     .expose_headers(["x-request-id"])
+///     .allow_credentials(true)
+///     .max_age(600)
+///     .build()?;
+/// assert!(policy.allows_credentials());
+/// # Ok::<_, cors_actix::PolicyError>(())
+/// ```
+#[derive(Clone)]
+pub struct Policy {
+    pub(crate) origins: AllowOrigins,
+    pub(crate) methods: AllowMethods,
+    pub(crate) allow_headers: AllowHeaders,
+    pub(crate) expose_headers: ExposeHeaders,
+    pub(crate) credentials: bool,
+    pub(crate) max_age: Option<(u32, HeaderValue)>,
+    pub(crate) private_network: bool,
+    pub(crate) on_mismatch: OnMismatch,
+    /// `Vary` for responses other than preflights, when they depend on `Origin`.
+    pub(crate) vary_origin: Option<HeaderValue>,
+    /// `Vary` for preflight responses: what the answer depends on.
+    pub(crate) vary_preflight: HeaderValue,
+}
+
+impl Policy {
+    /// Starts a policy. Nothing is allowed until origins are added.
+    pub fn builder() -> PolicyBuilder {
+        PolicyBuilder::default()
+    }
+
+    /// Whether responses carry `Access-Control-Allow-Credentials: true`.
+    pub fn allows_credentials(&self) -> bool {
+        self.credentials
+    }
+
+    /// Whether any origin is allowed (`*`).
+    pub fn allows_any_origin(&self) -> bool {
+        self.origins.is_any()
+    }
+
+    /// The methods named in `Access-Control-Allow-Methods`, in configured order.
+    pub fn allowed_methods(&self) -> &[Method] {
+        self.methods.methods()
+    }
+
+    /// The request headers listed as allowed (lower case), without `*`.
+    pub fn allowed_headers(&self) -> &[String] {
+        self.allow_headers.names()
+    }
+
+    /// Whether any request header but `Authorization` is allowed (`*`, answered by mirroring
+    /// the request's list).
+    pub fn allows_any_header(&self) -> bool {
+        self.allow_headers.is_any()
+    }
+
+    /// The response headers listed as exposed (lower case), without `*`.
+    pub fn exposed_headers(&self) -> &[String] {
+        self.expose_headers.names()
+    }
+
+    /// Whether every response header is exposed (`*`).
+    pub fn exposes_any_header(&self) -> bool {
+        self.expose_headers.is_any()
+    }
+
+    /// `Access-Control-Max-Age` in seconds, if set.
+    pub fn max_age(&self) -> Option<u32> {
+        self.max_age.as_ref().map(|(seconds, _)| *seconds)
+    }
+
+    /// Whether Private Network Access preflights are allowed.
+    pub fn allows_private_network(&self) -> bool {
+        self.private_network
+    }
+
+    /// What happens to actual requests from origins that are not allowed.
+    pub fn on_mismatch(&self) -> OnMismatch {
+        self.on_mismatch
+    }
+
+    /// Whether responses depend on the request's `Origin` (and so carry `Vary: Origin`).
+    pub fn varies_with_origin(&self) -> bool {
+        self.vary_origin.is_some()
+    }
+}
+
+impl fmt::Debug for Policy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Policy")
+            .field("origins", &self.origins)
+            .field("methods", &self.methods.header())
+            .field("allow_headers", &self.allow_headers)
+            .field("expose_headers", &self.expose_headers.header())
+            .field("credentials", &self.credentials)
+            .field("max_age", &self.max_age())
+            .field("private_network", &self.private_network)
+            .field("on_mismatch", &self.on_mismatch)
+            .finish()
+    }
+}
+
+/// Builds a [`Policy`] from values known only at run time (config files, environment).
+///
+/// Setters only record; [`PolicyBuilder::build`] checks everything at once and reports
+/// every problem in a [`PolicyError`]. Nothing here panics.
+#[derive(Clone, Default)]
+#[must_use]
+pub struct PolicyBuilder {
+    origins: Vec<String>,
+    origin_regexes: Vec<String>,
+    origin_predicates: Vec<OriginPredicate>,
+    methods: Vec<String>,
+    allow_headers: Vec<String>,
+    expose_headers: Vec<String>,
+    credentials: bool,
+    max_age: Option<u64>,
+    private_network: bool,
+    on_mismatch: OnMismatch,
+}
+
+impl PolicyBuilder {
+    /// Allows one origin: an exact serialized origin (`https://app.example`), a pattern
+    /// (`https://*.app.example`, `http://localhost:*`), `null` (opaque origins, only ever
+    /// matched when listed), or `*` (any origin, answered with `*`; not with credentials).
+    ///
+    /// Exact origins are compared byte for byte, as browsers serialize them: lower case,
+    /// no default port, no trailing slash. A string that cannot match anything is an error
+    /// at [`build`](Self::build), with the corrected origin suggested.
+    pub fn allow_origin(mut self, origin: impl Into<String>) -> Self {
+        self.origins.push(origin.into());
+        self
+    }
+
+    /// Allows several origins; see [`allow_origin`](Self::allow_origin).
+    pub fn allow_origins<I>(mut self, origins: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<String>,
+    {
+        self.origins.extend(origins.into_iter().map(Into::into));
+        self
+    }
+
+    /// Allows any origin, answering `Access-Control-Allow-Origin: *`. Cannot be combined
+    /// with credentials.
+    pub fn allow_any_origin(self) -> Self {
+        self.allow_origin("*")
+    }
+
+    /// Allows origins matching a regex, which must be anchored (`^...$`) so that
+    /// `https://app.example.evil.net` cannot slip through. The regex sees the whole
+    /// `Origin` value, already checked to be a serialized origin.
+    pub fn allow_origin_regex(mut self, regex: impl Into<String>) -> Self {
+        self.origin_regexes.push(regex.into());
+        self
+    }
+
+    /// Allows origins for which `predicate` returns true, for lists that change at run time.
+    /// It is called only with well-formed origins, never with `null`, and only when no exact
+    /// origin, pattern or regex matched.
+    pub fn allow_origin_fn<F>(mut self, predicate: F) -> Self
+    where
+        F: Fn(&HeaderValue, &actix_web::dev::RequestHead) -> bool + Send + Sync + 'static,
+    {
+        self.origin_predicates.push(Arc::new(predicate));
+        self
+    }
+
+    /// Allows a method in preflights. Methods are case-sensitive tokens; the CORS-safelisted
+    /// `GET`, `HEAD` and `POST` are always accepted. Default when none is given: `GET`,
+    /// `HEAD`, `POST`.
+    pub fn allow_method(mut self, method: impl AsRef<str>) -> Self {
+        self.methods.push(method.as_ref().to_owned());
+        self
+    }
+
+    /// Allows several methods; see [`allow_method`](Self::allow_method). Accepts `&str`,
+    /// `String` or [`Method`].
+    pub fn allow_methods<I>(mut self, methods: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: AsRef<str>,
+    {
+        self.methods.extend(methods.into_iter().map(|m| m.as_ref().to_owned()));
+        self
+    }
+
+    /// Allows a request header (case-insensitive). `*` allows any header except
+    /// `Authorization`, which Fetch never lets a wildcard cover: list it explicitly.
+    pub fn allow_header(mut self, name: impl AsRef<str>) -> Self {
+        self.allow_headers.push(name.as_ref().to_owned());
+        self
+    }
+
+    /// Allows several request headers; see [`allow_header`](Self::allow_header). Accepts
+    /// `&str`, `String` or [`HeaderName`](actix_web::http::header::HeaderName).
+    pub fn allow_headers<I>(mut self, names: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: AsRef<str>,
+    {
+        self.allow_headers.extend(names.into_iter().map(|n| n.as_ref().to_owned()));
+        self
+    }
+
+    /// Allows any request header but `Authorization` (answered by mirroring the preflight's
+    /// `Access-Control-Request-Headers`). Cannot be combined with credentials.
+    pub fn allow_any_header(self) -> Self {
+        self.allow_header("*")
+    }
+
+    /// Lets the page read a response header beyond the CORS-safelisted ones.
+    pub fn expose_header(mut self, name: impl AsRef<str>) -> Self {
+        self.expose_headers.push(name.as_ref().to_owned());
+        self
+    }
+
+    /// Exposes several response headers; see [`expose_header`](Self::expose_header).
+    pub fn expose_headers<I>(mut self, names: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: AsRef<str>,
+    {
+        self.expose_headers.extend(names.into_iter().map(|n| n.as_ref().to_owned()));
+        self
+    }
+
+    /// Exposes every response header (`*`). Cannot be combined with credentials.
+    pub fn expose_any_header(self) -> Self {
+        self.expose_header("*")
+    }
+
+    /// Sends `Access-Control-Allow-Credentials: true`, so that requests made with cookies or
+    /// HTTP authentication can be read. Requires explicit origins, headers and exposed headers.
+    pub fn allow_credentials(mut self, allow: bool) -> Self {
+        self.credentials = allow;
+        self
+    }
+
+    /// How long, in seconds, a browser may cache a preflight answer
+    /// (`Access-Control-Max-Age`); at most 86400. Unset, browsers cache for 5 seconds.
+    pub fn max_age(mut self, seconds: u64) -> Self {
+        self.max_age = Some(seconds);
+        self
+    }
+
+    /// Answers Private Network Access preflights
+    /// (`Access-Control-Request-Private-Network: true`) with
+    /// `Access-Control-Allow-Private-Network: true`. Off by default: such preflights are refused.
+    pub fn allow_private_network(mut self, allow: bool) -> Self {
+        self.private_network = allow;
+        self
+    }
+
+    /// What to do with actual requests from origins that are not allowed; see [`OnMismatch`].
+    pub fn on_mismatch(mut self, on_mismatch: OnMismatch) -> Self {
+        self.on_mismatch = on_mismatch;
+        self
+    }
+
+    /// Checks the configuration and renders every header value.
+    ///
+    /// # Errors
+    /// A [`PolicyError`] listing every problem: malformed origins (with the corrected origin
+    /// suggested), bad patterns, regexes that do not compile or are not anchored, invalid or
+    /// forbidden methods and header names, `*` mixed with other origins, any origin, header or
+    /// exposed header together with credentials, a max-age over one day, or no origin at all.
+    pub fn build(self) -> Result<Policy, PolicyError> {
+        let mut problems = Vec::new();
+
+        let mut origins = AllowOrigins::default();
+        origins.add_specs(&self.origins, &mut problems);
+        origins.add_regexes(&self.origin_regexes, &mut problems);
+        origins.add_predicates(&self.origin_predicates);
+        origins.check(self.credentials, &mut problems);
+
+        let methods = AllowMethods::new(&self.methods, &mut problems);
+        let allow_headers = AllowHeaders::new(&self.allow_headers, &mut problems);
+        let expose_headers = ExposeHeaders::new(&self.expose_headers, &mut problems);
+        if self.credentials && allow_headers.is_any() {
+            problems.push(Problem::AnyHeaderWithCredentials);
+        }
+        if self.credentials && expose_headers.is_any() {
+            problems.push(Problem::AnyExposedHeaderWithCredentials);
+        }
+
+        let max_age = match self.max_age {
+            Some(seconds) if seconds > u64::from(MAX_AGE_LIMIT) => {
+                problems.push(Problem::MaxAgeTooLong { seconds });
+                None
+            }
+            Some(seconds) => {
+                let seconds = seconds as u32;
+                Some((seconds, shared(HeaderValue::from(seconds))))
+            }
+            None => None,
+        };
+
+        if !problems.is_empty() {
+            return Err(PolicyError::new(problems));
+        }
+
+        let vary_origin = origins.varies_with_origin().then(|| HeaderValue::from_static("Origin"));
+        let mut preflight_vary: Vec<&str> = Vec::with_capacity(4);
+        if origins.varies_with_origin() {
+            preflight_vary.push("Origin");
+        }
+        preflight_vary.extend(["Access-Control-Request-Method", "Access-Control-Request-Headers"]);
+        if self.private_network {
+            preflight_vary.push("Access-Control-Request-Private-Network");
+        }
+
+        Ok(Policy {
+            origins,
+            methods,
+            allow_headers,
+            expose_headers,
+            credentials: self.credentials,
+            max_age,
+            private_network: self.private_network,
+            on_mismatch: self.on_mismatch,
+            vary_origin,
+            vary_preflight: join_header_value(preflight_vary),
+        })
+    }
+}
+
+impl fmt::Debug for PolicyBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PolicyBuilder")
+            .field("origins", &self.origins)
+            .field("origin_regexes", &self.origin_regexes)
+            .field("origin_predicates", &self.origin_predicates.len())
+            .field("methods", &self.methods)
+            .field("allow_headers", &self.allow_headers)
+            .field("expose_headers", &self.expose_headers)
+            .field("credentials", &self.credentials)
+            .field("max_age", &self.max_age)
+            .field("private_network", &self.private_network)
+            .field("on_mismatch", &self.on_mismatch)
+            .finish()
+    }
+}
+
+/// Joins validated tokens into one `a, b, c` header value.
+pub(crate) fn join_header_value<'a>(parts: impl IntoIterator<Item = &'a str>) -> HeaderValue {
+    let joined = parts.into_iter().collect::<Vec<_>>().join(", ");
+    // Every part was checked to be an RFC 9110 token, so the value is always valid.
+    shared(HeaderValue::from_str(&joined).unwrap_or_else(|_| HeaderValue::from_static("")))
+}
+
+/// A `HeaderValue` built from owned bytes allocates a shared header on its first clone; do
+/// that clone now, at build time, so that copying it into responses never allocates.
+fn shared(value: HeaderValue) -> HeaderValue {
+    drop(value.clone());
+    value
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,230 @@
+//! Which origins a policy allows, and how a request's `Origin` is matched against them.
+
+use std::{
+    collections::HashSet,
+    fmt,
+    hash::{BuildHasherDefault, Hasher},
+    sync::Arc,
+};
+
+use actix_web::{dev::RequestHead, http::header::HeaderValue};
+use cors_actix_grammar::{
+    check_regex_anchored, Origin, OriginError, OriginSpec, OwnedOriginPattern, ANY_ORIGIN_PROBES,
+};
+use regex::Regex;
+
+use crate::error::Problem;
+
+/// A predicate deciding at request time whether an origin is allowed. It receives the
+/// `Origin` header (already checked to be a serialized origin, never `null`) and the request.
+pub type OriginPredicate = Arc<dyn Fn(&HeaderValue, &RequestHead) -> bool + Send + Sync>;
+
+/// The allowed origins of a policy.
+#[derive(Clone, Default)]
+pub(crate) struct AllowOrigins {
+    any: bool,
+    /// Exact serialized origins, and `null` when listed; looked up by the header's bytes.
+    exact: HashSet<Box<[u8]>, BuildHasherDefault<OriginHasher>>,
+    patterns: Vec<OwnedOriginPattern>,
+    regexes: Vec<Regex>,
+    predicates: Vec<OriginPredicate>,
+    /// Whether anything besides `*` was configured, valid or not.
+    others_configured: bool,
+}
+
+/// What the origin check concluded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum OriginVerdict {
+    /// Any origin is allowed: answer `*`.
+    Any,
+    /// This origin is allowed: answer with it.
+    Allowed,
+    /// Not allowed, and why.
+    Refused(OriginRefusal),
+}
+
+/// Why an origin was not allowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OriginRefusal {
+    /// The header is not a serialized origin.
+    Malformed(OriginError),
+    /// `null`, and the policy does not list `null`.
+    NullNotListed,
+    /// A well-formed origin the policy does not allow.
+    NotAllowed,
+}
+
+impl AllowOrigins {
+    /// Adds configured origins (`*`, `null`, exact origins, patterns), recording problems.
+    pub(crate) fn add_specs(&mut self, inputs: &[String], problems: &mut Vec<Problem>) {
+        self.others_configured |= inputs.iter().any(|input| input != "*");
+        for input in inputs {
+            match OriginSpec::parse(input) {
+                Ok(OriginSpec::Any) => self.any = true,
+                Ok(OriginSpec::Null) => {
+                    self.exact.insert(Box::from(&b"null"[..]));
+                }
+                Ok(OriginSpec::Exact(_)) => {
+                    self.exact.insert(Box::from(input.as_bytes()));
+                }
+                Ok(OriginSpec::Pattern(pattern)) => {
+                    let owned = pattern.to_owned_pattern();
+                    if !self.patterns.contains(&owned) {
+                        self.patterns.push(owned);
+                    }
+                }
+                Err(error) => problems.push(Problem::Origin { input: input.clone(), error }),
+            }
+        }
+    }
+
+    pub(crate) fn add_regexes(&mut self, inputs: &[String], problems: &mut Vec<Problem>) {
+        self.others_configured |= !inputs.is_empty();
+        for input in inputs {
+            if let Err(error) = check_regex_anchored(input) {
+                problems.push(Problem::RegexNotAnchored { input: input.clone(), error });
+                continue;
+            }
+            match Regex::new(input) {
+                Ok(regex) => self.regexes.push(regex),
+                Err(error) => problems.push(Problem::RegexSyntax { input: input.clone(), message: error.to_string() }),
+            }
+        }
+    }
+
+    pub(crate) fn add_predicates(&mut self, predicates: &[OriginPredicate]) {
+        self.others_configured |= !predicates.is_empty();
+        self.predicates.extend(predicates.iter().cloned());
+    }
+
+    /// Rules that span several settings.
+    pub(crate) fn check(&self, credentials: bool, problems: &mut Vec<Problem>) {
+        if self.any && self.others_configured {
+            problems.push(Problem::AnyOriginMixed);
+        }
+        if !self.any && !self.others_configured {
+            problems.push(Problem::NoOrigin);
+        }
+        if credentials {
+            if self.any {
+                problems.push(Problem::AnyOriginWithCredentials);
+            }
+            for regex in &self.regexes {
+                if ANY_ORIGIN_PROBES.iter().all(|probe| regex.is_match(probe)) {
+                    problems.push(Problem::AnyOriginRegexWithCredentials { input: regex.as_str().to_owned() });
+                }
+            }
+        }
+    }
+
+    /// True when the response depends on the request's `Origin` (anything but plain `*`).
+    pub(crate) fn varies_with_origin(&self) -> bool {
+        !self.any
+    }
+
+    pub(crate) fn is_any(&self) -> bool {
+        self.any
+    }
+
+    /// Matches a request's `Origin`. Exact origins are one hash lookup; the header is
+    /// parsed only when patterns, regexes or predicates have to look at it.
+    pub(crate) fn verdict(&self, origin: &HeaderValue, head: &RequestHead) -> OriginVerdict {
+        if self.any {
+            return OriginVerdict::Any;
+        }
+        let bytes = origin.as_bytes();
+        if self.exact.contains(bytes) {
+            return OriginVerdict::Allowed;
+        }
+        if bytes == b"null" {
+            return OriginVerdict::Refused(OriginRefusal::NullNotListed);
+        }
+        if self.patterns.is_empty() && self.regexes.is_empty() && self.predicates.is_empty() {
+            // Still say why a malformed origin failed, for the debug log.
+            return OriginVerdict::Refused(match Origin::parse_bytes(bytes) {
+                Ok(_) => OriginRefusal::NotAllowed,
+                Err(error) => OriginRefusal::Malformed(error),
+            });
+        }
+        let parsed = match Origin::parse_bytes(bytes) {
+            Ok(parsed) => parsed,
+            Err(error) => return OriginVerdict::Refused(OriginRefusal::Malformed(error)),
+        };
+        let text = match origin.to_str() {
+            Ok(text) => text,
+            Err(_) => return OriginVerdict::Refused(OriginRefusal::Malformed(OriginError::NotAscii)),
+        };
+        let allowed = self.patterns.iter().any(|pattern| pattern.as_pattern().matches(&parsed))
+            || self.regexes.iter().any(|regex| regex.is_match(text))
+            || self.predicates.iter().any(|predicate| predicate(origin, head));
+        if allowed {
+            OriginVerdict::Allowed
+        } else {
+            OriginVerdict::Refused(OriginRefusal::NotAllowed)
+        }
+    }
+}
+
+impl fmt::Debug for AllowOrigins {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut exact: Vec<_> = self.exact.iter().map(|origin| String::from_utf8_lossy(origin)).collect();
+        exact.sort();
+        f.debug_struct("AllowOrigins")
+            .field("any", &self.any)
+            .field("exact", &exact)
+            .field("patterns", &self.patterns.iter().map(|p| p.as_pattern()).collect::<Vec<_>>())
+            .field("regexes", &self.regexes.iter().map(Regex::as_str).collect::<Vec<_>>())
+            .field("predicates", &self.predicates.len())
+            .finish()
+    }
+}
+
+impl fmt::Display for OriginRefusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Malformed(error) => write!(f, "malformed Origin: {error}"),
+            Self::NullNotListed => f.write_str("origin `null` is not listed"),
+            Self::NotAllowed => f.write_str("origin not allowed"),
+        }
+    }
+}
+
+/// FxHash (rustc's hasher): a multiply and a rotate per word. The set is built from
+/// configuration, never from requests, so its bucket layout is fixed and a client can only
+/// probe it; that rules out the collision flooding a keyed hash protects against, and the
+/// lookup costs a few instructions instead of SipHash's hundred.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct OriginHasher(u64);
+
+const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl OriginHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(SEED);
+    }
+}
+
+impl Hasher for OriginHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_usize(&mut self, value: usize) {
+        self.add(value as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
