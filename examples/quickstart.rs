@@ -1,1 +1,67 @@
-fn main() {}
+//! The smallest useful setup: one app-wide policy.
+//!
+//! ```text
+//! cargo run --example quickstart
+//! ```
+//!
+//! Then, from another terminal, play the browser:
+//!
+//! ```text
+//! curl -i -X OPTIONS http://127.0.0.1:8080/api/items \
+//!      -H 'Origin: https://app.example' -H 'Access-Control-Request-Method: PUT' \
+//!      -H 'Access-Control-Request-Headers: content-type'
+//! ```
+//!
+//! Set `RUST_LOG=cors_actix=debug` to see why a request is refused.
+
+use actix_web::{get, put, web, App, HttpResponse, HttpServer, Responder};
+use cors_actix::{Cors, Policy};
+
+#[get("/api/items")]
+async fn list_items() -> impl Responder {
+    HttpResponse::Ok()
+        .insert_header(("x-request-id", "1"))
+        .json(["apple", "pear"])
+}
+
+#[put("/api/items/{id}")]
+async fn put_item(id: web::Path<u32>) -> impl Responder {
+    HttpResponse::Ok().body(format!("stored item {id}"))
+}
+
+#[actix_web::main]
+async fn main() -> std::io::Result<()> {
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+
+    let policy = Policy::builder()
+        .allow_origins([
+            "https://app.example",
+            "https://*.app.example",
+            "http://localhost:*",
+        ])
+        .allow_methods(["GET", "PUT"])
+        .allow_headers(["content-type"])
+        .expose_headers(["x-request-id"])
+        .max_age(600)
+        .build()
+        .map_err(|error| std::io::Error::new(std::io::ErrorKind::InvalidInput, error))?;
+
+    let port: u16 = std::env::var("PORT")
+        .ok()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(8080);
+    println!("cors-actix quickstart listening on http://127.0.0.1:{port}/api/items");
+    println!("policy: {policy:#?}");
+
+    let cors = Cors::new(policy);
+    HttpServer::new(move || {
+        App::new()
+            .wrap(cors.clone())
+            .service(list_items)
+            .service(put_item)
+    })
+    .workers(2)
+    .bind(("127.0.0.1", port))?
+    .run()
+    .await
+}

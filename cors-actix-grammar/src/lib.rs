@@ -28,6 +28,6 @@ pub const MAX_AGE_LIMIT: u32 = 86_400;
 pub use regex_check::{check_regex_anchored, RegexAnchorError, ANY_ORIGIN_PROBES};
 pub use spec::{OriginSpec, OriginSpecError};
 pub use token::{
-    check_exposed_header_name, check_method, check_request_header_name, is_tchar, is_token,
-    HeaderNameError, MethodError,
+    check_exposed_header_name, check_method, check_request_header_name, is_tchar, is_token, HeaderNameError,
+    MethodError,
 };

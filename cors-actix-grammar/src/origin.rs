@@ -68,18 +68,32 @@ impl fmt::Display for OriginError {
         f.write_str(match self {
             Self::Empty => "an origin cannot be empty",
             Self::TooLong => "an origin is at most 512 bytes long",
-            Self::NotAscii => "an origin is ASCII only; write an internationalized host in punycode (`xn--...`)",
+            Self::NotAscii => {
+                "an origin is ASCII only; write an internationalized host in punycode (`xn--...`)"
+            }
             Self::Whitespace => "an origin contains no whitespace",
             Self::MissingScheme => "an origin starts with a scheme, as in `https://app.example`",
-            Self::InvalidScheme => "the scheme of an origin is a letter followed by letters, digits, `+`, `-` or `.`",
-            Self::UppercaseScheme => "browsers send the scheme in lower case, so an upper-case scheme never matches",
+            Self::InvalidScheme => {
+                "the scheme of an origin is a letter followed by letters, digits, `+`, `-` or `.`"
+            }
+            Self::UppercaseScheme => {
+                "browsers send the scheme in lower case, so an upper-case scheme never matches"
+            }
             Self::MissingHost => "an origin has a host after `://`",
             Self::Userinfo => "an origin has no `user@` part; browsers never send one",
-            Self::InvalidHost => "the host is not a valid domain name, IPv4 address or bracketed IPv6 address",
-            Self::UppercaseHost => "browsers send the host in lower case, so an upper-case host never matches",
+            Self::InvalidHost => {
+                "the host is not a valid domain name, IPv4 address or bracketed IPv6 address"
+            }
+            Self::UppercaseHost => {
+                "browsers send the host in lower case, so an upper-case host never matches"
+            }
             Self::InvalidPort => "the port is a number from 0 to 65535 without leading zeros",
-            Self::DefaultPort => "browsers omit the scheme's default port from the origin, so it never matches",
-            Self::TrailingSlash => "an origin has no trailing slash; browsers send only `scheme://host[:port]`",
+            Self::DefaultPort => {
+                "browsers omit the scheme's default port from the origin, so it never matches"
+            }
+            Self::TrailingSlash => {
+                "an origin has no trailing slash; browsers send only `scheme://host[:port]`"
+            }
             Self::Path => "an origin has no path; browsers send only `scheme://host[:port]`",
             Self::Query => "an origin has no query string",
             Self::Fragment => "an origin has no fragment",
@@ -121,11 +135,13 @@ impl<'a> Origin<'a> {
             return Err(OriginError::TooLong);
         }
         if let Some(&byte) = input.iter().find(|b| !b.is_ascii_graphic()) {
-            return Err(if byte == b' ' || byte == b'\t' || byte == b'\r' || byte == b'\n' {
-                OriginError::Whitespace
-            } else {
-                OriginError::NotAscii
-            });
+            return Err(
+                if byte == b' ' || byte == b'\t' || byte == b'\r' || byte == b'\n' {
+                    OriginError::Whitespace
+                } else {
+                    OriginError::NotAscii
+                },
+            );
         }
         // Every byte is printable ASCII from here on, so slicing at byte offsets is valid UTF-8.
         let text = std::str::from_utf8(input).map_err(|_| OriginError::NotAscii)?;
@@ -326,7 +342,10 @@ mod tests {
     #[test]
     fn rfc6454_serialization_parses_into_its_parts() {
         let origin = Origin::parse("https://app.example:8443").unwrap();
-        assert_eq!((origin.scheme(), origin.host(), origin.port()), ("https", "app.example", Some(8443)));
+        assert_eq!(
+            (origin.scheme(), origin.host(), origin.port()),
+            ("https", "app.example", Some(8443))
+        );
         assert_eq!(origin.to_string(), "https://app.example:8443");
         assert_eq!(Origin::parse("http://localhost").unwrap().port(), None);
     }
@@ -379,17 +398,38 @@ mod tests {
         assert_eq!(err("https://app.example:*"), OriginError::InvalidPort);
         assert_eq!(err(" https://app.example"), OriginError::Whitespace);
         assert_eq!(err("1https://app.example"), OriginError::InvalidScheme);
-        assert_eq!(Origin::parse_bytes(b"https://b\xc3\xbccher.example"), Err(OriginError::NotAscii));
-        assert_eq!(Origin::parse_bytes(&[b'a'; MAX_ORIGIN_LEN + 1]), Err(OriginError::TooLong));
+        assert_eq!(
+            Origin::parse_bytes(b"https://b\xc3\xbccher.example"),
+            Err(OriginError::NotAscii)
+        );
+        assert_eq!(
+            Origin::parse_bytes(&[b'a'; MAX_ORIGIN_LEN + 1]),
+            Err(OriginError::TooLong)
+        );
     }
 
     #[test]
     fn suggestions_correct_hand_written_origins() {
-        assert_eq!(suggest_origin("https://app.example/").as_deref(), Some("https://app.example"));
-        assert_eq!(suggest_origin("https://app.example:443").as_deref(), Some("https://app.example"));
-        assert_eq!(suggest_origin("https://App.Example").as_deref(), Some("https://app.example"));
-        assert_eq!(suggest_origin("app.example").as_deref(), Some("https://app.example"));
-        assert_eq!(suggest_origin("HTTP://App.Example:8080/path?q").as_deref(), Some("http://app.example:8080"));
+        assert_eq!(
+            suggest_origin("https://app.example/").as_deref(),
+            Some("https://app.example")
+        );
+        assert_eq!(
+            suggest_origin("https://app.example:443").as_deref(),
+            Some("https://app.example")
+        );
+        assert_eq!(
+            suggest_origin("https://App.Example").as_deref(),
+            Some("https://app.example")
+        );
+        assert_eq!(
+            suggest_origin("app.example").as_deref(),
+            Some("https://app.example")
+        );
+        assert_eq!(
+            suggest_origin("HTTP://App.Example:8080/path?q").as_deref(),
+            Some("http://app.example:8080")
+        );
         assert_eq!(suggest_origin("https://app.example"), None);
         assert_eq!(suggest_origin("https://bad host"), None);
     }

@@ -32,7 +32,11 @@ impl OwnedOriginPattern {
     pub fn as_pattern(&self) -> OriginPattern<'_> {
         OriginPattern {
             scheme: &self.scheme,
-            host: if self.subdomains { HostPattern::Subdomains(&self.host) } else { HostPattern::Exact(&self.host) },
+            host: if self.subdomains {
+                HostPattern::Subdomains(&self.host)
+            } else {
+                HostPattern::Exact(&self.host)
+            },
             port: self.port,
         }
     }
@@ -107,7 +111,12 @@ impl<'a> OriginPattern<'a> {
             return Err(OriginError::TooLong.into());
         }
         if !input.bytes().all(|b| b.is_ascii_graphic()) {
-            return Err(if input.is_ascii() { OriginError::Whitespace } else { OriginError::NotAscii }.into());
+            return Err(if input.is_ascii() {
+                OriginError::Whitespace
+            } else {
+                OriginError::NotAscii
+            }
+            .into());
         }
         let (scheme, rest) = input.split_once("://").ok_or(OriginError::MissingScheme)?;
         if scheme.contains('*') {
@@ -191,7 +200,12 @@ impl<'a> OriginPattern<'a> {
             HostPattern::Exact(host) => (host, false),
             HostPattern::Subdomains(suffix) => (suffix, true),
         };
-        OwnedOriginPattern { scheme: self.scheme.to_owned(), host: host.to_owned(), subdomains, port: self.port }
+        OwnedOriginPattern {
+            scheme: self.scheme.to_owned(),
+            host: host.to_owned(),
+            subdomains,
+            port: self.port,
+        }
     }
 
     /// The scheme the pattern requires.
@@ -225,14 +239,20 @@ mod tests {
         assert!(matches("https://*.example.com", "https://a.b.example.com"));
         assert!(!matches("https://*.example.com", "https://example.com"));
         assert!(!matches("https://*.example.com", "https://evilexample.com"));
-        assert!(!matches("https://*.example.com", "https://app.example.com.evil.net"));
+        assert!(!matches(
+            "https://*.example.com",
+            "https://app.example.com.evil.net"
+        ));
     }
 
     #[test]
     fn subdomain_wildcard_keeps_scheme_and_port() {
         assert!(!matches("https://*.example.com", "http://app.example.com"));
         assert!(!matches("https://*.example.com", "https://app.example.com:8443"));
-        assert!(matches("https://*.example.com:8443", "https://app.example.com:8443"));
+        assert!(matches(
+            "https://*.example.com:8443",
+            "https://app.example.com:8443"
+        ));
         assert!(matches("https://*.example.com:*", "https://app.example.com:8443"));
         assert!(matches("https://*.example.com:*", "https://app.example.com"));
     }
@@ -250,14 +270,26 @@ mod tests {
         let err = |p: &str| OriginPattern::parse(p).unwrap_err();
         assert_eq!(err("https://*example.com"), PatternError::PartialLabelWildcard);
         assert_eq!(err("https://a*.example.com"), PatternError::PartialLabelWildcard);
-        assert_eq!(err("https://app.*.example.com"), PatternError::WildcardNotLeftmost);
+        assert_eq!(
+            err("https://app.*.example.com"),
+            PatternError::WildcardNotLeftmost
+        );
         assert_eq!(err("https://*.*.example.com"), PatternError::WildcardNotLeftmost);
         assert_eq!(err("https://*.com"), PatternError::SuffixTooBroad);
         assert_eq!(err("*://app.example.com"), PatternError::WildcardInScheme);
         assert_eq!(err("http*://app.example.com"), PatternError::WildcardInScheme);
-        assert_eq!(err("https://*.example.com/"), PatternError::Origin(OriginError::TrailingSlash));
-        assert_eq!(err("https://*.example.com:443"), PatternError::Origin(OriginError::DefaultPort));
-        assert_eq!(err("https://*.Example.com"), PatternError::Origin(OriginError::UppercaseHost));
+        assert_eq!(
+            err("https://*.example.com/"),
+            PatternError::Origin(OriginError::TrailingSlash)
+        );
+        assert_eq!(
+            err("https://*.example.com:443"),
+            PatternError::Origin(OriginError::DefaultPort)
+        );
+        assert_eq!(
+            err("https://*.Example.com"),
+            PatternError::Origin(OriginError::UppercaseHost)
+        );
         assert_eq!(err("https://app.example.com"), PatternError::NoWildcard);
     }
 }

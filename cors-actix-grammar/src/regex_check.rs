@@ -5,8 +5,11 @@ use std::fmt;
 /// Origins unrelated to each other and to any real site. A regex that matches all of them
 /// allows any `https` origin, which is as broad as `*` and must not be combined with
 /// credentials. Used by the crates that can run a regex.
-pub const ANY_ORIGIN_PROBES: [&str; 3] =
-    ["https://cors-actix-probe.invalid", "https://attacker.test", "https://xn--80ak6aa92e.example.org"];
+pub const ANY_ORIGIN_PROBES: [&str; 3] = [
+    "https://cors-actix-probe.invalid",
+    "https://attacker.test",
+    "https://xn--80ak6aa92e.example.org",
+];
 
 /// Why an origin regex is not anchored at both ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,9 +26,15 @@ pub enum RegexAnchorError {
 impl fmt::Display for RegexAnchorError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
-            Self::Start => "an origin regex must start with `^`, or `https://app.example.evil.net` could match it",
-            Self::End => "an origin regex must end with `$`, or `https://app.example.evil.net` could match it",
-            Self::TopLevelAlternation => "a top-level `|` leaves each branch anchored at one end only; group it: `^(?:a|b)$`",
+            Self::Start => {
+                "an origin regex must start with `^`, or `https://app.example.evil.net` could match it"
+            }
+            Self::End => {
+                "an origin regex must end with `$`, or `https://app.example.evil.net` could match it"
+            }
+            Self::TopLevelAlternation => {
+                "a top-level `|` leaves each branch anchored at one end only; group it: `^(?:a|b)$`"
+            }
         })
     }
 }
@@ -59,7 +68,11 @@ pub fn check_regex_anchored(regex: &str) -> Result<(), RegexAnchorError> {
 fn strip_leading_flags(mut regex: &str) -> &str {
     while let Some(rest) = regex.strip_prefix("(?") {
         match rest.find(')') {
-            Some(close) if rest[..close].bytes().all(|b| b.is_ascii_alphabetic() || b == b'-') => {
+            Some(close)
+                if rest[..close]
+                    .bytes()
+                    .all(|b| b.is_ascii_alphabetic() || b == b'-') =>
+            {
                 regex = &rest[close + 1..];
             }
             _ => break,
@@ -101,10 +114,22 @@ mod tests {
 
     #[test]
     fn unanchored_regexes_say_which_end() {
-        assert_eq!(check_regex_anchored(r"https://app\.example$"), Err(RegexAnchorError::Start));
-        assert_eq!(check_regex_anchored(r"^https://app\.example"), Err(RegexAnchorError::End));
-        assert_eq!(check_regex_anchored(r"^https://app\.example\$"), Err(RegexAnchorError::End));
+        assert_eq!(
+            check_regex_anchored(r"https://app\.example$"),
+            Err(RegexAnchorError::Start)
+        );
+        assert_eq!(
+            check_regex_anchored(r"^https://app\.example"),
+            Err(RegexAnchorError::End)
+        );
+        assert_eq!(
+            check_regex_anchored(r"^https://app\.example\$"),
+            Err(RegexAnchorError::End)
+        );
         assert_eq!(check_regex_anchored("^"), Err(RegexAnchorError::End));
-        assert_eq!(check_regex_anchored(r"^https://a\.example|https://b\.example$"), Err(RegexAnchorError::TopLevelAlternation));
+        assert_eq!(
+            check_regex_anchored(r"^https://a\.example|https://b\.example$"),
+            Err(RegexAnchorError::TopLevelAlternation)
+        );
     }
 }

@@ -98,9 +98,15 @@ impl fmt::Display for Reason<'_> {
         match self {
             Self::Origin(refusal) => refusal.fmt(f),
             Self::RepeatedOrigin => f.write_str("more than one Origin header"),
-            Self::MalformedMethod(method) => write!(f, "Access-Control-Request-Method `{}` is not a method token", Escaped(method)),
+            Self::MalformedMethod(method) => write!(
+                f,
+                "Access-Control-Request-Method `{}` is not a method token",
+                Escaped(method)
+            ),
             Self::MethodNotAllowed(method) => write!(f, "method `{}` not allowed", Escaped(method)),
-            Self::MalformedRequestHeaders => f.write_str("Access-Control-Request-Headers is not a list of header names"),
+            Self::MalformedRequestHeaders => {
+                f.write_str("Access-Control-Request-Headers is not a list of header names")
+            }
             Self::HeaderNotAllowed(name) => write!(f, "request header `{}` not allowed", Escaped(name)),
             Self::PrivateNetworkNotAllowed => f.write_str("Private Network Access requested but not allowed"),
         }
@@ -140,7 +146,11 @@ impl Policy {
         let preflight = request_method.is_some();
         let refuse = |reason| {
             let forbid = preflight || self.on_mismatch == OnMismatch::Reject;
-            Decision::Rejected(Rejection { preflight, forbid, reason })
+            Decision::Rejected(Rejection {
+                preflight,
+                forbid,
+                reason,
+            })
         };
 
         if origins.next().is_some() {
@@ -189,7 +199,11 @@ impl Policy {
         }
 
         let mirrored_headers = requested.filter(|_| self.allow_headers.is_any());
-        Decision::Preflight(PreflightAnswer { allow_origin, mirrored_headers, private_network })
+        Decision::Preflight(PreflightAnswer {
+            allow_origin,
+            mirrored_headers,
+            private_network,
+        })
     }
 }
 
@@ -198,7 +212,10 @@ impl Policy {
 /// that forges these headers could as well leave out `Origin`.
 fn is_same_origin(origin: &HeaderValue, head: &RequestHead) -> bool {
     let headers = head.headers();
-    if headers.get("sec-fetch-site").is_some_and(|site| site.as_bytes() == b"same-origin") {
+    if headers
+        .get("sec-fetch-site")
+        .is_some_and(|site| site.as_bytes() == b"same-origin")
+    {
         return true;
     }
     let Ok(parsed) = Origin::parse_bytes(origin.as_bytes()) else {
@@ -220,9 +237,11 @@ fn is_same_origin(origin: &HeaderValue, head: &RequestHead) -> bool {
         (Some(port), None) => {
             let suffix_len = host.iter().rev().position(|&b| b == b':').map_or(0, |p| p + 1);
             let (host_only, port_text) = host.split_at(host.len() - suffix_len);
-            let explicit_port = port_text.get(1..).and_then(|p| std::str::from_utf8(p).ok()).and_then(|p| p.parse::<u16>().ok());
-            explicit_port == Some(port)
-                && host_only.eq_ignore_ascii_case(authority)
+            let explicit_port = port_text
+                .get(1..)
+                .and_then(|p| std::str::from_utf8(p).ok())
+                .and_then(|p| p.parse::<u16>().ok());
+            explicit_port == Some(port) && host_only.eq_ignore_ascii_case(authority)
         }
         _ => false,
     }

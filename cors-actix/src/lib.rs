@@ -59,3 +59,8 @@ pub use crate::{
     middleware::{Cors, CorsFuture, CorsMiddleware},
     policy::{OnMismatch, OriginPredicate, OriginRefusal, Policy, PolicyBuilder},
 };
+
+/// The README's examples, compiled and run as doc tests so that they stay true.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

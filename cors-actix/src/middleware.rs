@@ -50,7 +50,9 @@ pub struct Cors {
 impl Cors {
     /// A middleware enforcing `policy`.
     pub fn new(policy: Policy) -> Self {
-        Self { policy: Arc::new(policy) }
+        Self {
+            policy: Arc::new(policy),
+        }
     }
 
     /// A middleware sharing an already shared policy.
@@ -76,7 +78,10 @@ where
     type Future = Ready<Result<Self::Transform, Self::InitError>>;
 
     fn new_transform(&self, service: S) -> Self::Future {
-        ready(Ok(CorsMiddleware { service, policy: Arc::clone(&self.policy) }))
+        ready(Ok(CorsMiddleware {
+            service,
+            policy: Arc::clone(&self.policy),
+        }))
     }
 }
 
@@ -122,7 +127,11 @@ where
                 log_rejection(&req, &rejection);
                 if rejection.forbid {
                     let mut response = HttpResponse::new(StatusCode::FORBIDDEN);
-                    let vary = if rejection.preflight { Some(&self.policy.vary_preflight) } else { self.policy.vary_origin.as_ref() };
+                    let vary = if rejection.preflight {
+                        Some(&self.policy.vary_preflight)
+                    } else {
+                        self.policy.vary_origin.as_ref()
+                    };
                     if let Some(vary) = vary {
                         response.headers_mut().insert(header::VARY, vary.clone());
                     }
@@ -157,11 +166,20 @@ fn log_rejection(req: &ServiceRequest, rejection: &Rejection<'_>) {
 impl Policy {
     /// Writes the answer to an allowed preflight.
     pub(crate) fn write_preflight(&self, headers: &mut HeaderMap, answer: &PreflightAnswer<'_>) {
-        headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin_value(answer.allow_origin));
+        headers.insert(
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            allow_origin_value(answer.allow_origin),
+        );
         if self.credentials {
-            headers.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, HeaderValue::from_static("true"));
+            headers.insert(
+                header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+                HeaderValue::from_static("true"),
+            );
         }
-        headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, self.methods.header().clone());
+        headers.insert(
+            header::ACCESS_CONTROL_ALLOW_METHODS,
+            self.methods.header().clone(),
+        );
         if let Some(allow_headers) = answer.mirrored_headers.or(self.allow_headers.header()) {
             headers.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, allow_headers.clone());
         }
@@ -169,7 +187,10 @@ impl Policy {
             headers.insert(header::ACCESS_CONTROL_MAX_AGE, max_age.clone());
         }
         if answer.private_network {
-            headers.insert(ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK, HeaderValue::from_static("true"));
+            headers.insert(
+                ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK,
+                HeaderValue::from_static("true"),
+            );
         }
         headers.insert(header::VARY, self.vary_preflight.clone());
     }
@@ -181,7 +202,10 @@ impl Policy {
             Decoration::Allow(allow_origin) => {
                 headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin.clone());
                 if self.credentials {
-                    headers.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, HeaderValue::from_static("true"));
+                    headers.insert(
+                        header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+                        HeaderValue::from_static("true"),
+                    );
                 } else {
                     headers.remove(header::ACCESS_CONTROL_ALLOW_CREDENTIALS);
                 }
@@ -229,11 +253,21 @@ pin_project! {
 
 impl<F> CorsFuture<F> {
     fn ready(response: ServiceResponse<BoxBody>) -> Self {
-        Self { state: State::Ready { response: Some(response) } }
+        Self {
+            state: State::Ready {
+                response: Some(response),
+            },
+        }
     }
 
     fn inner(future: F, policy: Arc<Policy>, decoration: Decoration) -> Self {
-        Self { state: State::Inner { future, policy, decoration: Some(decoration) } }
+        Self {
+            state: State::Inner {
+                future,
+                policy,
+                decoration: Some(decoration),
+            },
+        }
     }
 }
 
@@ -256,7 +290,11 @@ where
                 Some(response) => Poll::Ready(Ok(response.map_into_right_body())),
                 None => panic!("CorsFuture polled after completion"),
             },
-            StateProj::Inner { future, policy, decoration } => {
+            StateProj::Inner {
+                future,
+                policy,
+                decoration,
+            } => {
                 let result = std::task::ready!(future.poll(cx));
                 let Some(decoration) = decoration.take() else {
                     panic!("CorsFuture polled after completion");
@@ -266,7 +304,12 @@ where
                         policy.decorate(response.headers_mut(), &decoration);
                         Ok(response.map_into_left_body())
                     }
-                    Err(error) => Err(DecoratedError { error, policy: Arc::clone(policy), decoration }.into()),
+                    Err(error) => Err(DecoratedError {
+                        error,
+                        policy: Arc::clone(policy),
+                        decoration,
+                    }
+                    .into()),
                 })
             }
         }

@@ -22,13 +22,19 @@ impl AllowMethods {
         let mut methods: Vec<Method> = Vec::new();
         for input in inputs {
             if let Err(error) = check_method(input) {
-                problems.push(Problem::Method { input: input.clone(), error });
+                problems.push(Problem::Method {
+                    input: input.clone(),
+                    error,
+                });
                 continue;
             }
             match Method::from_bytes(input.as_bytes()) {
                 Ok(method) if !methods.contains(&method) => methods.push(method),
                 Ok(_) => {}
-                Err(_) => problems.push(Problem::Method { input: input.clone(), error: cors_actix_grammar::MethodError::NotToken }),
+                Err(_) => problems.push(Problem::Method {
+                    input: input.clone(),
+                    error: cors_actix_grammar::MethodError::NotToken,
+                }),
             }
         }
         if inputs.is_empty() {
@@ -42,7 +48,8 @@ impl AllowMethods {
     /// it or if it is CORS-safelisted, so a safelisted method needs no listing here either.
     /// Comparison is byte-exact: `patch` is not `PATCH`.
     pub(crate) fn allows(&self, requested: &[u8]) -> bool {
-        is_cors_safelisted_method(requested) || self.methods.iter().any(|m| m.as_str().as_bytes() == requested)
+        is_cors_safelisted_method(requested)
+            || self.methods.iter().any(|m| m.as_str().as_bytes() == requested)
     }
 
     pub(crate) fn header(&self) -> &HeaderValue {

@@ -1,11 +1,17 @@
 //! Building policies: every problem reported, every header value rendered once and in order.
 
-use cors_actix_grammar::{HeaderNameError, MethodError, OriginError, OriginSpecError, PatternError, RegexAnchorError};
+use cors_actix_grammar::{
+    HeaderNameError, MethodError, OriginError, OriginSpecError, PatternError, RegexAnchorError,
+};
 
 use super::*;
 
 fn problems(builder: PolicyBuilder) -> Vec<Problem> {
-    builder.build().expect_err("policy should be refused").problems().to_vec()
+    builder
+        .build()
+        .expect_err("policy should be refused")
+        .problems()
+        .to_vec()
 }
 
 #[test]
@@ -24,18 +30,28 @@ fn header_values_are_rendered_in_configured_order_without_duplicates() {
     assert_eq!(policy.max_age.as_ref().unwrap().1, "600");
     assert_eq!(policy.max_age(), Some(600));
     assert_eq!(policy.vary_origin.as_ref().unwrap(), "Origin");
-    assert_eq!(policy.vary_preflight, "Origin, Access-Control-Request-Method, Access-Control-Request-Headers");
+    assert_eq!(
+        policy.vary_preflight,
+        "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
+    );
 }
 
 #[test]
 fn default_methods_are_the_safelisted_ones() {
-    let policy = Policy::builder().allow_origin("https://app.example").build().unwrap();
+    let policy = Policy::builder()
+        .allow_origin("https://app.example")
+        .build()
+        .unwrap();
     assert_eq!(policy.methods.header(), "GET, HEAD, POST");
 }
 
 #[test]
 fn any_origin_does_not_vary_on_origin() {
-    let policy = Policy::builder().allow_any_origin().allow_private_network(true).build().unwrap();
+    let policy = Policy::builder()
+        .allow_any_origin()
+        .allow_private_network(true)
+        .build()
+        .unwrap();
     assert!(policy.vary_origin.is_none());
     assert_eq!(
         policy.vary_preflight,
@@ -45,35 +61,58 @@ fn any_origin_does_not_vary_on_origin() {
 
 #[test]
 fn malformed_origins_are_reported_with_a_suggestion() {
-    let found = problems(Policy::builder().allow_origins(["https://app.example/", "https://App.Example", "app.example", "https://*example.com"]));
+    let found = problems(Policy::builder().allow_origins([
+        "https://app.example/",
+        "https://App.Example",
+        "app.example",
+        "https://*example.com",
+    ]));
     assert_eq!(
         found,
         [
             Problem::Origin {
                 input: "https://app.example/".into(),
-                error: OriginSpecError::Origin { error: OriginError::TrailingSlash, suggestion: Some("https://app.example".into()) }
+                error: OriginSpecError::Origin {
+                    error: OriginError::TrailingSlash,
+                    suggestion: Some("https://app.example".into())
+                }
             },
             Problem::Origin {
                 input: "https://App.Example".into(),
-                error: OriginSpecError::Origin { error: OriginError::UppercaseHost, suggestion: Some("https://app.example".into()) }
+                error: OriginSpecError::Origin {
+                    error: OriginError::UppercaseHost,
+                    suggestion: Some("https://app.example".into())
+                }
             },
             Problem::Origin {
                 input: "app.example".into(),
-                error: OriginSpecError::Origin { error: OriginError::MissingScheme, suggestion: Some("https://app.example".into()) }
+                error: OriginSpecError::Origin {
+                    error: OriginError::MissingScheme,
+                    suggestion: Some("https://app.example".into())
+                }
             },
-            Problem::Origin { input: "https://*example.com".into(), error: OriginSpecError::Pattern(PatternError::PartialLabelWildcard) },
+            Problem::Origin {
+                input: "https://*example.com".into(),
+                error: OriginSpecError::Pattern(PatternError::PartialLabelWildcard)
+            },
         ]
     );
 }
 
 #[test]
 fn wildcard_origin_with_credentials_is_refused() {
-    assert_eq!(problems(Policy::builder().allow_any_origin().allow_credentials(true)), [Problem::AnyOriginWithCredentials]);
+    assert_eq!(
+        problems(Policy::builder().allow_any_origin().allow_credentials(true)),
+        [Problem::AnyOriginWithCredentials]
+    );
 }
 
 #[test]
 fn wildcard_origin_mixed_with_others_is_refused() {
-    assert_eq!(problems(Policy::builder().allow_origins(["*", "https://app.example"])), [Problem::AnyOriginMixed]);
+    assert_eq!(
+        problems(Policy::builder().allow_origins(["*", "https://app.example"])),
+        [Problem::AnyOriginMixed]
+    );
 }
 
 #[test]
@@ -83,17 +122,39 @@ fn an_empty_origin_list_is_refused() {
 
 #[test]
 fn regexes_must_compile_and_be_anchored() {
-    let found = problems(Policy::builder().allow_origin_regex(r"https://app\.example").allow_origin_regex(r"^https://(app$"));
+    let found = problems(
+        Policy::builder()
+            .allow_origin_regex(r"https://app\.example")
+            .allow_origin_regex(r"^https://(app$"),
+    );
     assert_eq!(found.len(), 2);
-    assert_eq!(found[0], Problem::RegexNotAnchored { input: r"https://app\.example".into(), error: RegexAnchorError::Start });
+    assert_eq!(
+        found[0],
+        Problem::RegexNotAnchored {
+            input: r"https://app\.example".into(),
+            error: RegexAnchorError::Start
+        }
+    );
     assert!(matches!(&found[1], Problem::RegexSyntax { input, .. } if input == r"^https://(app$"));
 }
 
 #[test]
 fn a_regex_matching_any_origin_is_refused_with_credentials() {
-    let found = problems(Policy::builder().allow_origin_regex("^https://.*$").allow_credentials(true));
-    assert_eq!(found, [Problem::AnyOriginRegexWithCredentials { input: "^https://.*$".into() }]);
-    assert!(Policy::builder().allow_origin_regex("^https://.*$").build().is_ok());
+    let found = problems(
+        Policy::builder()
+            .allow_origin_regex("^https://.*$")
+            .allow_credentials(true),
+    );
+    assert_eq!(
+        found,
+        [Problem::AnyOriginRegexWithCredentials {
+            input: "^https://.*$".into()
+        }]
+    );
+    assert!(Policy::builder()
+        .allow_origin_regex("^https://.*$")
+        .build()
+        .is_ok());
 }
 
 #[test]
@@ -108,12 +169,30 @@ fn methods_and_headers_are_checked() {
     assert_eq!(
         found,
         [
-            Problem::Method { input: "patch".into(), error: MethodError::NotUppercase("PATCH") },
-            Problem::Method { input: "CONNECT".into(), error: MethodError::Forbidden },
-            Problem::Method { input: "GE T".into(), error: MethodError::NotToken },
-            Problem::AllowedHeader { input: "cookie".into(), error: HeaderNameError::ForbiddenRequestHeader },
-            Problem::AllowedHeader { input: "x bad".into(), error: HeaderNameError::NotToken },
-            Problem::ExposedHeader { input: "set-cookie".into(), error: HeaderNameError::ForbiddenResponseHeader },
+            Problem::Method {
+                input: "patch".into(),
+                error: MethodError::NotUppercase("PATCH")
+            },
+            Problem::Method {
+                input: "CONNECT".into(),
+                error: MethodError::Forbidden
+            },
+            Problem::Method {
+                input: "GE T".into(),
+                error: MethodError::NotToken
+            },
+            Problem::AllowedHeader {
+                input: "cookie".into(),
+                error: HeaderNameError::ForbiddenRequestHeader
+            },
+            Problem::AllowedHeader {
+                input: "x bad".into(),
+                error: HeaderNameError::NotToken
+            },
+            Problem::ExposedHeader {
+                input: "set-cookie".into(),
+                error: HeaderNameError::ForbiddenResponseHeader
+            },
         ]
     );
 }
@@ -121,23 +200,54 @@ fn methods_and_headers_are_checked() {
 #[test]
 fn wildcard_headers_with_credentials_are_refused() {
     let found = problems(
-        Policy::builder().allow_origin("https://app.example").allow_credentials(true).allow_any_header().expose_any_header(),
+        Policy::builder()
+            .allow_origin("https://app.example")
+            .allow_credentials(true)
+            .allow_any_header()
+            .expose_any_header(),
     );
-    assert_eq!(found, [Problem::AnyHeaderWithCredentials, Problem::AnyExposedHeaderWithCredentials]);
+    assert_eq!(
+        found,
+        [
+            Problem::AnyHeaderWithCredentials,
+            Problem::AnyExposedHeaderWithCredentials
+        ]
+    );
 }
 
 #[test]
 fn max_age_is_capped_at_one_day() {
-    let found = problems(Policy::builder().allow_origin("https://app.example").max_age(86_401));
+    let found = problems(
+        Policy::builder()
+            .allow_origin("https://app.example")
+            .max_age(86_401),
+    );
     assert_eq!(found, [Problem::MaxAgeTooLong { seconds: 86_401 }]);
-    assert!(Policy::builder().allow_origin("https://app.example").max_age(86_400).build().is_ok());
+    assert!(Policy::builder()
+        .allow_origin("https://app.example")
+        .max_age(86_400)
+        .build()
+        .is_ok());
 }
 
 #[test]
 fn every_problem_is_listed_in_the_message() {
-    let error = Policy::builder().allow_origins(["*", "https://a.example/"]).allow_credentials(true).build().unwrap_err();
+    let error = Policy::builder()
+        .allow_origins(["*", "https://a.example/"])
+        .allow_credentials(true)
+        .build()
+        .unwrap_err();
     let message = error.to_string();
-    assert!(message.starts_with("invalid CORS policy (3 problems)"), "{message}");
-    assert!(message.contains("origin `https://a.example/`: an origin has no trailing slash"), "{message}");
-    assert!(message.contains("`Access-Control-Allow-Credentials: true` with `Access-Control-Allow-Origin: *`"), "{message}");
+    assert!(
+        message.starts_with("invalid CORS policy (3 problems)"),
+        "{message}"
+    );
+    assert!(
+        message.contains("origin `https://a.example/`: an origin has no trailing slash"),
+        "{message}"
+    );
+    assert!(
+        message.contains("`Access-Control-Allow-Credentials: true` with `Access-Control-Allow-Origin: *`"),
+        "{message}"
+    );
 }
