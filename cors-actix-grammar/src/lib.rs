@@ -8,6 +8,7 @@
 
 mod fetch;
 mod list;
+pub mod messages;
 mod origin;
 mod pattern;
 mod regex_check;

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use cors_actix_grammar::{HeaderNameError, MethodError, OriginSpecError, RegexAnchorError};
+use cors_actix_grammar::{messages, HeaderNameError, MethodError, OriginSpecError, RegexAnchorError};
 
 /// Why [`PolicyBuilder::build`](crate::PolicyBuilder::build) refused a configuration.
 ///
@@ -114,18 +114,28 @@ impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Origin { input, error } => write!(f, "origin `{input}`: {error}"),
-            Self::RegexSyntax { input, message } => write!(f, "origin regex `{input}` does not compile: {message}"),
+            Self::RegexSyntax { input, message } => {
+                write!(f, "origin regex `{input}` does not compile: {message}")
+            }
             Self::RegexNotAnchored { input, error } => write!(f, "origin regex `{input}`: {error}"),
-            Self::AnyOriginMixed => f.write_str("`*` allows every origin; listing other origins beside it has no effect, so remove either"),
-            Self::NoOrigin => f.write_str("no origin is allowed, so every cross-origin request would be refused; list origins, patterns, regexes, a predicate or `*`"),
-            Self::AnyOriginWithCredentials => f.write_str("cannot combine `Access-Control-Allow-Credentials: true` with `Access-Control-Allow-Origin: *`: browsers refuse it, and reflecting any origin instead would hand every site the user's session"),
-            Self::AnyOriginRegexWithCredentials { input } => write!(f, "origin regex `{input}` matches any origin, which cannot be combined with credentials; narrow it to the sites you trust"),
+            Self::AnyOriginMixed => f.write_str(messages::ANY_ORIGIN_MIXED),
+            Self::NoOrigin => f.write_str(messages::NO_ORIGIN),
+            Self::AnyOriginWithCredentials => f.write_str(messages::ANY_ORIGIN_WITH_CREDENTIALS),
+            Self::AnyOriginRegexWithCredentials { input } => {
+                write!(
+                    f,
+                    "origin regex `{input}`: {}",
+                    messages::ANY_ORIGIN_REGEX_WITH_CREDENTIALS
+                )
+            }
             Self::Method { input, error } => write!(f, "method `{input}`: {error}"),
             Self::AllowedHeader { input, error } => write!(f, "allowed header `{input}`: {error}"),
             Self::ExposedHeader { input, error } => write!(f, "exposed header `{input}`: {error}"),
-            Self::AnyHeaderWithCredentials => f.write_str("cannot combine `Access-Control-Allow-Credentials: true` with `Access-Control-Allow-Headers: *`: with credentials browsers read `*` as a header named `*`; list the headers"),
-            Self::AnyExposedHeaderWithCredentials => f.write_str("cannot combine `Access-Control-Allow-Credentials: true` with `Access-Control-Expose-Headers: *`: with credentials browsers read `*` as a header named `*`; list the headers"),
-            Self::MaxAgeTooLong { seconds } => write!(f, "max-age {seconds}s is longer than 86400s (one day); browsers cap it (Chromium at 7200s), so a longer value only hides the real one"),
+            Self::AnyHeaderWithCredentials => f.write_str(messages::ANY_HEADER_WITH_CREDENTIALS),
+            Self::AnyExposedHeaderWithCredentials => {
+                f.write_str(messages::ANY_EXPOSED_HEADER_WITH_CREDENTIALS)
+            }
+            Self::MaxAgeTooLong { seconds } => write!(f, "max-age {seconds}: {}", messages::MAX_AGE_TOO_LONG),
         }
     }
 }

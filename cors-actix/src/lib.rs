@@ -48,6 +48,7 @@ mod decision;
 mod error;
 mod middleware;
 mod policy;
+mod route;
 mod vary;
 
 pub use crate::{
@@ -58,7 +59,29 @@ pub use crate::{
     error::{PolicyError, Problem},
     middleware::{Cors, CorsFuture, CorsMiddleware},
     policy::{OnMismatch, OriginPredicate, OriginRefusal, Policy, PolicyBuilder},
+    route::{routes, RouteCors},
 };
+
+/// What the macros' expansions use. Not public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::route::{mount, route_guard};
+
+    /// Builds a policy whose every value the macro already checked with the same grammar.
+    /// Runs when an app is built (never while answering a request); a refusal here would be
+    /// a disagreement between the macro's checks and the builder's, i.e. a bug to report.
+    pub fn build_checked(builder: crate::PolicyBuilder) -> crate::Policy {
+        match builder.build() {
+            Ok(policy) => policy,
+            Err(error) => {
+                panic!("cors-actix bug: a policy checked at compile time was refused when built: {error}")
+            }
+        }
+    }
+}
+
+#[cfg(feature = "macros")]
+pub use cors_actix_macros::{cors, policy};
 
 /// The README's examples, compiled and run as doc tests so that they stay true.
 #[doc = include_str!("../../README.md")]

@@ -13,14 +13,15 @@ use actix_web::{
     dev::{Service, ServiceRequest, ServiceResponse, Transform},
     http::{
         header::{self, HeaderMap, HeaderValue},
-        StatusCode,
+        Method, StatusCode,
     },
-    HttpResponse, ResponseError,
+    HttpMessage, HttpResponse, ResponseError,
 };
 use pin_project_lite::pin_project;
 
 use crate::{
     decision::{AllowOrigin, Decision, PreflightAnswer, Rejection, ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK},
+    route::{self, RouteCors},
     Policy,
 };
 
@@ -41,23 +42,49 @@ use crate::{
 /// error responses included, get the CORS headers. Put `Cors` outside (that is, `wrap` it
 /// after) any authentication middleware: a preflight carries no credentials, so an
 /// authentication layer in front of it would refuse every preflight.
+///
+/// # With `#[cors]` routes
+///
+/// A `#[cors]` route's own policy wins for that route: the app-wide `Cors` answers the
+/// route's preflights from the route's policy (so they are answered before any
+/// authentication middleware too), leaves the route's responses to the route, and answers
+/// every other preflight from its own policy without running a handler. See
+/// [`routes`](crate::routes) for how routes are found.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct Cors {
     policy: Arc<Policy>,
+    role: Role,
+}
+
+/// Where a `Cors` sits: around an app or scope, or around one `#[cors]` route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    App,
+    Route,
 }
 
 impl Cors {
     /// A middleware enforcing `policy`.
     pub fn new(policy: Policy) -> Self {
-        Self {
-            policy: Arc::new(policy),
-        }
+        Self::from_shared(Arc::new(policy))
     }
 
     /// A middleware sharing an already shared policy.
     pub fn from_shared(policy: Arc<Policy>) -> Self {
-        Self { policy }
+        Self {
+            policy,
+            role: Role::App,
+        }
+    }
+
+    /// The layer a `#[cors]` route wraps itself in (used by the macro's expansion).
+    #[doc(hidden)]
+    pub fn for_route(route: &'static RouteCors) -> Self {
+        Self {
+            policy: Arc::clone(route.policy()),
+            role: Role::Route,
+        }
     }
 
     /// The policy this middleware enforces.
@@ -81,6 +108,7 @@ where
         ready(Ok(CorsMiddleware {
             service,
             policy: Arc::clone(&self.policy),
+            role: self.role,
         }))
     }
 }
@@ -90,6 +118,7 @@ where
 pub struct CorsMiddleware<S> {
     service: S,
     policy: Arc<Policy>,
+    role: Role,
 }
 
 /// What to do to the inner service's response, decided before calling it.
@@ -101,7 +130,25 @@ pub(crate) enum Decoration {
     Allow(HeaderValue),
     /// Refused but answered: remove any CORS header a handler set, add `Vary: Origin`.
     Strip,
+    /// Nothing: a `#[cors]` route inside decides.
+    LeaveToRoute,
 }
+
+/// How a layer's response future relates to `#[cors]` route layers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Nesting {
+    /// No route layer can be inside: decorate.
+    Alone,
+    /// Route layers may be inside: leave what one of them decorated alone.
+    Outer,
+    /// This is a route layer: decorate, and say so.
+    Route,
+}
+
+/// Set on the request by a `#[cors]` route's layer once it has decorated the response, so
+/// that an app-wide layer around it leaves the response alone.
+#[derive(Debug, Clone, Copy)]
+struct DecoratedByRoute;
 
 impl<S, B> Service<ServiceRequest> for CorsMiddleware<S>
 where
@@ -115,32 +162,108 @@ where
     actix_web::dev::forward_ready!(service);
 
     fn call(&self, req: ServiceRequest) -> Self::Future {
-        let decoration = match self.policy.decide(req.head()) {
-            Decision::NotCors | Decision::SameOrigin => Decoration::VaryOnly,
-            Decision::Actual(allow_origin) => Decoration::Allow(allow_origin_value(allow_origin)),
-            Decision::Preflight(answer) => {
-                let mut response = HttpResponse::new(StatusCode::NO_CONTENT);
-                self.policy.write_preflight(response.headers_mut(), &answer);
-                return CorsFuture::ready(req.into_response(response));
+        let defer_to_routes = self.role == Role::App && route::any_route();
+        if defer_to_routes {
+            if let Some(route) = preflight_route(&req) {
+                let policy = route.policy();
+                return match outcome(&req, policy, policy.decide(req.head())) {
+                    Outcome::Answered(response) => CorsFuture::ready(response),
+                    // A preflight is always answered; should that change, let the route decide.
+                    Outcome::Forward(_) => self.forward(req, Decoration::LeaveToRoute, Nesting::Outer),
+                };
             }
-            Decision::Rejected(rejection) => {
-                log_rejection(&req, &rejection);
-                if rejection.forbid {
-                    let mut response = HttpResponse::new(StatusCode::FORBIDDEN);
-                    let vary = if rejection.preflight {
-                        Some(&self.policy.vary_preflight)
-                    } else {
-                        self.policy.vary_origin.as_ref()
-                    };
-                    if let Some(vary) = vary {
-                        response.headers_mut().insert(header::VARY, vary.clone());
-                    }
-                    return CorsFuture::ready(req.into_response(response));
+        }
+        let decision = self.policy.decide(req.head());
+        if defer_to_routes {
+            if let Decision::Rejected(Rejection {
+                preflight: false,
+                forbid: true,
+                ..
+            }) = decision
+            {
+                if route::route_for(&req, req.method().as_str().as_bytes()).is_some() {
+                    return self.forward(req, Decoration::LeaveToRoute, Nesting::Outer);
                 }
-                Decoration::Strip
             }
-        };
-        CorsFuture::inner(self.service.call(req), Arc::clone(&self.policy), decoration)
+        }
+        match outcome(&req, &self.policy, decision) {
+            Outcome::Answered(response) => CorsFuture::ready(response),
+            Outcome::Forward(decoration) => {
+                let nesting = match (self.role, defer_to_routes) {
+                    (Role::Route, _) => Nesting::Route,
+                    (Role::App, true) => Nesting::Outer,
+                    (Role::App, false) => Nesting::Alone,
+                };
+                self.forward(req, decoration, nesting)
+            }
+        }
+    }
+}
+
+impl<S> CorsMiddleware<S> {
+    fn forward<B>(
+        &self,
+        req: ServiceRequest,
+        decoration: Decoration,
+        nesting: Nesting,
+    ) -> CorsFuture<S::Future>
+    where
+        S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    {
+        CorsFuture::inner(
+            self.service.call(req),
+            Arc::clone(&self.policy),
+            decoration,
+            nesting,
+        )
+    }
+}
+
+/// The `#[cors]` route a preflight asks about, if any.
+fn preflight_route(req: &ServiceRequest) -> Option<&'static RouteCors> {
+    if req.method() != Method::OPTIONS || !req.headers().contains_key(header::ORIGIN) {
+        return None;
+    }
+    let asked = req.headers().get(header::ACCESS_CONTROL_REQUEST_METHOD)?;
+    route::route_for(req, asked.as_bytes())
+}
+
+/// What becomes of a request once its decision is known.
+enum Outcome {
+    /// Answered here, without the inner service: an allowed preflight (`204`) or a
+    /// forbidden request (`403`).
+    Answered(ServiceResponse<BoxBody>),
+    /// Passed inward; this is what to do to the response.
+    Forward(Decoration),
+}
+
+fn outcome(req: &ServiceRequest, policy: &Policy, decision: Decision<'_>) -> Outcome {
+    match decision {
+        Decision::NotCors | Decision::SameOrigin => Outcome::Forward(Decoration::VaryOnly),
+        Decision::Actual(allow_origin) => {
+            Outcome::Forward(Decoration::Allow(allow_origin_value(allow_origin)))
+        }
+        Decision::Preflight(answer) => {
+            let mut response = HttpResponse::new(StatusCode::NO_CONTENT);
+            policy.write_preflight(response.headers_mut(), &answer);
+            Outcome::Answered(ServiceResponse::new(req.request().clone(), response))
+        }
+        Decision::Rejected(rejection) => {
+            log_rejection(req, &rejection);
+            if !rejection.forbid {
+                return Outcome::Forward(Decoration::Strip);
+            }
+            let mut response = HttpResponse::new(StatusCode::FORBIDDEN);
+            let vary = if rejection.preflight {
+                Some(&policy.vary_preflight)
+            } else {
+                policy.vary_origin.as_ref()
+            };
+            if let Some(vary) = vary {
+                response.headers_mut().insert(header::VARY, vary.clone());
+            }
+            Outcome::Answered(ServiceResponse::new(req.request().clone(), response))
+        }
     }
 }
 
@@ -215,6 +338,7 @@ impl Policy {
                     headers.remove(header::ACCESS_CONTROL_EXPOSE_HEADERS);
                 }
             }
+            Decoration::LeaveToRoute => return,
             Decoration::Strip => {
                 headers.remove(header::ACCESS_CONTROL_ALLOW_ORIGIN);
                 headers.remove(header::ACCESS_CONTROL_ALLOW_CREDENTIALS);
@@ -247,6 +371,7 @@ pin_project! {
             future: F,
             policy: Arc<Policy>,
             decoration: Option<Decoration>,
+            nesting: Nesting,
         },
     }
 }
@@ -260,12 +385,13 @@ impl<F> CorsFuture<F> {
         }
     }
 
-    fn inner(future: F, policy: Arc<Policy>, decoration: Decoration) -> Self {
+    fn inner(future: F, policy: Arc<Policy>, decoration: Decoration, nesting: Nesting) -> Self {
         Self {
             state: State::Inner {
                 future,
                 policy,
                 decoration: Some(decoration),
+                nesting,
             },
         }
     }
@@ -294,22 +420,39 @@ where
                 future,
                 policy,
                 decoration,
+                nesting,
             } => {
                 let result = std::task::ready!(future.poll(cx));
                 let Some(decoration) = decoration.take() else {
                     panic!("CorsFuture polled after completion");
                 };
+                let leave_alone = matches!(decoration, Decoration::LeaveToRoute);
                 Poll::Ready(match result {
                     Ok(mut response) => {
-                        policy.decorate(response.headers_mut(), &decoration);
+                        let by_route = *nesting == Nesting::Outer
+                            && response.request().extensions().contains::<DecoratedByRoute>();
+                        if !leave_alone && !by_route {
+                            policy.decorate(response.headers_mut(), &decoration);
+                        }
+                        if *nesting == Nesting::Route {
+                            response.request().extensions_mut().insert(DecoratedByRoute);
+                        }
                         Ok(response.map_into_left_body())
                     }
-                    Err(error) => Err(DecoratedError {
-                        error,
-                        policy: Arc::clone(policy),
-                        decoration,
+                    Err(error) => {
+                        let by_route =
+                            *nesting == Nesting::Outer && error.as_error::<DecoratedError>().is_some();
+                        if leave_alone || by_route {
+                            Err(error)
+                        } else {
+                            Err(DecoratedError {
+                                error,
+                                policy: Arc::clone(policy),
+                                decoration,
+                            }
+                            .into())
+                        }
                     }
-                    .into()),
                 })
             }
         }

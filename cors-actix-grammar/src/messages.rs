@@ -1,0 +1,25 @@
+//! Messages for rules that span several settings, worded once for the runtime builder's
+//! errors and the macros' compile errors.
+
+/// `*` (any origin) together with credentials.
+pub const ANY_ORIGIN_WITH_CREDENTIALS: &str = "cannot combine `Access-Control-Allow-Credentials: true` with `Access-Control-Allow-Origin: *`: browsers refuse it, and reflecting any origin instead would hand every site the user's session";
+
+/// `*` listed beside other origins.
+pub const ANY_ORIGIN_MIXED: &str =
+    "`*` allows every origin; listing other origins beside it has no effect, so remove either";
+
+/// No origin allowed at all.
+pub const NO_ORIGIN: &str = "no origin is allowed, so every cross-origin request would be refused; list origins, patterns, regexes, a predicate or `*`";
+
+/// A regex that matches any origin, together with credentials.
+pub const ANY_ORIGIN_REGEX_WITH_CREDENTIALS: &str =
+    "this regex matches any origin, which cannot be combined with credentials; narrow it to the sites you trust";
+
+/// `*` for request headers together with credentials.
+pub const ANY_HEADER_WITH_CREDENTIALS: &str = "cannot combine `Access-Control-Allow-Credentials: true` with `Access-Control-Allow-Headers: *`: with credentials browsers read `*` as a header named `*`; list the headers";
+
+/// `*` for exposed headers together with credentials.
+pub const ANY_EXPOSED_HEADER_WITH_CREDENTIALS: &str = "cannot combine `Access-Control-Allow-Credentials: true` with `Access-Control-Expose-Headers: *`: with credentials browsers read `*` as a header named `*`; list the headers";
+
+/// A max-age over [`MAX_AGE_LIMIT`](crate::MAX_AGE_LIMIT).
+pub const MAX_AGE_TOO_LONG: &str = "max-age is at most 86400 seconds (one day); browsers cap it (Chromium at 7200), so a longer value only hides the real one";

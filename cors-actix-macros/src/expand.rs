@@ -1,0 +1,176 @@
+//! Parse, check, then expand. On any error the input is emitted unchanged beside the errors,
+//! so that the handler still exists and ours are the only errors the user sees.
+
+use proc_macro2::{Span, TokenStream};
+use quote::quote;
+use syn::{Attribute, ItemFn};
+
+use crate::{
+    ctxt::Ctxt,
+    policy_args::{PolicyArgs, RawArgs},
+    route_attr::{is_routes, route_kind, RouteAttr, RouteKind},
+};
+
+/// `policy! { ... }`.
+pub(crate) fn policy(input: TokenStream) -> TokenStream {
+    let cx = Ctxt::new();
+    let args = match syn::parse2::<RawArgs>(input) {
+        Ok(raw) => PolicyArgs::from_raw(&cx, raw, Span::call_site()),
+        Err(error) => {
+            cx.syn_error(error);
+            PolicyArgs::default()
+        }
+    };
+    match cx.check() {
+        Ok(()) => args.build_tokens(&[]),
+        Err(error) => {
+            let error = error.to_compile_error();
+            // Still an expression of type `Policy`, so that no error follows from ours.
+            quote! {{ #error ::core::unreachable!() }}
+        }
+    }
+}
+
+/// `#[cors(...)]` on a route handler.
+pub(crate) fn cors(args: TokenStream, input: TokenStream) -> TokenStream {
+    let item: ItemFn = match syn::parse2(input.clone()) {
+        Ok(item) => item,
+        Err(_) => {
+            let error = syn::Error::new(
+                Span::call_site(),
+                "`#[cors]` goes on a route handler function, above its route attribute: \
+                 `#[cors(...)] #[get(\"/path\")] async fn handler() ...`; if the route attribute is above \
+                 `#[cors]`, move `#[cors]` up",
+            );
+            return with_input(error, input);
+        }
+    };
+    let cx = Ctxt::new();
+    let policy = match syn::parse2::<RawArgs>(args) {
+        Ok(raw) => PolicyArgs::from_raw(&cx, raw, Span::call_site()),
+        Err(error) => {
+            cx.syn_error(error);
+            PolicyArgs::default()
+        }
+    };
+    let route = find_route(&cx, &item);
+    if item.sig.asyncness.is_none() {
+        cx.error_spanned_by(
+            item.sig.fn_token,
+            "a route handler with `#[cors]` must be an `async fn`",
+        );
+    }
+    match (cx.check(), route) {
+        (Ok(()), Some((index, route))) => expand_route(item, index, &route, &policy),
+        (Err(error), _) => with_input(error, input),
+        // `find_route` reports every way of returning `None`; this arm is for completeness.
+        (Ok(()), None) => with_input(
+            syn::Error::new(Span::call_site(), "`#[cors]` found no route attribute"),
+            input,
+        ),
+    }
+}
+
+/// Finds and reads the route attribute, reporting a missing or repeated one and a second
+/// `#[cors]`.
+fn find_route(cx: &Ctxt, item: &ItemFn) -> Option<(usize, RouteAttr)> {
+    let mut found: Option<(usize, &Attribute, RouteKind)> = None;
+    for (index, attr) in item.attrs.iter().enumerate() {
+        if attr
+            .path()
+            .segments
+            .last()
+            .is_some_and(|last| last.ident == "cors")
+        {
+            cx.error_spanned_by(
+                attr,
+                "`#[cors]` is given twice on this handler; merge the two into one",
+            );
+        } else if is_routes(attr) {
+            cx.error_spanned_by(
+                attr,
+                "`#[cors]` does not combine with `#[routes]`; use one `#[route(\"/path\", method = \"GET\", method = \"POST\")]`",
+            );
+        } else if let Some(kind) = route_kind(attr) {
+            if found.is_some() {
+                cx.error_spanned_by(attr, "a handler with `#[cors]` takes one route attribute");
+            } else {
+                found = Some((index, attr, kind));
+            }
+        }
+    }
+    let Some((index, attr, kind)) = found else {
+        cx.syn_error(syn::Error::new(
+            Span::call_site(),
+            "`#[cors]` needs a route attribute below it, as in `#[cors(origins = [...])] #[get(\"/items\")]`",
+        ));
+        return None;
+    };
+    if let (name, Some(method)) = kind {
+        if let Err(error) = cors_actix_grammar::check_method(method) {
+            cx.error_spanned_by(attr, format!("`#[cors]` cannot apply to `#[{name}]`: {error}"));
+        }
+    }
+    RouteAttr::parse(cx, attr, kind).map(|route| (index, route))
+}
+
+fn expand_route(
+    mut handler: ItemFn,
+    route_index: usize,
+    route: &RouteAttr,
+    policy: &PolicyArgs,
+) -> TokenStream {
+    let route_attr = handler.attrs.remove(route_index);
+    // The route attribute is read here, never expanded: this keeps its import used.
+    let route_macro = route_attr.path();
+    let name = &handler.sig.ident;
+    let name_text = name.to_string();
+    let vis = &handler.vis;
+    let docs: Vec<&Attribute> = handler
+        .attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("doc"))
+        .collect();
+    let path = &route.path;
+    let resource_name = route
+        .name
+        .as_ref()
+        .map_or_else(|| name_text.clone(), syn::LitStr::value);
+    let methods = &route.methods;
+    let guards = &route.guards;
+    let wraps = &route.wraps;
+    let build_policy = policy.build_tokens(methods);
+    quote! {
+        #(#docs)*
+        #[allow(non_camel_case_types)]
+        #vis struct #name;
+
+        impl ::actix_web::dev::HttpServiceFactory for #name {
+            fn register(self, __config: &mut ::actix_web::dev::AppService) {
+                #[allow(unused_imports)]
+                use #route_macro as _;
+                #handler
+
+                static __CORS_ROUTE: ::cors_actix::RouteCors = ::cors_actix::RouteCors::new(
+                    ::core::concat!(::core::module_path!(), "::", #name_text),
+                    #path,
+                    &[#(#methods),*],
+                    || ::std::sync::Arc::new(#build_policy),
+                );
+                let __resource = ::actix_web::Resource::new(#path)
+                    .name(#resource_name)
+                    .guard(::cors_actix::__private::route_guard(&__CORS_ROUTE))
+                    #(.guard(::actix_web::guard::fn_guard(#guards)))*
+                    #(.wrap(#wraps))*
+                    .wrap(::cors_actix::Cors::for_route(&__CORS_ROUTE))
+                    .to(#name);
+                ::cors_actix::__private::mount(&__CORS_ROUTE, __resource, __config);
+            }
+        }
+    }
+}
+
+fn with_input(error: syn::Error, input: TokenStream) -> TokenStream {
+    let error = error.to_compile_error();
+    quote! { #error #input }
+}

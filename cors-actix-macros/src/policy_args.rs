@@ -1,0 +1,358 @@
+//! The policy keys shared by `#[cors(...)]` and `policy! { ... }`: parsed, then checked
+//! with the same grammar the runtime builder uses, every error spanned on its token.
+
+use cors_actix_grammar::{
+    check_exposed_header_name, check_method, check_regex_anchored, check_request_header_name, messages,
+    OriginSpec, ANY_ORIGIN_PROBES, MAX_AGE_LIMIT,
+};
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned};
+use syn::{
+    ext::IdentExt,
+    parse::{Parse, ParseStream},
+    punctuated::Punctuated,
+    spanned::Spanned,
+    Expr, ExprLit, Ident, Lit, LitBool, LitStr, Token,
+};
+
+use crate::ctxt::Ctxt;
+
+/// Every key, in the order the documentation lists them.
+const KEYS: [&str; 10] = [
+    "origins",
+    "origin_regex",
+    "origin_fn",
+    "methods",
+    "headers",
+    "expose",
+    "credentials",
+    "max_age",
+    "private_network",
+    "on_mismatch",
+];
+
+/// `key = value`, as written.
+pub(crate) struct Entry {
+    key: Ident,
+    value: Expr,
+}
+
+impl Parse for Entry {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let key = input.call(Ident::parse_any)?;
+        input.parse::<Token![=]>()?;
+        let value = input.parse()?;
+        Ok(Self { key, value })
+    }
+}
+
+/// The whole argument list.
+pub(crate) struct RawArgs {
+    entries: Punctuated<Entry, Token![,]>,
+}
+
+impl Parse for RawArgs {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        Ok(Self {
+            entries: Punctuated::parse_terminated(input)?,
+        })
+    }
+}
+
+/// The checked policy arguments.
+#[derive(Default)]
+pub(crate) struct PolicyArgs {
+    origins: Vec<LitStr>,
+    origin_regexes: Vec<LitStr>,
+    origin_fn: Option<Expr>,
+    methods: Option<Vec<LitStr>>,
+    headers: Vec<LitStr>,
+    expose: Vec<LitStr>,
+    credentials: bool,
+    max_age: Option<u64>,
+    private_network: bool,
+    reject: bool,
+}
+
+impl PolicyArgs {
+    /// Parses and checks `raw`, recording every problem in `cx`. `span` is where errors
+    /// about the whole policy (nothing allowed at all) point.
+    pub(crate) fn from_raw(cx: &Ctxt, raw: RawArgs, span: Span) -> Self {
+        let mut args = PolicyArgs::default();
+        let mut seen: Vec<String> = Vec::new();
+        for Entry { key, value } in raw.entries {
+            let name = key.to_string();
+            if !KEYS.contains(&name.as_str()) {
+                let hint = did_you_mean(&name)
+                    .map(|k| format!("did you mean `{k}`? "))
+                    .unwrap_or_default();
+                cx.error_spanned_by(
+                    &key,
+                    format!("unknown key `{name}`; {hint}expected one of: {}", KEYS.join(", ")),
+                );
+                continue;
+            }
+            if seen.contains(&name) {
+                cx.error_spanned_by(&key, format!("`{name}` is given more than once"));
+                continue;
+            }
+            seen.push(name.clone());
+            match name.as_str() {
+                "origins" => args.origins = string_list(cx, &value, "origins", r#"["https://app.example"]"#),
+                "origin_regex" => args.origin_regexes = string_list(cx, &value, "origin_regex", r#"["^https://[a-z]+\\.app\\.example$"]"#),
+                "origin_fn" => match &value {
+                    Expr::Path(_) | Expr::Closure(_) => args.origin_fn = Some(value),
+                    _ => cx.error_spanned_by(&value, "`origin_fn` expects the path of a predicate `fn(&HeaderValue, &RequestHead) -> bool`"),
+                },
+                "methods" => args.methods = Some(string_list(cx, &value, "methods", r#"["GET", "PUT"]"#)),
+                "headers" => args.headers = string_list(cx, &value, "headers", r#"["content-type"]"#),
+                "expose" => args.expose = string_list(cx, &value, "expose", r#"["x-request-id"]"#),
+                "credentials" => {
+                    args.credentials = boolean(cx, &value, "credentials").is_some_and(|lit| lit.value);
+                }
+                "private_network" => args.private_network = boolean(cx, &value, "private_network").is_some_and(|lit| lit.value),
+                "max_age" => args.max_age = max_age(cx, &value),
+                "on_mismatch" => args.reject = on_mismatch(cx, &value),
+                _ => unreachable!("every key of KEYS is handled"),
+            }
+        }
+        args.check(cx, span);
+        args
+    }
+
+    fn check(&self, cx: &Ctxt, span: Span) {
+        let mut any: Option<&LitStr> = None;
+        let mut seen: Vec<String> = Vec::new();
+        for lit in &self.origins {
+            let value = lit.value();
+            match OriginSpec::parse(&value) {
+                Ok(OriginSpec::Any) => any = Some(lit),
+                Ok(_) => {}
+                Err(error) => cx.error_spanned_by(lit, error),
+            }
+            if seen.contains(&value) {
+                cx.error_spanned_by(lit, format!("`{value}` is listed twice"));
+            }
+            seen.push(value);
+        }
+        let others = self.origins.len() > usize::from(any.is_some())
+            || !self.origin_regexes.is_empty()
+            || self.origin_fn.is_some();
+        if let Some(any) = any {
+            if others {
+                cx.error_spanned_by(any, messages::ANY_ORIGIN_MIXED);
+            }
+            if self.credentials {
+                cx.error_spanned_by(any, messages::ANY_ORIGIN_WITH_CREDENTIALS);
+            }
+        } else if !others {
+            cx.syn_error(syn::Error::new(
+                span,
+                format!(
+                    "{}: add `origins = [...]`, `origin_regex` or `origin_fn`",
+                    messages::NO_ORIGIN
+                ),
+            ));
+        }
+
+        for lit in &self.origin_regexes {
+            let text = lit.value();
+            if let Err(error) = check_regex_anchored(&text) {
+                cx.error_spanned_by(lit, error);
+                continue;
+            }
+            match regex::Regex::new(&text) {
+                Err(error) => cx.error_spanned_by(lit, format!("this regex does not compile: {error}")),
+                Ok(regex)
+                    if self.credentials && ANY_ORIGIN_PROBES.iter().all(|probe| regex.is_match(probe)) =>
+                {
+                    cx.error_spanned_by(lit, messages::ANY_ORIGIN_REGEX_WITH_CREDENTIALS);
+                }
+                Ok(_) => {}
+            }
+        }
+
+        for lit in self.methods.iter().flatten() {
+            if let Err(error) = check_method(&lit.value()) {
+                cx.error_spanned_by(lit, error);
+            }
+        }
+        for lit in &self.headers {
+            match lit.value().as_str() {
+                "*" if self.credentials => cx.error_spanned_by(lit, messages::ANY_HEADER_WITH_CREDENTIALS),
+                "*" => {}
+                name => {
+                    if let Err(error) = check_request_header_name(name) {
+                        cx.error_spanned_by(lit, error);
+                    }
+                }
+            }
+        }
+        for lit in &self.expose {
+            match lit.value().as_str() {
+                "*" if self.credentials => {
+                    cx.error_spanned_by(lit, messages::ANY_EXPOSED_HEADER_WITH_CREDENTIALS)
+                }
+                "*" => {}
+                name => {
+                    if let Err(error) = check_exposed_header_name(name) {
+                        cx.error_spanned_by(lit, error);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The builder chain for this policy, ending in the compile-time-checked build.
+    /// `default_methods` is used when the policy does not name its methods.
+    pub(crate) fn build_tokens(&self, default_methods: &[String]) -> TokenStream {
+        let origins = &self.origins;
+        let regexes = &self.origin_regexes;
+        let origin_fn = self.origin_fn.iter().map(|predicate| {
+            quote_spanned! {predicate.span()=> .allow_origin_fn(#predicate) }
+        });
+        let methods: Vec<TokenStream> = match &self.methods {
+            Some(methods) => methods.iter().map(|lit| quote!(#lit)).collect(),
+            None => default_methods.iter().map(|method| quote!(#method)).collect(),
+        };
+        let headers = &self.headers;
+        let expose = &self.expose;
+        let credentials = self.credentials;
+        let private_network = self.private_network;
+        let max_age = self.max_age.iter();
+        let on_mismatch = if self.reject { quote!(Reject) } else { quote!(Omit) };
+        quote! {
+            ::cors_actix::__private::build_checked(
+                ::cors_actix::Policy::builder()
+                    #(.allow_origin(#origins))*
+                    #(.allow_origin_regex(#regexes))*
+                    #(#origin_fn)*
+                    #(.allow_method(#methods))*
+                    #(.allow_header(#headers))*
+                    #(.expose_header(#expose))*
+                    .allow_credentials(#credentials)
+                    #(.max_age(#max_age))*
+                    .allow_private_network(#private_network)
+                    .on_mismatch(::cors_actix::OnMismatch::#on_mismatch)
+            )
+        }
+    }
+}
+
+/// `"x"` or `["x", "y"]`.
+fn string_list(cx: &Ctxt, value: &Expr, key: &str, example: &str) -> Vec<LitStr> {
+    let wrong = || format!("`{key}` expects a string or a list of strings, as in `{key} = {example}`");
+    match value {
+        Expr::Lit(ExprLit {
+            lit: Lit::Str(lit), ..
+        }) => vec![lit.clone()],
+        Expr::Array(array) => array
+            .elems
+            .iter()
+            .filter_map(|element| match element {
+                Expr::Lit(ExprLit {
+                    lit: Lit::Str(lit), ..
+                }) => Some(lit.clone()),
+                other => {
+                    cx.error_spanned_by(other, wrong());
+                    None
+                }
+            })
+            .collect(),
+        other => {
+            cx.error_spanned_by(other, wrong());
+            Vec::new()
+        }
+    }
+}
+
+fn boolean(cx: &Ctxt, value: &Expr, key: &str) -> Option<LitBool> {
+    match value {
+        Expr::Lit(ExprLit {
+            lit: Lit::Bool(lit), ..
+        }) => Some(lit.clone()),
+        other => {
+            cx.error_spanned_by(other, format!("`{key}` expects `true` or `false`"));
+            None
+        }
+    }
+}
+
+fn max_age(cx: &Ctxt, value: &Expr) -> Option<u64> {
+    match value {
+        Expr::Lit(ExprLit {
+            lit: Lit::Int(lit), ..
+        }) => match lit.base10_parse::<u64>() {
+            Ok(seconds) if seconds <= u64::from(MAX_AGE_LIMIT) => Some(seconds),
+            _ => {
+                cx.error_spanned_by(lit, messages::MAX_AGE_TOO_LONG);
+                None
+            }
+        },
+        Expr::Unary(unary) if matches!(unary.op, syn::UnOp::Neg(_)) => {
+            cx.error_spanned_by(value, "`max_age` is a number of seconds and cannot be negative");
+            None
+        }
+        other => {
+            cx.error_spanned_by(
+                other,
+                "`max_age` expects a number of seconds, as in `max_age = 600`",
+            );
+            None
+        }
+    }
+}
+
+/// `"omit"` (false) or `"reject"` (true).
+fn on_mismatch(cx: &Ctxt, value: &Expr) -> bool {
+    match value {
+        Expr::Lit(ExprLit {
+            lit: Lit::Str(lit), ..
+        }) if lit.value() == "omit" => false,
+        Expr::Lit(ExprLit {
+            lit: Lit::Str(lit), ..
+        }) if lit.value() == "reject" => true,
+        other => {
+            cx.error_spanned_by(other, "`on_mismatch` expects `\"omit\"` (run the handler, send no CORS headers) or `\"reject\"` (answer 403)");
+            false
+        }
+    }
+}
+
+/// The known key closest to `unknown`, if it is close enough to be a typo.
+fn did_you_mean(unknown: &str) -> Option<&'static str> {
+    KEYS.iter()
+        .map(|key| (edit_distance(unknown, key), *key))
+        .filter(|&(distance, key)| distance <= 2.max(key.len() / 3))
+        .min_by_key(|&(distance, _)| distance)
+        .map(|(_, key)| key)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typos_get_a_suggestion() {
+        assert_eq!(did_you_mean("origin"), Some("origins"));
+        assert_eq!(did_you_mean("header"), Some("headers"));
+        assert_eq!(did_you_mean("maxage"), Some("max_age"));
+        assert_eq!(did_you_mean("credential"), Some("credentials"));
+        assert_eq!(did_you_mean("exposed_headers"), None);
+        assert_eq!(did_you_mean("zzz"), None);
+    }
+}
