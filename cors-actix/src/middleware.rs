@@ -130,8 +130,6 @@ pub(crate) enum Decoration {
     Allow(HeaderValue),
     /// Refused but answered: remove any CORS header a handler set, add `Vary: Origin`.
     Strip,
-    /// Nothing: a `#[cors]` route inside decides.
-    LeaveToRoute,
 }
 
 /// How a layer's response future relates to `#[cors]` route layers.
@@ -162,70 +160,49 @@ where
     actix_web::dev::forward_ready!(service);
 
     fn call(&self, req: ServiceRequest) -> Self::Future {
-        let defer_to_routes = self.role == Role::App && route::any_route();
-        if defer_to_routes {
-            if let Some(route) = preflight_route(&req) {
-                let policy = route.policy();
-                return match outcome(&req, policy, policy.decide(req.head())) {
-                    Outcome::Answered(response) => CorsFuture::ready(response),
-                    // A preflight is always answered; should that change, let the route decide.
-                    Outcome::Forward(_) => self.forward(req, Decoration::LeaveToRoute, Nesting::Outer),
-                };
-            }
-        }
-        let decision = self.policy.decide(req.head());
-        if defer_to_routes {
-            if let Decision::Rejected(Rejection {
-                preflight: false,
-                forbid: true,
-                ..
-            }) = decision
-            {
-                if route::route_for(&req, req.method().as_str().as_bytes()).is_some() {
-                    return self.forward(req, Decoration::LeaveToRoute, Nesting::Outer);
-                }
-            }
-        }
-        match outcome(&req, &self.policy, decision) {
-            Outcome::Answered(response) => CorsFuture::ready(response),
-            Outcome::Forward(decoration) => {
-                let nesting = match (self.role, defer_to_routes) {
-                    (Role::Route, _) => Nesting::Route,
-                    (Role::App, true) => Nesting::Outer,
-                    (Role::App, false) => Nesting::Alone,
-                };
-                self.forward(req, decoration, nesting)
-            }
+        match self.role {
+            Role::Route => self.respond(req, &self.policy, Nesting::Route),
+            Role::App if route::any_route() => match route_of(&req) {
+                // A `#[cors]` route's policy wins: answer its preflights here, before any
+                // authentication layer, and decorate as the route would when something
+                // between here and the route answers first.
+                Some(route) => self.respond(req, route.policy(), Nesting::Outer),
+                None => self.respond(req, &self.policy, Nesting::Outer),
+            },
+            Role::App => self.respond(req, &self.policy, Nesting::Alone),
         }
     }
 }
 
 impl<S> CorsMiddleware<S> {
-    fn forward<B>(
-        &self,
-        req: ServiceRequest,
-        decoration: Decoration,
-        nesting: Nesting,
-    ) -> CorsFuture<S::Future>
+    fn respond<B>(&self, req: ServiceRequest, policy: &Arc<Policy>, nesting: Nesting) -> CorsFuture<S::Future>
     where
         S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
     {
-        CorsFuture::inner(
-            self.service.call(req),
-            Arc::clone(&self.policy),
-            decoration,
-            nesting,
-        )
+        match outcome(&req, policy, policy.decide(req.head())) {
+            Outcome::Answered(response) => CorsFuture::ready(response),
+            Outcome::Forward(decoration) => {
+                CorsFuture::inner(self.service.call(req), Arc::clone(policy), decoration, nesting)
+            }
+        }
     }
 }
 
-/// The `#[cors]` route a preflight asks about, if any.
-fn preflight_route(req: &ServiceRequest) -> Option<&'static RouteCors> {
-    if req.method() != Method::OPTIONS || !req.headers().contains_key(header::ORIGIN) {
+/// The `#[cors]` route a CORS request is for: for a preflight, the route of the method it
+/// asks for; otherwise the route of its own method. Requests without `Origin` only get
+/// `Vary`, so they are not looked up.
+fn route_of(req: &ServiceRequest) -> Option<&'static RouteCors> {
+    if !req.headers().contains_key(header::ORIGIN) {
         return None;
     }
-    let asked = req.headers().get(header::ACCESS_CONTROL_REQUEST_METHOD)?;
-    route::route_for(req, asked.as_bytes())
+    let asked = match req.method() {
+        &Method::OPTIONS => req
+            .headers()
+            .get(header::ACCESS_CONTROL_REQUEST_METHOD)
+            .map(HeaderValue::as_bytes),
+        _ => None,
+    };
+    route::route_for(req, asked.unwrap_or(req.method().as_str().as_bytes()))
 }
 
 /// What becomes of a request once its decision is known.
@@ -338,7 +315,6 @@ impl Policy {
                     headers.remove(header::ACCESS_CONTROL_EXPOSE_HEADERS);
                 }
             }
-            Decoration::LeaveToRoute => return,
             Decoration::Strip => {
                 headers.remove(header::ACCESS_CONTROL_ALLOW_ORIGIN);
                 headers.remove(header::ACCESS_CONTROL_ALLOW_CREDENTIALS);
@@ -426,12 +402,11 @@ where
                 let Some(decoration) = decoration.take() else {
                     panic!("CorsFuture polled after completion");
                 };
-                let leave_alone = matches!(decoration, Decoration::LeaveToRoute);
                 Poll::Ready(match result {
                     Ok(mut response) => {
                         let by_route = *nesting == Nesting::Outer
                             && response.request().extensions().contains::<DecoratedByRoute>();
-                        if !leave_alone && !by_route {
+                        if !by_route {
                             policy.decorate(response.headers_mut(), &decoration);
                         }
                         if *nesting == Nesting::Route {
@@ -442,7 +417,7 @@ where
                     Err(error) => {
                         let by_route =
                             *nesting == Nesting::Outer && error.as_error::<DecoratedError>().is_some();
-                        if leave_alone || by_route {
+                        if by_route {
                             Err(error)
                         } else {
                             Err(DecoratedError {

@@ -24,8 +24,8 @@
 //! the route in real routing too). The lookup walks scopes exactly like routing does, so
 //! nested scopes, path parameters and several apps per thread (each has its own map) need
 //! nothing special, and two routes on one path with different methods find their own
-//! policies. It costs one string and one map walk per preflight, and nothing on other
-//! requests unless the app policy would refuse them.
+//! policies. The lookup costs one walk of the map, for requests that carry `Origin`, and
+//! only in processes that mount `#[cors]` routes at all.
 
 use std::sync::{
     atomic::{AtomicBool, Ordering},
