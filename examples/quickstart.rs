@@ -19,9 +19,7 @@ use cors_actix::{Cors, Policy};
 
 #[get("/api/items")]
 async fn list_items() -> impl Responder {
-    HttpResponse::Ok()
-        .insert_header(("x-request-id", "1"))
-        .json(["apple", "pear"])
+    HttpResponse::Ok().insert_header(("x-request-id", "1")).json(["apple", "pear"])
 }
 
 #[put("/api/items/{id}")]
@@ -34,11 +32,7 @@ async fn main() -> std::io::Result<()> {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
 
     let policy = Policy::builder()
-        .allow_origins([
-            "https://app.example",
-            "https://*.app.example",
-            "http://localhost:*",
-        ])
+        .allow_origins(["https://app.example", "https://*.app.example", "http://localhost:*"])
         .allow_methods(["GET", "PUT"])
         .allow_headers(["content-type"])
         .expose_headers(["x-request-id"])
@@ -46,22 +40,14 @@ async fn main() -> std::io::Result<()> {
         .build()
         .map_err(|error| std::io::Error::new(std::io::ErrorKind::InvalidInput, error))?;
 
-    let port: u16 = std::env::var("PORT")
-        .ok()
-        .and_then(|p| p.parse().ok())
-        .unwrap_or(8080);
+    let port: u16 = std::env::var("PORT").ok().and_then(|p| p.parse().ok()).unwrap_or(8080);
     println!("cors-actix quickstart listening on http://127.0.0.1:{port}/api/items");
     println!("policy: {policy:#?}");
 
     let cors = Cors::new(policy);
-    HttpServer::new(move || {
-        App::new()
-            .wrap(cors.clone())
-            .service(list_items)
-            .service(put_item)
-    })
-    .workers(2)
-    .bind(("127.0.0.1", port))?
-    .run()
-    .await
+    HttpServer::new(move || App::new().wrap(cors.clone()).service(list_items).service(put_item))
+        .workers(2)
+        .bind(("127.0.0.1", port))?
+        .run()
+        .await
 }

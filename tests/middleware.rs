@@ -28,9 +28,7 @@ impl Calls {
 
 async fn counted(calls: web::Data<Calls>) -> HttpResponse {
     calls.0.fetch_add(1, Ordering::SeqCst);
-    HttpResponse::Ok()
-        .insert_header(("x-request-id", "42"))
-        .body("body")
+    HttpResponse::Ok().insert_header(("x-request-id", "42")).body("body")
 }
 
 fn api_policy() -> PolicyBuilder {
@@ -46,10 +44,7 @@ fn api_policy() -> PolicyBuilder {
 /// An app with `policy` app-wide and a counted handler on `/items` for every method.
 async fn app(
     policy: PolicyBuilder,
-) -> (
-    impl Service<actix_http::Request, Response = ServiceResponse<impl MessageBody>, Error = Error>,
-    Calls,
-) {
+) -> (impl Service<actix_http::Request, Response = ServiceResponse<impl MessageBody>, Error = Error>, Calls) {
     let calls = Calls::default();
     let service = test::init_service(
         App::new()
@@ -63,19 +58,13 @@ async fn app(
 
 fn header_value(response: &ServiceResponse<impl MessageBody>, name: &str) -> Option<String> {
     let mut values = response.headers().get_all(name);
-    let first = values
-        .next()
-        .map(|v| v.to_str().expect("ASCII header").to_owned());
+    let first = values.next().map(|v| v.to_str().expect("ASCII header").to_owned());
     assert!(values.next().is_none(), "header {name} sent more than once");
     first
 }
 
 fn vary_lines(response: &ServiceResponse<impl MessageBody>) -> Vec<String> {
-    response
-        .headers()
-        .get_all(header::VARY)
-        .map(|v| v.to_str().unwrap().to_owned())
-        .collect()
+    response.headers().get_all(header::VARY).map(|v| v.to_str().unwrap().to_owned()).collect()
 }
 
 const CORS_HEADERS: [&str; 7] = [
@@ -120,22 +109,13 @@ async fn allowed_preflight_is_answered_with_204_and_never_runs_a_handler() {
         header_value(&response, "access-control-allow-origin").as_deref(),
         Some("https://app.example")
     );
-    assert_eq!(
-        header_value(&response, "access-control-allow-credentials").as_deref(),
-        Some("true")
-    );
-    assert_eq!(
-        header_value(&response, "access-control-allow-methods").as_deref(),
-        Some("GET, PUT, DELETE")
-    );
+    assert_eq!(header_value(&response, "access-control-allow-credentials").as_deref(), Some("true"));
+    assert_eq!(header_value(&response, "access-control-allow-methods").as_deref(), Some("GET, PUT, DELETE"));
     assert_eq!(
         header_value(&response, "access-control-allow-headers").as_deref(),
         Some("content-type, x-api-key")
     );
-    assert_eq!(
-        header_value(&response, "access-control-max-age").as_deref(),
-        Some("600")
-    );
+    assert_eq!(header_value(&response, "access-control-max-age").as_deref(), Some("600"));
     assert_eq!(
         vary_lines(&response),
         ["Origin, Access-Control-Request-Method, Access-Control-Request-Headers"]
@@ -169,11 +149,7 @@ async fn refused_preflights_get_403_without_cors_headers() {
             vary_lines(&response),
             ["Origin, Access-Control-Request-Method, Access-Control-Request-Headers"]
         );
-        assert_eq!(
-            test::read_body(response).await.len(),
-            0,
-            "nothing of the request is echoed"
-        );
+        assert_eq!(test::read_body(response).await.len(), 0, "nothing of the request is echoed");
     }
     assert_eq!(calls.count(), 0);
 }
@@ -217,29 +193,17 @@ async fn options_without_request_method_reaches_the_app() {
 #[actix_web::test]
 async fn allowed_actual_request_is_decorated() {
     let (app, calls) = app(api_policy()).await;
-    let request = TestRequest::get()
-        .uri("/items")
-        .insert_header(("origin", "https://eu.app.example"))
-        .to_request();
+    let request =
+        TestRequest::get().uri("/items").insert_header(("origin", "https://eu.app.example")).to_request();
     let response = test::call_service(&app, request).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(
         header_value(&response, "access-control-allow-origin").as_deref(),
         Some("https://eu.app.example")
     );
-    assert_eq!(
-        header_value(&response, "access-control-allow-credentials").as_deref(),
-        Some("true")
-    );
-    assert_eq!(
-        header_value(&response, "access-control-expose-headers").as_deref(),
-        Some("x-request-id")
-    );
-    assert_eq!(
-        header_value(&response, "access-control-allow-methods"),
-        None,
-        "preflight-only header"
-    );
+    assert_eq!(header_value(&response, "access-control-allow-credentials").as_deref(), Some("true"));
+    assert_eq!(header_value(&response, "access-control-expose-headers").as_deref(), Some("x-request-id"));
+    assert_eq!(header_value(&response, "access-control-allow-methods"), None, "preflight-only header");
     assert_eq!(vary_lines(&response), ["Origin"]);
     assert_eq!(test::read_body(response).await, "body");
     assert_eq!(calls.count(), 1);
@@ -249,28 +213,20 @@ async fn allowed_actual_request_is_decorated() {
 #[actix_web::test]
 async fn disallowed_origin_is_omitted_by_default() {
     let (app, calls) = app(api_policy()).await;
-    let request = TestRequest::get()
-        .uri("/items")
-        .insert_header(("origin", "https://evil.example"))
-        .to_request();
+    let request =
+        TestRequest::get().uri("/items").insert_header(("origin", "https://evil.example")).to_request();
     let response = test::call_service(&app, request).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_no_cors_headers(&response);
-    assert_eq!(
-        vary_lines(&response),
-        ["Origin"],
-        "caches must not serve this response to an allowed origin"
-    );
+    assert_eq!(vary_lines(&response), ["Origin"], "caches must not serve this response to an allowed origin");
     assert_eq!(calls.count(), 1);
 }
 
 #[actix_web::test]
 async fn disallowed_origin_is_forbidden_with_reject() {
     let (app, calls) = app(api_policy().on_mismatch(OnMismatch::Reject)).await;
-    let request = TestRequest::post()
-        .uri("/items")
-        .insert_header(("origin", "https://evil.example"))
-        .to_request();
+    let request =
+        TestRequest::post().uri("/items").insert_header(("origin", "https://evil.example")).to_request();
     let response = test::call_service(&app, request).await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     assert_no_cors_headers(&response);
@@ -308,15 +264,10 @@ async fn request_without_origin_gets_only_vary() {
 #[actix_web::test]
 async fn any_origin_answers_wildcard_without_vary() {
     let (app, _) = app(Policy::builder().allow_any_origin()).await;
-    let request = TestRequest::get()
-        .uri("/items")
-        .insert_header(("origin", "https://anyone.example"))
-        .to_request();
+    let request =
+        TestRequest::get().uri("/items").insert_header(("origin", "https://anyone.example")).to_request();
     let response = test::call_service(&app, request).await;
-    assert_eq!(
-        header_value(&response, "access-control-allow-origin").as_deref(),
-        Some("*")
-    );
+    assert_eq!(header_value(&response, "access-control-allow-origin").as_deref(), Some("*"));
     assert_eq!(header_value(&response, "access-control-allow-credentials"), None);
     assert!(vary_lines(&response).is_empty());
     let response = test::call_service(&app, TestRequest::get().uri("/items").to_request()).await;
@@ -331,38 +282,23 @@ async fn vary_is_merged_with_the_handlers() {
             .wrap(Cors::new(api_policy().build().unwrap()))
             .route(
                 "/encoded",
-                web::get().to(|| async {
-                    HttpResponse::Ok()
-                        .insert_header(("vary", "Accept-Encoding"))
-                        .finish()
-                }),
+                web::get()
+                    .to(|| async { HttpResponse::Ok().insert_header(("vary", "Accept-Encoding")).finish() }),
             )
             .route(
                 "/already",
                 web::get().to(|| async {
-                    HttpResponse::Ok()
-                        .insert_header(("vary", "accept-encoding, origin"))
-                        .finish()
+                    HttpResponse::Ok().insert_header(("vary", "accept-encoding, origin")).finish()
                 }),
             ),
     )
     .await;
-    let request = TestRequest::get()
-        .uri("/encoded")
-        .insert_header(("origin", "https://app.example"))
-        .to_request();
-    assert_eq!(
-        vary_lines(&test::call_service(&app, request).await),
-        ["Accept-Encoding", "Origin"]
-    );
-    let request = TestRequest::get()
-        .uri("/already")
-        .insert_header(("origin", "https://app.example"))
-        .to_request();
-    assert_eq!(
-        vary_lines(&test::call_service(&app, request).await),
-        ["accept-encoding, origin"]
-    );
+    let request =
+        TestRequest::get().uri("/encoded").insert_header(("origin", "https://app.example")).to_request();
+    assert_eq!(vary_lines(&test::call_service(&app, request).await), ["Accept-Encoding", "Origin"]);
+    let request =
+        TestRequest::get().uri("/already").insert_header(("origin", "https://app.example")).to_request();
+    assert_eq!(vary_lines(&test::call_service(&app, request).await), ["accept-encoding, origin"]);
 }
 
 // CORS headers a handler sets itself are replaced when allowed and removed when refused.
@@ -370,12 +306,7 @@ async fn vary_is_merged_with_the_handlers() {
 async fn handler_cors_headers_are_replaced_never_duplicated() {
     let app = test::init_service(
         App::new()
-            .wrap(Cors::new(
-                Policy::builder()
-                    .allow_origin("https://app.example")
-                    .build()
-                    .unwrap(),
-            ))
+            .wrap(Cors::new(Policy::builder().allow_origin("https://app.example").build().unwrap()))
             .route(
                 "/",
                 web::get().to(|| async {
@@ -388,10 +319,7 @@ async fn handler_cors_headers_are_replaced_never_duplicated() {
             ),
     )
     .await;
-    let request = TestRequest::get()
-        .uri("/")
-        .insert_header(("origin", "https://app.example"))
-        .to_request();
+    let request = TestRequest::get().uri("/").insert_header(("origin", "https://app.example")).to_request();
     let response = test::call_service(&app, request).await;
     assert_eq!(
         header_value(&response, "access-control-allow-origin").as_deref(),
@@ -400,10 +328,7 @@ async fn handler_cors_headers_are_replaced_never_duplicated() {
     assert_eq!(header_value(&response, "access-control-allow-credentials"), None);
     assert_eq!(header_value(&response, "access-control-expose-headers"), None);
 
-    let request = TestRequest::get()
-        .uri("/")
-        .insert_header(("origin", "https://evil.example"))
-        .to_request();
+    let request = TestRequest::get().uri("/").insert_header(("origin", "https://evil.example")).to_request();
     assert_no_cors_headers(&test::call_service(&app, request).await);
 }
 
@@ -419,10 +344,7 @@ async fn error_responses_of_inner_services_are_decorated() {
                     Err::<HttpResponse, _>(actix_web::error::ErrorInternalServerError("boom"))
                 }),
             )
-            .route(
-                "/number/{n}",
-                web::get().to(|n: web::Path<u32>| async move { n.to_string() }),
-            )
+            .route("/number/{n}", web::get().to(|n: web::Path<u32>| async move { n.to_string() }))
             .service(
                 web::resource("/json")
                     .route(web::post().to(|n: web::Json<u32>| async move { n.to_string() })),
@@ -475,9 +397,7 @@ async fn auth_middleware_inside_cors() {
         App::new()
             .app_data(web::Data::new(calls.clone()))
             .wrap(from_fn(require_auth))
-            .wrap(Cors::new(
-                api_policy().allow_header("authorization").build().unwrap(),
-            ))
+            .wrap(Cors::new(api_policy().allow_header("authorization").build().unwrap()))
             .route("/items", web::to(counted)),
     )
     .await;
@@ -487,25 +407,14 @@ async fn auth_middleware_inside_cors() {
     let response = test::call_service(&app, request).await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
 
-    let request = TestRequest::get()
-        .uri("/items")
-        .insert_header(("origin", "https://app.example"))
-        .to_request();
+    let request =
+        TestRequest::get().uri("/items").insert_header(("origin", "https://app.example")).to_request();
     let error = app.call(request).await.expect_err("the auth layer returns Err");
     let response = error.error_response();
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(error.to_string(), "no credentials");
-    assert_eq!(
-        response.headers().get("access-control-allow-origin").unwrap(),
-        "https://app.example"
-    );
-    assert_eq!(
-        response
-            .headers()
-            .get("access-control-allow-credentials")
-            .unwrap(),
-        "true"
-    );
+    assert_eq!(response.headers().get("access-control-allow-origin").unwrap(), "https://app.example");
+    assert_eq!(response.headers().get("access-control-allow-credentials").unwrap(), "true");
     assert_eq!(response.headers().get("vary").unwrap(), "Origin");
     assert_eq!(calls.count(), 0);
 }
@@ -517,43 +426,26 @@ async fn cors_on_a_scope_and_a_resource() {
     let app = test::init_service(
         App::new()
             .service(
-                web::scope("/public")
-                    .wrap(Cors::new(open()))
-                    .route("/a", web::get().to(HttpResponse::Ok)),
+                web::scope("/public").wrap(Cors::new(open())).route("/a", web::get().to(HttpResponse::Ok)),
             )
             .service(
                 web::resource("/private")
-                    .wrap(Cors::new(
-                        Policy::builder()
-                            .allow_origin("https://app.example")
-                            .build()
-                            .unwrap(),
-                    ))
+                    .wrap(Cors::new(Policy::builder().allow_origin("https://app.example").build().unwrap()))
                     .route(web::get().to(HttpResponse::Ok)),
             )
             .route("/plain", web::get().to(HttpResponse::Ok)),
     )
     .await;
-    let get = |uri: &str| {
-        TestRequest::get()
-            .uri(uri)
-            .insert_header(("origin", "https://app.example"))
-            .to_request()
-    };
+    let get =
+        |uri: &str| TestRequest::get().uri(uri).insert_header(("origin", "https://app.example")).to_request();
     assert_eq!(
-        header_value(
-            &test::call_service(&app, get("/public/a")).await,
-            "access-control-allow-origin"
-        )
-        .as_deref(),
+        header_value(&test::call_service(&app, get("/public/a")).await, "access-control-allow-origin")
+            .as_deref(),
         Some("*")
     );
     assert_eq!(
-        header_value(
-            &test::call_service(&app, get("/private")).await,
-            "access-control-allow-origin"
-        )
-        .as_deref(),
+        header_value(&test::call_service(&app, get("/private")).await, "access-control-allow-origin")
+            .as_deref(),
         Some("https://app.example")
     );
     assert_no_cors_headers(&test::call_service(&app, get("/plain")).await);
@@ -568,36 +460,24 @@ async fn private_network_access() {
         .to_request();
     let response = test::call_service(&app, request).await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
-    assert_eq!(
-        header_value(&response, "access-control-allow-private-network").as_deref(),
-        Some("true")
-    );
+    assert_eq!(header_value(&response, "access-control-allow-private-network").as_deref(), Some("true"));
     assert_eq!(
         vary_lines(&response),
         ["Origin, Access-Control-Request-Method, Access-Control-Request-Headers, Access-Control-Request-Private-Network"]
     );
     let response = test::call_service(&app, preflight("https://app.example", "GET").to_request()).await;
-    assert_eq!(
-        header_value(&response, "access-control-allow-private-network"),
-        None
-    );
+    assert_eq!(header_value(&response, "access-control-allow-private-network"), None);
 }
 
 // Any-header policies answer by mirroring the request's list.
 #[actix_web::test]
 async fn any_header_is_answered_by_mirroring() {
-    let (app, _) = app(Policy::builder()
-        .allow_origin("https://app.example")
-        .allow_any_header())
-    .await;
+    let (app, _) = app(Policy::builder().allow_origin("https://app.example").allow_any_header()).await;
     let request = preflight("https://app.example", "GET")
         .insert_header(("access-control-request-headers", "x-one, X-Two"))
         .to_request();
     let response = test::call_service(&app, request).await;
-    assert_eq!(
-        header_value(&response, "access-control-allow-headers").as_deref(),
-        Some("x-one, X-Two")
-    );
+    assert_eq!(header_value(&response, "access-control-allow-headers").as_deref(), Some("x-one, X-Two"));
 }
 
 /// Hostile `Origin` values: never a panic, never a 5xx, never reflected.

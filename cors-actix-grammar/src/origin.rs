@@ -72,7 +72,7 @@ impl fmt::Display for OriginError {
                 "an origin is ASCII only; write an internationalized host in punycode (`xn--...`)"
             }
             Self::Whitespace => "an origin contains no whitespace",
-            Self::MissingScheme => "an origin starts with a scheme, as in `https://app.example`",
+            Self::MissingScheme => "an origin starts with a scheme such as `https://`",
             Self::InvalidScheme => {
                 "the scheme of an origin is a letter followed by letters, digits, `+`, `-` or `.`"
             }
@@ -135,13 +135,11 @@ impl<'a> Origin<'a> {
             return Err(OriginError::TooLong);
         }
         if let Some(&byte) = input.iter().find(|b| !b.is_ascii_graphic()) {
-            return Err(
-                if byte == b' ' || byte == b'\t' || byte == b'\r' || byte == b'\n' {
-                    OriginError::Whitespace
-                } else {
-                    OriginError::NotAscii
-                },
-            );
+            return Err(if byte == b' ' || byte == b'\t' || byte == b'\r' || byte == b'\n' {
+                OriginError::Whitespace
+            } else {
+                OriginError::NotAscii
+            });
         }
         // Every byte is printable ASCII from here on, so slicing at byte offsets is valid UTF-8.
         let text = std::str::from_utf8(input).map_err(|_| OriginError::NotAscii)?;
@@ -259,11 +257,7 @@ pub(crate) fn check_host(host: &str) -> Result<(), OriginError> {
         // Browsers write IPv6 in its canonical compressed form (RFC 5952), which is also
         // what `Ipv6Addr`'s `Display` writes; anything else would never match a real request.
         let parsed: Ipv6Addr = inner.parse().map_err(|_| OriginError::InvalidHost)?;
-        return if parsed.to_string() == inner {
-            Ok(())
-        } else {
-            Err(OriginError::InvalidHost)
-        };
+        return if parsed.to_string() == inner { Ok(()) } else { Err(OriginError::InvalidHost) };
     }
     check_domain(host)?;
     // A host whose last label is numeric is an IPv4 address to the URL parser, which
@@ -342,10 +336,7 @@ mod tests {
     #[test]
     fn rfc6454_serialization_parses_into_its_parts() {
         let origin = Origin::parse("https://app.example:8443").unwrap();
-        assert_eq!(
-            (origin.scheme(), origin.host(), origin.port()),
-            ("https", "app.example", Some(8443))
-        );
+        assert_eq!((origin.scheme(), origin.host(), origin.port()), ("https", "app.example", Some(8443)));
         assert_eq!(origin.to_string(), "https://app.example:8443");
         assert_eq!(Origin::parse("http://localhost").unwrap().port(), None);
     }
@@ -398,34 +389,16 @@ mod tests {
         assert_eq!(err("https://app.example:*"), OriginError::InvalidPort);
         assert_eq!(err(" https://app.example"), OriginError::Whitespace);
         assert_eq!(err("1https://app.example"), OriginError::InvalidScheme);
-        assert_eq!(
-            Origin::parse_bytes(b"https://b\xc3\xbccher.example"),
-            Err(OriginError::NotAscii)
-        );
-        assert_eq!(
-            Origin::parse_bytes(&[b'a'; MAX_ORIGIN_LEN + 1]),
-            Err(OriginError::TooLong)
-        );
+        assert_eq!(Origin::parse_bytes(b"https://b\xc3\xbccher.example"), Err(OriginError::NotAscii));
+        assert_eq!(Origin::parse_bytes(&[b'a'; MAX_ORIGIN_LEN + 1]), Err(OriginError::TooLong));
     }
 
     #[test]
     fn suggestions_correct_hand_written_origins() {
-        assert_eq!(
-            suggest_origin("https://app.example/").as_deref(),
-            Some("https://app.example")
-        );
-        assert_eq!(
-            suggest_origin("https://app.example:443").as_deref(),
-            Some("https://app.example")
-        );
-        assert_eq!(
-            suggest_origin("https://App.Example").as_deref(),
-            Some("https://app.example")
-        );
-        assert_eq!(
-            suggest_origin("app.example").as_deref(),
-            Some("https://app.example")
-        );
+        assert_eq!(suggest_origin("https://app.example/").as_deref(), Some("https://app.example"));
+        assert_eq!(suggest_origin("https://app.example:443").as_deref(), Some("https://app.example"));
+        assert_eq!(suggest_origin("https://App.Example").as_deref(), Some("https://app.example"));
+        assert_eq!(suggest_origin("app.example").as_deref(), Some("https://app.example"));
         assert_eq!(
             suggest_origin("HTTP://App.Example:8080/path?q").as_deref(),
             Some("http://app.example:8080")

@@ -111,12 +111,7 @@ impl<'a> OriginPattern<'a> {
             return Err(OriginError::TooLong.into());
         }
         if !input.bytes().all(|b| b.is_ascii_graphic()) {
-            return Err(if input.is_ascii() {
-                OriginError::Whitespace
-            } else {
-                OriginError::NotAscii
-            }
-            .into());
+            return Err(if input.is_ascii() { OriginError::Whitespace } else { OriginError::NotAscii }.into());
         }
         let (scheme, rest) = input.split_once("://").ok_or(OriginError::MissingScheme)?;
         if scheme.contains('*') {
@@ -239,20 +234,14 @@ mod tests {
         assert!(matches("https://*.example.com", "https://a.b.example.com"));
         assert!(!matches("https://*.example.com", "https://example.com"));
         assert!(!matches("https://*.example.com", "https://evilexample.com"));
-        assert!(!matches(
-            "https://*.example.com",
-            "https://app.example.com.evil.net"
-        ));
+        assert!(!matches("https://*.example.com", "https://app.example.com.evil.net"));
     }
 
     #[test]
     fn subdomain_wildcard_keeps_scheme_and_port() {
         assert!(!matches("https://*.example.com", "http://app.example.com"));
         assert!(!matches("https://*.example.com", "https://app.example.com:8443"));
-        assert!(matches(
-            "https://*.example.com:8443",
-            "https://app.example.com:8443"
-        ));
+        assert!(matches("https://*.example.com:8443", "https://app.example.com:8443"));
         assert!(matches("https://*.example.com:*", "https://app.example.com:8443"));
         assert!(matches("https://*.example.com:*", "https://app.example.com"));
     }
@@ -270,26 +259,14 @@ mod tests {
         let err = |p: &str| OriginPattern::parse(p).unwrap_err();
         assert_eq!(err("https://*example.com"), PatternError::PartialLabelWildcard);
         assert_eq!(err("https://a*.example.com"), PatternError::PartialLabelWildcard);
-        assert_eq!(
-            err("https://app.*.example.com"),
-            PatternError::WildcardNotLeftmost
-        );
+        assert_eq!(err("https://app.*.example.com"), PatternError::WildcardNotLeftmost);
         assert_eq!(err("https://*.*.example.com"), PatternError::WildcardNotLeftmost);
         assert_eq!(err("https://*.com"), PatternError::SuffixTooBroad);
         assert_eq!(err("*://app.example.com"), PatternError::WildcardInScheme);
         assert_eq!(err("http*://app.example.com"), PatternError::WildcardInScheme);
-        assert_eq!(
-            err("https://*.example.com/"),
-            PatternError::Origin(OriginError::TrailingSlash)
-        );
-        assert_eq!(
-            err("https://*.example.com:443"),
-            PatternError::Origin(OriginError::DefaultPort)
-        );
-        assert_eq!(
-            err("https://*.Example.com"),
-            PatternError::Origin(OriginError::UppercaseHost)
-        );
+        assert_eq!(err("https://*.example.com/"), PatternError::Origin(OriginError::TrailingSlash));
+        assert_eq!(err("https://*.example.com:443"), PatternError::Origin(OriginError::DefaultPort));
+        assert_eq!(err("https://*.Example.com"), PatternError::Origin(OriginError::UppercaseHost));
         assert_eq!(err("https://app.example.com"), PatternError::NoWildcard);
     }
 }

@@ -5,11 +5,8 @@ use std::fmt;
 /// Origins unrelated to each other and to any real site. A regex that matches all of them
 /// allows any `https` origin, which is as broad as `*` and must not be combined with
 /// credentials. Used by the crates that can run a regex.
-pub const ANY_ORIGIN_PROBES: [&str; 3] = [
-    "https://cors-actix-probe.invalid",
-    "https://attacker.test",
-    "https://xn--80ak6aa92e.example.org",
-];
+pub const ANY_ORIGIN_PROBES: [&str; 3] =
+    ["https://cors-actix-probe.invalid", "https://attacker.test", "https://xn--80ak6aa92e.example.org"];
 
 /// Why an origin regex is not anchored at both ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,11 +47,8 @@ pub fn check_regex_anchored(regex: &str) -> Result<(), RegexAnchorError> {
     if !body.starts_with('^') {
         return Err(RegexAnchorError::Start);
     }
-    let trailing_backslashes = body[..body.len().saturating_sub(1)]
-        .bytes()
-        .rev()
-        .take_while(|&b| b == b'\\')
-        .count();
+    let trailing_backslashes =
+        body[..body.len().saturating_sub(1)].bytes().rev().take_while(|&b| b == b'\\').count();
     if body.len() < 2 || !body.ends_with('$') || trailing_backslashes % 2 == 1 {
         return Err(RegexAnchorError::End);
     }
@@ -68,11 +62,7 @@ pub fn check_regex_anchored(regex: &str) -> Result<(), RegexAnchorError> {
 fn strip_leading_flags(mut regex: &str) -> &str {
     while let Some(rest) = regex.strip_prefix("(?") {
         match rest.find(')') {
-            Some(close)
-                if rest[..close]
-                    .bytes()
-                    .all(|b| b.is_ascii_alphabetic() || b == b'-') =>
-            {
+            Some(close) if rest[..close].bytes().all(|b| b.is_ascii_alphabetic() || b == b'-') => {
                 regex = &rest[close + 1..];
             }
             _ => break,
@@ -114,18 +104,9 @@ mod tests {
 
     #[test]
     fn unanchored_regexes_say_which_end() {
-        assert_eq!(
-            check_regex_anchored(r"https://app\.example$"),
-            Err(RegexAnchorError::Start)
-        );
-        assert_eq!(
-            check_regex_anchored(r"^https://app\.example"),
-            Err(RegexAnchorError::End)
-        );
-        assert_eq!(
-            check_regex_anchored(r"^https://app\.example\$"),
-            Err(RegexAnchorError::End)
-        );
+        assert_eq!(check_regex_anchored(r"https://app\.example$"), Err(RegexAnchorError::Start));
+        assert_eq!(check_regex_anchored(r"^https://app\.example"), Err(RegexAnchorError::End));
+        assert_eq!(check_regex_anchored(r"^https://app\.example\$"), Err(RegexAnchorError::End));
         assert_eq!(check_regex_anchored("^"), Err(RegexAnchorError::End));
         assert_eq!(
             check_regex_anchored(r"^https://a\.example|https://b\.example$"),

@@ -35,14 +35,10 @@ pub enum OriginSpecError {
 impl fmt::Display for OriginSpecError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Origin {
-                error,
-                suggestion: Some(suggestion),
-            } => write!(f, "{error}; did you mean `{suggestion}`?"),
-            Self::Origin {
-                error,
-                suggestion: None,
-            } => error.fmt(f),
+            Self::Origin { error, suggestion: Some(suggestion) } => {
+                write!(f, "{error}; did you mean `{suggestion}`?")
+            }
+            Self::Origin { error, suggestion: None } => error.fmt(f),
             Self::Pattern(error) => error.fmt(f),
         }
     }
@@ -59,15 +55,12 @@ impl<'a> OriginSpec<'a> {
         match input {
             "*" => Ok(Self::Any),
             "null" => Ok(Self::Null),
-            _ if input.contains('*') => OriginPattern::parse(input)
-                .map(Self::Pattern)
-                .map_err(OriginSpecError::Pattern),
+            _ if input.contains('*') => {
+                OriginPattern::parse(input).map(Self::Pattern).map_err(OriginSpecError::Pattern)
+            }
             _ => Origin::parse(input)
                 .map(Self::Exact)
-                .map_err(|error| OriginSpecError::Origin {
-                    error,
-                    suggestion: suggest_origin(input),
-                }),
+                .map_err(|error| OriginSpecError::Origin { error, suggestion: suggest_origin(input) }),
         }
     }
 }
@@ -80,18 +73,9 @@ mod tests {
     fn configured_origins_are_classified() {
         assert_eq!(OriginSpec::parse("*"), Ok(OriginSpec::Any));
         assert_eq!(OriginSpec::parse("null"), Ok(OriginSpec::Null));
-        assert!(matches!(
-            OriginSpec::parse("https://app.example"),
-            Ok(OriginSpec::Exact(_))
-        ));
-        assert!(matches!(
-            OriginSpec::parse("https://*.app.example"),
-            Ok(OriginSpec::Pattern(_))
-        ));
-        assert!(matches!(
-            OriginSpec::parse("NULL"),
-            Err(OriginSpecError::Origin { .. })
-        ));
+        assert!(matches!(OriginSpec::parse("https://app.example"), Ok(OriginSpec::Exact(_))));
+        assert!(matches!(OriginSpec::parse("https://*.app.example"), Ok(OriginSpec::Pattern(_))));
+        assert!(matches!(OriginSpec::parse("NULL"), Err(OriginSpecError::Origin { .. })));
     }
 
     #[test]

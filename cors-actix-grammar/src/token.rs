@@ -17,9 +17,8 @@ pub fn is_token(bytes: &[u8]) -> bool {
 /// Methods whose names RFC 9110 and RFC 5789 define in upper case. Browsers upper-case
 /// only some of them (Fetch "normalize a method"), and method names are case-sensitive,
 /// so a lower-case spelling of one of these in a policy is almost always a mistake.
-const STANDARD_METHODS: [&str; 9] = [
-    "GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH",
-];
+const STANDARD_METHODS: [&str; 9] =
+    ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"];
 
 /// Why a string is not a method a CORS policy can allow.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -151,24 +150,15 @@ mod tests {
     // Fetch "forbidden request-header" and "forbidden response-header name".
     #[test]
     fn fetch_forbidden_header_names_are_refused() {
-        assert_eq!(
-            check_request_header_name("Cookie"),
-            Err(HeaderNameError::ForbiddenRequestHeader)
-        );
-        assert_eq!(
-            check_request_header_name("sec-fetch-mode"),
-            Err(HeaderNameError::ForbiddenRequestHeader)
-        );
+        assert_eq!(check_request_header_name("Cookie"), Err(HeaderNameError::ForbiddenRequestHeader));
+        assert_eq!(check_request_header_name("sec-fetch-mode"), Err(HeaderNameError::ForbiddenRequestHeader));
         assert_eq!(
             check_request_header_name("Proxy-Authorization"),
             Err(HeaderNameError::ForbiddenRequestHeader)
         );
         assert_eq!(check_request_header_name("x api"), Err(HeaderNameError::NotToken));
         assert_eq!(check_request_header_name("Authorization"), Ok(()));
-        assert_eq!(
-            check_exposed_header_name("set-cookie"),
-            Err(HeaderNameError::ForbiddenResponseHeader)
-        );
+        assert_eq!(check_exposed_header_name("set-cookie"), Err(HeaderNameError::ForbiddenResponseHeader));
         assert_eq!(check_exposed_header_name("x-request-id"), Ok(()));
     }
 }

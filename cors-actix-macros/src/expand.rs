@@ -55,19 +55,47 @@ pub(crate) fn cors(args: TokenStream, input: TokenStream) -> TokenStream {
     };
     let route = find_route(&cx, &item);
     if item.sig.asyncness.is_none() {
-        cx.error_spanned_by(
-            item.sig.fn_token,
-            "a route handler with `#[cors]` must be an `async fn`",
-        );
+        cx.error_spanned_by(item.sig.fn_token, "a route handler with `#[cors]` must be an `async fn`");
     }
     match (cx.check(), route) {
         (Ok(()), Some((index, route))) => expand_route(item, index, &route, &policy),
-        (Err(error), _) => with_input(error, input),
+        (Err(error), _) => fallback(error, item),
         // `find_route` reports every way of returning `None`; this arm is for completeness.
-        (Ok(()), None) => with_input(
-            syn::Error::new(Span::call_site(), "`#[cors]` found no route attribute"),
-            input,
-        ),
+        (Ok(()), None) => {
+            fallback(syn::Error::new(Span::call_site(), "`#[cors]` found no route attribute"), item)
+        }
+    }
+}
+
+/// What is emitted beside the errors: the handler as a service that registers nothing, with
+/// the route attribute (and any other `#[cors]`) taken off. Code that mounts it still
+/// compiles, and neither the route macro nor rustc adds errors to ours.
+fn fallback(error: syn::Error, mut handler: ItemFn) -> TokenStream {
+    let error = error.to_compile_error();
+    let mut route_macros = Vec::new();
+    handler.attrs.retain(|attr| {
+        if route_kind(attr).is_some() || is_routes(attr) {
+            route_macros.push(attr.path().clone());
+            return false;
+        }
+        attr.path().segments.last().is_none_or(|last| last.ident != "cors")
+    });
+    let name = &handler.sig.ident;
+    let vis = &handler.vis;
+    let docs: Vec<&Attribute> = handler.attrs.iter().filter(|attr| attr.path().is_ident("doc")).collect();
+    quote! {
+        #error
+        #(#docs)*
+        #[allow(non_camel_case_types)]
+        #vis struct #name;
+
+        impl ::actix_web::dev::HttpServiceFactory for #name {
+            fn register(self, _: &mut ::actix_web::dev::AppService) {
+                #(#[allow(unused_imports)] use #route_macros as _;)*
+                #[allow(dead_code)]
+                #handler
+            }
+        }
     }
 }
 
@@ -76,16 +104,8 @@ pub(crate) fn cors(args: TokenStream, input: TokenStream) -> TokenStream {
 fn find_route(cx: &Ctxt, item: &ItemFn) -> Option<(usize, RouteAttr)> {
     let mut found: Option<(usize, &Attribute, RouteKind)> = None;
     for (index, attr) in item.attrs.iter().enumerate() {
-        if attr
-            .path()
-            .segments
-            .last()
-            .is_some_and(|last| last.ident == "cors")
-        {
-            cx.error_spanned_by(
-                attr,
-                "`#[cors]` is given twice on this handler; merge the two into one",
-            );
+        if attr.path().segments.last().is_some_and(|last| last.ident == "cors") {
+            cx.error_spanned_by(attr, "`#[cors]` is given twice on this handler; merge the two into one");
         } else if is_routes(attr) {
             cx.error_spanned_by(
                 attr,
@@ -102,7 +122,8 @@ fn find_route(cx: &Ctxt, item: &ItemFn) -> Option<(usize, RouteAttr)> {
     let Some((index, attr, kind)) = found else {
         cx.syn_error(syn::Error::new(
             Span::call_site(),
-            "`#[cors]` needs a route attribute below it, as in `#[cors(origins = [...])] #[get(\"/items\")]`",
+            "`#[cors]` needs a route attribute below it, as in `#[cors(origins = [...])] #[get(\"/items\")]`; \
+             if the route attribute is written above `#[cors]`, move `#[cors]` up",
         ));
         return None;
     };
@@ -126,16 +147,9 @@ fn expand_route(
     let name = &handler.sig.ident;
     let name_text = name.to_string();
     let vis = &handler.vis;
-    let docs: Vec<&Attribute> = handler
-        .attrs
-        .iter()
-        .filter(|attr| attr.path().is_ident("doc"))
-        .collect();
+    let docs: Vec<&Attribute> = handler.attrs.iter().filter(|attr| attr.path().is_ident("doc")).collect();
     let path = &route.path;
-    let resource_name = route
-        .name
-        .as_ref()
-        .map_or_else(|| name_text.clone(), syn::LitStr::value);
+    let resource_name = route.name.as_ref().map_or_else(|| name_text.clone(), syn::LitStr::value);
     let methods = &route.methods;
     let guards = &route.guards;
     let wraps = &route.wraps;

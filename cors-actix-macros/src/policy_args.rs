@@ -53,9 +53,7 @@ pub(crate) struct RawArgs {
 
 impl Parse for RawArgs {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
-        Ok(Self {
-            entries: Punctuated::parse_terminated(input)?,
-        })
+        Ok(Self { entries: Punctuated::parse_terminated(input)? })
     }
 }
 
@@ -80,16 +78,18 @@ impl PolicyArgs {
     pub(crate) fn from_raw(cx: &Ctxt, raw: RawArgs, span: Span) -> Self {
         let mut args = PolicyArgs::default();
         let mut seen: Vec<String> = Vec::new();
+        // When an origin key has a malformed value or a key is unknown (a typo of `origins`,
+        // often), "no origin is allowed" would only repeat that error.
+        let mut origins_unreadable = false;
         for Entry { key, value } in raw.entries {
             let name = key.to_string();
             if !KEYS.contains(&name.as_str()) {
-                let hint = did_you_mean(&name)
-                    .map(|k| format!("did you mean `{k}`? "))
-                    .unwrap_or_default();
+                let hint = did_you_mean(&name).map(|k| format!("did you mean `{k}`? ")).unwrap_or_default();
                 cx.error_spanned_by(
                     &key,
                     format!("unknown key `{name}`; {hint}expected one of: {}", KEYS.join(", ")),
                 );
+                origins_unreadable = true;
                 continue;
             }
             if seen.contains(&name) {
@@ -98,29 +98,47 @@ impl PolicyArgs {
             }
             seen.push(name.clone());
             match name.as_str() {
-                "origins" => args.origins = string_list(cx, &value, "origins", r#"["https://app.example"]"#),
-                "origin_regex" => args.origin_regexes = string_list(cx, &value, "origin_regex", r#"["^https://[a-z]+\\.app\\.example$"]"#),
+                "origins" => {
+                    args.origins = string_list(cx, &value, "origins", r#"["https://app.example"]"#);
+                    origins_unreadable |= !is_string_list(&value);
+                }
+                "origin_regex" => {
+                    args.origin_regexes =
+                        string_list(cx, &value, "origin_regex", r#"["^https://[a-z]+\\.app\\.example$"]"#);
+                    origins_unreadable |= !is_string_list(&value);
+                }
                 "origin_fn" => match &value {
                     Expr::Path(_) | Expr::Closure(_) => args.origin_fn = Some(value),
-                    _ => cx.error_spanned_by(&value, "`origin_fn` expects the path of a predicate `fn(&HeaderValue, &RequestHead) -> bool`"),
+                    _ => {
+                        cx.error_spanned_by(&value, "`origin_fn` expects the path of a predicate `fn(&HeaderValue, &RequestHead) -> bool`");
+                        origins_unreadable = true;
+                    }
                 },
-                "methods" => args.methods = Some(string_list(cx, &value, "methods", r#"["GET", "PUT"]"#)),
+                "methods" => {
+                    let methods = string_list(cx, &value, "methods", r#"["GET", "PUT"]"#);
+                    if methods.is_empty() && is_string_list(&value) {
+                        cx.error_spanned_by(&value, "`methods` lists no method; list at least one, or leave `methods` out to allow the route's own");
+                    }
+                    args.methods = Some(methods);
+                }
                 "headers" => args.headers = string_list(cx, &value, "headers", r#"["content-type"]"#),
                 "expose" => args.expose = string_list(cx, &value, "expose", r#"["x-request-id"]"#),
                 "credentials" => {
                     args.credentials = boolean(cx, &value, "credentials").is_some_and(|lit| lit.value);
                 }
-                "private_network" => args.private_network = boolean(cx, &value, "private_network").is_some_and(|lit| lit.value),
+                "private_network" => {
+                    args.private_network = boolean(cx, &value, "private_network").is_some_and(|lit| lit.value)
+                }
                 "max_age" => args.max_age = max_age(cx, &value),
                 "on_mismatch" => args.reject = on_mismatch(cx, &value),
                 _ => unreachable!("every key of KEYS is handled"),
             }
         }
-        args.check(cx, span);
+        args.check(cx, span, origins_unreadable);
         args
     }
 
-    fn check(&self, cx: &Ctxt, span: Span) {
+    fn check(&self, cx: &Ctxt, span: Span, origins_unreadable: bool) {
         let mut any: Option<&LitStr> = None;
         let mut seen: Vec<String> = Vec::new();
         for lit in &self.origins {
@@ -145,13 +163,10 @@ impl PolicyArgs {
             if self.credentials {
                 cx.error_spanned_by(any, messages::ANY_ORIGIN_WITH_CREDENTIALS);
             }
-        } else if !others {
+        } else if !others && !origins_unreadable {
             cx.syn_error(syn::Error::new(
                 span,
-                format!(
-                    "{}: add `origins = [...]`, `origin_regex` or `origin_fn`",
-                    messages::NO_ORIGIN
-                ),
+                format!("{}: add `origins = [...]`, `origin_regex` or `origin_fn`", messages::NO_ORIGIN),
             ));
         }
 
@@ -239,20 +254,27 @@ impl PolicyArgs {
     }
 }
 
+/// Whether `value` has the shape of a string list, valid or not.
+fn is_string_list(value: &Expr) -> bool {
+    match value {
+        Expr::Lit(ExprLit { lit: Lit::Str(_), .. }) => true,
+        Expr::Array(array) => {
+            array.elems.iter().all(|e| matches!(e, Expr::Lit(ExprLit { lit: Lit::Str(_), .. })))
+        }
+        _ => false,
+    }
+}
+
 /// `"x"` or `["x", "y"]`.
 fn string_list(cx: &Ctxt, value: &Expr, key: &str, example: &str) -> Vec<LitStr> {
     let wrong = || format!("`{key}` expects a string or a list of strings, as in `{key} = {example}`");
     match value {
-        Expr::Lit(ExprLit {
-            lit: Lit::Str(lit), ..
-        }) => vec![lit.clone()],
+        Expr::Lit(ExprLit { lit: Lit::Str(lit), .. }) => vec![lit.clone()],
         Expr::Array(array) => array
             .elems
             .iter()
             .filter_map(|element| match element {
-                Expr::Lit(ExprLit {
-                    lit: Lit::Str(lit), ..
-                }) => Some(lit.clone()),
+                Expr::Lit(ExprLit { lit: Lit::Str(lit), .. }) => Some(lit.clone()),
                 other => {
                     cx.error_spanned_by(other, wrong());
                     None
@@ -268,9 +290,7 @@ fn string_list(cx: &Ctxt, value: &Expr, key: &str, example: &str) -> Vec<LitStr>
 
 fn boolean(cx: &Ctxt, value: &Expr, key: &str) -> Option<LitBool> {
     match value {
-        Expr::Lit(ExprLit {
-            lit: Lit::Bool(lit), ..
-        }) => Some(lit.clone()),
+        Expr::Lit(ExprLit { lit: Lit::Bool(lit), .. }) => Some(lit.clone()),
         other => {
             cx.error_spanned_by(other, format!("`{key}` expects `true` or `false`"));
             None
@@ -280,9 +300,7 @@ fn boolean(cx: &Ctxt, value: &Expr, key: &str) -> Option<LitBool> {
 
 fn max_age(cx: &Ctxt, value: &Expr) -> Option<u64> {
     match value {
-        Expr::Lit(ExprLit {
-            lit: Lit::Int(lit), ..
-        }) => match lit.base10_parse::<u64>() {
+        Expr::Lit(ExprLit { lit: Lit::Int(lit), .. }) => match lit.base10_parse::<u64>() {
             Ok(seconds) if seconds <= u64::from(MAX_AGE_LIMIT) => Some(seconds),
             _ => {
                 cx.error_spanned_by(lit, messages::MAX_AGE_TOO_LONG);
@@ -294,10 +312,7 @@ fn max_age(cx: &Ctxt, value: &Expr) -> Option<u64> {
             None
         }
         other => {
-            cx.error_spanned_by(
-                other,
-                "`max_age` expects a number of seconds, as in `max_age = 600`",
-            );
+            cx.error_spanned_by(other, "`max_age` expects a number of seconds, as in `max_age = 600`");
             None
         }
     }
@@ -306,12 +321,8 @@ fn max_age(cx: &Ctxt, value: &Expr) -> Option<u64> {
 /// `"omit"` (false) or `"reject"` (true).
 fn on_mismatch(cx: &Ctxt, value: &Expr) -> bool {
     match value {
-        Expr::Lit(ExprLit {
-            lit: Lit::Str(lit), ..
-        }) if lit.value() == "omit" => false,
-        Expr::Lit(ExprLit {
-            lit: Lit::Str(lit), ..
-        }) if lit.value() == "reject" => true,
+        Expr::Lit(ExprLit { lit: Lit::Str(lit), .. }) if lit.value() == "omit" => false,
+        Expr::Lit(ExprLit { lit: Lit::Str(lit), .. }) if lit.value() == "reject" => true,
         other => {
             cx.error_spanned_by(other, "`on_mismatch` expects `\"omit\"` (run the handler, send no CORS headers) or `\"reject\"` (answer 403)");
             false

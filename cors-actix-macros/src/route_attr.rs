@@ -37,18 +37,12 @@ pub(crate) struct RouteAttr {
 /// `actix_web::get`, ...).
 pub(crate) fn route_kind(attr: &Attribute) -> Option<RouteKind> {
     let last = attr.path().segments.last()?;
-    ROUTE_ATTRIBUTES
-        .iter()
-        .copied()
-        .find(|(name, _)| last.ident == name)
+    ROUTE_ATTRIBUTES.iter().copied().find(|(name, _)| last.ident == name)
 }
 
 /// Whether the attribute is `#[routes]`, which `#[cors]` does not combine with.
 pub(crate) fn is_routes(attr: &Attribute) -> bool {
-    attr.path()
-        .segments
-        .last()
-        .is_some_and(|last| last.ident == "routes")
+    attr.path().segments.last().is_some_and(|last| last.ident == "routes")
 }
 
 impl RouteAttr {
@@ -79,10 +73,7 @@ impl RouteAttr {
             wraps: Vec::new(),
         };
         for option in options {
-            let Expr::Lit(ExprLit {
-                lit: Lit::Str(value), ..
-            }) = &option.value
-            else {
+            let Expr::Lit(ExprLit { lit: Lit::Str(value), .. }) = &option.value else {
                 cx.error_spanned_by(&option.value, "expected a string literal");
                 continue;
             };
@@ -108,11 +99,8 @@ impl RouteAttr {
                     route.methods.push(method);
                 }
             } else {
-                let allowed = if attr_name == "route" {
-                    "name, guard, wrap, method"
-                } else {
-                    "name, guard, wrap"
-                };
+                let allowed =
+                    if attr_name == "route" { "name, guard, wrap, method" } else { "name, guard, wrap" };
                 cx.error_spanned_by(
                     &option.path,
                     format!("unknown key of `#[{attr_name}]`; allowed: {allowed}"),

@@ -98,11 +98,9 @@ impl fmt::Display for Reason<'_> {
         match self {
             Self::Origin(refusal) => refusal.fmt(f),
             Self::RepeatedOrigin => f.write_str("more than one Origin header"),
-            Self::MalformedMethod(method) => write!(
-                f,
-                "Access-Control-Request-Method `{}` is not a method token",
-                Escaped(method)
-            ),
+            Self::MalformedMethod(method) => {
+                write!(f, "Access-Control-Request-Method `{}` is not a method token", Escaped(method))
+            }
             Self::MethodNotAllowed(method) => write!(f, "method `{}` not allowed", Escaped(method)),
             Self::MalformedRequestHeaders => {
                 f.write_str("Access-Control-Request-Headers is not a list of header names")
@@ -146,11 +144,7 @@ impl Policy {
         let preflight = request_method.is_some();
         let refuse = |reason| {
             let forbid = preflight || self.on_mismatch == OnMismatch::Reject;
-            Decision::Rejected(Rejection {
-                preflight,
-                forbid,
-                reason,
-            })
+            Decision::Rejected(Rejection { preflight, forbid, reason })
         };
 
         if origins.next().is_some() {
@@ -199,11 +193,7 @@ impl Policy {
         }
 
         let mirrored_headers = requested.filter(|_| self.allow_headers.is_any());
-        Decision::Preflight(PreflightAnswer {
-            allow_origin,
-            mirrored_headers,
-            private_network,
-        })
+        Decision::Preflight(PreflightAnswer { allow_origin, mirrored_headers, private_network })
     }
 }
 
@@ -212,10 +202,7 @@ impl Policy {
 /// that forges these headers could as well leave out `Origin`.
 fn is_same_origin(origin: &HeaderValue, head: &RequestHead) -> bool {
     let headers = head.headers();
-    if headers
-        .get("sec-fetch-site")
-        .is_some_and(|site| site.as_bytes() == b"same-origin")
-    {
+    if headers.get("sec-fetch-site").is_some_and(|site| site.as_bytes() == b"same-origin") {
         return true;
     }
     let Ok(parsed) = Origin::parse_bytes(origin.as_bytes()) else {

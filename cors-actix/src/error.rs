@@ -122,11 +122,7 @@ impl fmt::Display for Problem {
             Self::NoOrigin => f.write_str(messages::NO_ORIGIN),
             Self::AnyOriginWithCredentials => f.write_str(messages::ANY_ORIGIN_WITH_CREDENTIALS),
             Self::AnyOriginRegexWithCredentials { input } => {
-                write!(
-                    f,
-                    "origin regex `{input}`: {}",
-                    messages::ANY_ORIGIN_REGEX_WITH_CREDENTIALS
-                )
+                write!(f, "origin regex `{input}`: {}", messages::ANY_ORIGIN_REGEX_WITH_CREDENTIALS)
             }
             Self::Method { input, error } => write!(f, "method `{input}`: {error}"),
             Self::AllowedHeader { input, error } => write!(f, "allowed header `{input}`: {error}"),

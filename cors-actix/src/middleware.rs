@@ -72,19 +72,13 @@ impl Cors {
 
     /// A middleware sharing an already shared policy.
     pub fn from_shared(policy: Arc<Policy>) -> Self {
-        Self {
-            policy,
-            role: Role::App,
-        }
+        Self { policy, role: Role::App }
     }
 
     /// The layer a `#[cors]` route wraps itself in (used by the macro's expansion).
     #[doc(hidden)]
     pub fn for_route(route: &'static RouteCors) -> Self {
-        Self {
-            policy: Arc::clone(route.policy()),
-            role: Role::Route,
-        }
+        Self { policy: Arc::clone(route.policy()), role: Role::Route }
     }
 
     /// The policy this middleware enforces.
@@ -105,11 +99,7 @@ where
     type Future = Ready<Result<Self::Transform, Self::InitError>>;
 
     fn new_transform(&self, service: S) -> Self::Future {
-        ready(Ok(CorsMiddleware {
-            service,
-            policy: Arc::clone(&self.policy),
-            role: self.role,
-        }))
+        ready(Ok(CorsMiddleware { service, policy: Arc::clone(&self.policy), role: self.role }))
     }
 }
 
@@ -196,10 +186,9 @@ fn route_of(req: &ServiceRequest) -> Option<&'static RouteCors> {
         return None;
     }
     let asked = match req.method() {
-        &Method::OPTIONS => req
-            .headers()
-            .get(header::ACCESS_CONTROL_REQUEST_METHOD)
-            .map(HeaderValue::as_bytes),
+        &Method::OPTIONS => {
+            req.headers().get(header::ACCESS_CONTROL_REQUEST_METHOD).map(HeaderValue::as_bytes)
+        }
         _ => None,
     };
     route::route_for(req, asked.unwrap_or(req.method().as_str().as_bytes()))
@@ -231,11 +220,8 @@ fn outcome(req: &ServiceRequest, policy: &Policy, decision: Decision<'_>) -> Out
                 return Outcome::Forward(Decoration::Strip);
             }
             let mut response = HttpResponse::new(StatusCode::FORBIDDEN);
-            let vary = if rejection.preflight {
-                Some(&policy.vary_preflight)
-            } else {
-                policy.vary_origin.as_ref()
-            };
+            let vary =
+                if rejection.preflight { Some(&policy.vary_preflight) } else { policy.vary_origin.as_ref() };
             if let Some(vary) = vary {
                 response.headers_mut().insert(header::VARY, vary.clone());
             }
@@ -266,20 +252,11 @@ fn log_rejection(req: &ServiceRequest, rejection: &Rejection<'_>) {
 impl Policy {
     /// Writes the answer to an allowed preflight.
     pub(crate) fn write_preflight(&self, headers: &mut HeaderMap, answer: &PreflightAnswer<'_>) {
-        headers.insert(
-            header::ACCESS_CONTROL_ALLOW_ORIGIN,
-            allow_origin_value(answer.allow_origin),
-        );
+        headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin_value(answer.allow_origin));
         if self.credentials {
-            headers.insert(
-                header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
-                HeaderValue::from_static("true"),
-            );
+            headers.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, HeaderValue::from_static("true"));
         }
-        headers.insert(
-            header::ACCESS_CONTROL_ALLOW_METHODS,
-            self.methods.header().clone(),
-        );
+        headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, self.methods.header().clone());
         if let Some(allow_headers) = answer.mirrored_headers.or(self.allow_headers.header()) {
             headers.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, allow_headers.clone());
         }
@@ -287,10 +264,7 @@ impl Policy {
             headers.insert(header::ACCESS_CONTROL_MAX_AGE, max_age.clone());
         }
         if answer.private_network {
-            headers.insert(
-                ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK,
-                HeaderValue::from_static("true"),
-            );
+            headers.insert(ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK, HeaderValue::from_static("true"));
         }
         headers.insert(header::VARY, self.vary_preflight.clone());
     }
@@ -302,10 +276,8 @@ impl Policy {
             Decoration::Allow(allow_origin) => {
                 headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin.clone());
                 if self.credentials {
-                    headers.insert(
-                        header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
-                        HeaderValue::from_static("true"),
-                    );
+                    headers
+                        .insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, HeaderValue::from_static("true"));
                 } else {
                     headers.remove(header::ACCESS_CONTROL_ALLOW_CREDENTIALS);
                 }
@@ -354,22 +326,11 @@ pin_project! {
 
 impl<F> CorsFuture<F> {
     fn ready(response: ServiceResponse<BoxBody>) -> Self {
-        Self {
-            state: State::Ready {
-                response: Some(response),
-            },
-        }
+        Self { state: State::Ready { response: Some(response) } }
     }
 
     fn inner(future: F, policy: Arc<Policy>, decoration: Decoration, nesting: Nesting) -> Self {
-        Self {
-            state: State::Inner {
-                future,
-                policy,
-                decoration: Some(decoration),
-                nesting,
-            },
-        }
+        Self { state: State::Inner { future, policy, decoration: Some(decoration), nesting } }
     }
 }
 
@@ -392,12 +353,7 @@ where
                 Some(response) => Poll::Ready(Ok(response.map_into_right_body())),
                 None => panic!("CorsFuture polled after completion"),
             },
-            StateProj::Inner {
-                future,
-                policy,
-                decoration,
-                nesting,
-            } => {
+            StateProj::Inner { future, policy, decoration, nesting } => {
                 let result = std::task::ready!(future.poll(cx));
                 let Some(decoration) = decoration.take() else {
                     panic!("CorsFuture polled after completion");
@@ -420,12 +376,7 @@ where
                         if by_route {
                             Err(error)
                         } else {
-                            Err(DecoratedError {
-                                error,
-                                policy: Arc::clone(policy),
-                                decoration,
-                            }
-                            .into())
+                            Err(DecoratedError { error, policy: Arc::clone(policy), decoration }.into())
                         }
                     }
                 })

@@ -61,13 +61,7 @@ impl RouteCors {
         methods: &'static [&'static str],
         build: fn() -> Arc<Policy>,
     ) -> Self {
-        Self {
-            handler,
-            path,
-            methods,
-            policy: LazyLock::new(build),
-            id: OnceLock::new(),
-        }
+        Self { handler, path, methods, policy: LazyLock::new(build), id: OnceLock::new() }
     }
 
     /// The handler's path, e.g. `my_app::api::item`.
@@ -117,10 +111,7 @@ static ANY_ROUTE: AtomicBool = AtomicBool::new(false);
 /// Every `#[cors]` route mounted so far in this process, in mounting order: which handler,
 /// at which path and methods, has which policy. For audits and tests.
 pub fn routes() -> Vec<&'static RouteCors> {
-    ROUTES
-        .read()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-        .clone()
+    ROUTES.read().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
 }
 
 /// Whether any `#[cors]` route was mounted; when none was, the app-wide layer skips every
@@ -143,24 +134,15 @@ pub(crate) fn route_for(req: &ServiceRequest, method: &[u8]) -> Option<&'static 
     probe.push_str(method);
     let name = req.resource_map().match_name(&probe)?;
     let id: usize = name.strip_prefix(MARKER_NAME_PREFIX)?.parse().ok()?;
-    ROUTES
-        .read()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-        .get(id)
-        .copied()
+    ROUTES.read().unwrap_or_else(|poisoned| poisoned.into_inner()).get(id).copied()
 }
 
 /// The resource guard of a `#[cors]` route: one of its methods, or a preflight asking for
 /// one of them.
 pub fn route_guard(route: &'static RouteCors) -> impl Guard {
-    let methods: Vec<Method> = route
-        .methods
-        .iter()
-        .filter_map(|m| Method::from_bytes(m.as_bytes()).ok())
-        .collect();
-    let mut any = guard::Any(Preflight {
-        methods: methods.clone(),
-    });
+    let methods: Vec<Method> =
+        route.methods.iter().filter_map(|m| Method::from_bytes(m.as_bytes()).ok()).collect();
+    let mut any = guard::Any(Preflight { methods: methods.clone() });
     for method in methods {
         // actix's own method guard, so that 405 handling sees the registered methods.
         any = any.or(guard::Method(method));
@@ -181,11 +163,7 @@ impl Guard for Preflight {
             && head
                 .headers()
                 .get(header::ACCESS_CONTROL_REQUEST_METHOD)
-                .is_some_and(|asked| {
-                    self.methods
-                        .iter()
-                        .any(|m| m.as_str().as_bytes() == asked.as_bytes())
-                })
+                .is_some_and(|asked| self.methods.iter().any(|m| m.as_str().as_bytes() == asked.as_bytes()))
     }
 }
 
@@ -205,23 +183,15 @@ pub fn mount<F: HttpServiceFactory>(route: &'static RouteCors, resource: F, conf
         String::new()
     };
     let base = replace_tail_segment(&base);
-    let patterns: Vec<String> = route
-        .methods
-        .iter()
-        .map(|method| format!("{base}{MARKER_SEPARATOR}{method}"))
-        .collect();
+    let patterns: Vec<String> =
+        route.methods.iter().map(|method| format!("{base}{MARKER_SEPARATOR}{method}")).collect();
 
     resource.register(config);
 
     let mut marker = ResourceDef::new(patterns);
     marker.set_name(format!("{MARKER_NAME_PREFIX}{id}"));
     let never = fn_service(|req: ServiceRequest| async { Ok(req.into_response(HttpResponse::NotFound())) });
-    config.register_service(
-        marker,
-        Some(vec![Box::new(guard::fn_guard(|_| false))]),
-        never,
-        None,
-    );
+    config.register_service(marker, Some(vec![Box::new(guard::fn_guard(|_| false))]), never, None);
 }
 
 /// actix only allows a `{name}*` tail at the very end of a pattern; the marker appends to
@@ -255,10 +225,8 @@ mod tests {
         assert!(!marker.is_match("/items/7"));
         let user_route = ResourceDef::new("/items/{id}/{sub}");
         assert!(!user_route.is_match(&format!("/items/7{MARKER_SEPARATOR}GET")));
-        let tail = ResourceDef::new(format!(
-            "{}{MARKER_SEPARATOR}GET",
-            replace_tail_segment("/files/{tail}*")
-        ));
+        let tail =
+            ResourceDef::new(format!("{}{MARKER_SEPARATOR}GET", replace_tail_segment("/files/{tail}*")));
         assert!(tail.is_match(&format!("/files/a/b{MARKER_SEPARATOR}GET")));
     }
 }

@@ -37,10 +37,7 @@ mod tests {
             headers.append(VARY, HeaderValue::from_static(value));
         }
         merge_vary(&mut headers, &HeaderValue::from_static("Origin"));
-        headers
-            .get_all(VARY)
-            .map(|v| v.to_str().unwrap().to_owned())
-            .collect()
+        headers.get_all(VARY).map(|v| v.to_str().unwrap().to_owned()).collect()
     }
 
     // RFC 9110 §12.5.5: Vary is a list; merging keeps every existing member.
@@ -48,10 +45,7 @@ mod tests {
     fn rfc9110_vary_is_merged_without_duplicates() {
         assert_eq!(vary_after(&[]), ["Origin"]);
         assert_eq!(vary_after(&["Accept-Encoding"]), ["Accept-Encoding", "Origin"]);
-        assert_eq!(
-            vary_after(&["accept-encoding, origin"]),
-            ["accept-encoding, origin"]
-        );
+        assert_eq!(vary_after(&["accept-encoding, origin"]), ["accept-encoding, origin"]);
         assert_eq!(vary_after(&["Accept", "ORIGIN"]), ["Accept", "ORIGIN"]);
         assert_eq!(vary_after(&["*"]), ["*"]);
         let _ = HeaderName::from_static("vary");

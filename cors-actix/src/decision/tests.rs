@@ -61,11 +61,7 @@ fn fetch_request_without_origin_is_not_cors() {
 // Fetch §3.2.2: a CORS-preflight request is OPTIONS with Origin and Access-Control-Request-Method.
 #[test]
 fn fetch_preflight_is_options_with_request_method() {
-    let req = preflight(
-        "https://app.example",
-        "PUT",
-        &[("access-control-request-headers", "content-type")],
-    );
+    let req = preflight("https://app.example", "PUT", &[("access-control-request-headers", "content-type")]);
     let origin = req.headers().get("origin").unwrap();
     assert_eq!(
         app_policy().decide(req.head()),
@@ -81,19 +77,14 @@ fn fetch_preflight_is_options_with_request_method() {
 #[test]
 fn fetch_options_without_request_method_is_an_actual_request() {
     let req = request(Method::OPTIONS, &[("origin", "https://app.example")]);
-    assert!(matches!(
-        app_policy().decide(req.head()),
-        Decision::Actual(AllowOrigin::Origin(_))
-    ));
+    assert!(matches!(app_policy().decide(req.head()), Decision::Actual(AllowOrigin::Origin(_))));
 }
 
 // Fetch §3.2.3 "HTTP responses": ACAO is the request's origin for an allowed origin.
 #[test]
 fn fetch_allowed_origin_is_echoed_exactly() {
     let req = request(Method::GET, &[("origin", "https://eu.app.example")]);
-    let Decision::Actual(AllowOrigin::Origin(value)) = app_policy().decide(req.head()) else {
-        panic!()
-    };
+    let Decision::Actual(AllowOrigin::Origin(value)) = app_policy().decide(req.head()) else { panic!() };
     assert_eq!(value, "https://eu.app.example");
 }
 
@@ -110,26 +101,15 @@ fn fetch_any_origin_answers_wildcard() {
 #[test]
 fn fetch_disallowed_origin_is_refused_per_on_mismatch() {
     let req = request(Method::GET, &[("origin", "https://evil.example")]);
-    let Decision::Rejected(rejection) = app_policy().decide(req.head()) else {
-        panic!()
-    };
+    let Decision::Rejected(rejection) = app_policy().decide(req.head()) else { panic!() };
     assert_eq!(
         rejection,
-        Rejection {
-            preflight: false,
-            forbid: false,
-            reason: Reason::Origin(OriginRefusal::NotAllowed)
-        }
+        Rejection { preflight: false, forbid: false, reason: Reason::Origin(OriginRefusal::NotAllowed) }
     );
 
-    let strict = policy(
-        Policy::builder()
-            .allow_origin("https://app.example")
-            .on_mismatch(OnMismatch::Reject),
-    );
-    let Decision::Rejected(rejection) = strict.decide(req.head()) else {
-        panic!()
-    };
+    let strict =
+        policy(Policy::builder().allow_origin("https://app.example").on_mismatch(OnMismatch::Reject));
+    let Decision::Rejected(rejection) = strict.decide(req.head()) else { panic!() };
     assert!(rejection.forbid);
 }
 
@@ -137,10 +117,7 @@ fn fetch_disallowed_origin_is_refused_per_on_mismatch() {
 #[test]
 fn fetch_null_origin_only_when_listed() {
     let req = request(Method::GET, &[("origin", "null")]);
-    assert_eq!(
-        reason(app_policy().decide(req.head())),
-        Reason::Origin(OriginRefusal::NullNotListed)
-    );
+    assert_eq!(reason(app_policy().decide(req.head())), Reason::Origin(OriginRefusal::NullNotListed));
 
     let calls = Arc::new(AtomicUsize::new(0));
     let counter = Arc::clone(&calls);
@@ -148,17 +125,11 @@ fn fetch_null_origin_only_when_listed() {
         counter.fetch_add(1, Ordering::SeqCst);
         true
     }));
-    assert_eq!(
-        reason(permissive_fn.decide(req.head())),
-        Reason::Origin(OriginRefusal::NullNotListed)
-    );
+    assert_eq!(reason(permissive_fn.decide(req.head())), Reason::Origin(OriginRefusal::NullNotListed));
     assert_eq!(calls.load(Ordering::SeqCst), 0);
 
     let listed = policy(Policy::builder().allow_origin("null"));
-    assert!(matches!(
-        listed.decide(req.head()),
-        Decision::Actual(AllowOrigin::Origin(_))
-    ));
+    assert!(matches!(listed.decide(req.head()), Decision::Actual(AllowOrigin::Origin(_))));
 }
 
 // Origin patterns: one or more labels, never the apex, same scheme and port.
@@ -174,11 +145,7 @@ fn wildcard_patterns_match_subdomains_only() {
     ] {
         let req = request(Method::GET, &[("origin", origin)]);
         let decision = app_policy().decide(req.head());
-        assert_eq!(
-            matches!(decision, Decision::Actual(_)),
-            allowed,
-            "{origin}: {decision:?}"
-        );
+        assert_eq!(matches!(decision, Decision::Actual(_)), allowed, "{origin}: {decision:?}");
     }
 }
 
@@ -186,14 +153,13 @@ fn wildcard_patterns_match_subdomains_only() {
 fn regexes_and_predicates_see_only_well_formed_origins() {
     let calls = Arc::new(AtomicUsize::new(0));
     let counter = Arc::clone(&calls);
-    let dynamic = policy(
-        Policy::builder()
-            .allow_origin_regex(r"^https://tenant-[0-9]+\.example$")
-            .allow_origin_fn(move |origin: &HeaderValue, _| {
+    let dynamic =
+        policy(Policy::builder().allow_origin_regex(r"^https://tenant-[0-9]+\.example$").allow_origin_fn(
+            move |origin: &HeaderValue, _| {
                 counter.fetch_add(1, Ordering::SeqCst);
                 origin == "https://partner.example"
-            }),
-    );
+            },
+        ));
     let decide = |origin: &str| {
         let req = request(Method::GET, &[("origin", origin)]);
         matches!(dynamic.decide(req.head()), Decision::Actual(_))
@@ -204,51 +170,28 @@ fn regexes_and_predicates_see_only_well_formed_origins() {
     let before = calls.load(Ordering::SeqCst);
     assert!(!decide("https://partner.example/"));
     assert!(!decide("https://PARTNER.example"));
-    assert_eq!(
-        calls.load(Ordering::SeqCst),
-        before,
-        "predicate must not see malformed origins"
-    );
+    assert_eq!(calls.load(Ordering::SeqCst), before, "predicate must not see malformed origins");
 }
 
 // Bad input: malformed, non-ASCII, huge or repeated Origin is refused with the reason.
 #[test]
 fn malformed_origins_are_refused_not_reflected() {
     let huge = format!("https://{}.example", "a".repeat(70_000));
-    for origin in [
-        "https://app.example/",
-        "https://APP.example",
-        "app.example",
-        huge.as_str(),
-        " https://app.example",
-    ] {
+    for origin in
+        ["https://app.example/", "https://APP.example", "app.example", huge.as_str(), " https://app.example"]
+    {
         let req = request(Method::GET, &[("origin", origin)]);
         assert!(
-            matches!(
-                reason(app_policy().decide(req.head())),
-                Reason::Origin(OriginRefusal::Malformed(_))
-            ),
+            matches!(reason(app_policy().decide(req.head())), Reason::Origin(OriginRefusal::Malformed(_))),
             "{origin:.40}"
         );
     }
     let req = TestRequest::get()
-        .insert_header((
-            "origin",
-            HeaderValue::from_bytes(b"https://b\xfccher.example").unwrap(),
-        ))
+        .insert_header(("origin", HeaderValue::from_bytes(b"https://b\xfccher.example").unwrap()))
         .to_srv_request();
-    assert!(matches!(
-        reason(app_policy().decide(req.head())),
-        Reason::Origin(OriginRefusal::Malformed(_))
-    ));
+    assert!(matches!(reason(app_policy().decide(req.head())), Reason::Origin(OriginRefusal::Malformed(_))));
 
-    let req = request(
-        Method::GET,
-        &[
-            ("origin", "https://app.example"),
-            ("origin", "https://evil.example"),
-        ],
-    );
+    let req = request(Method::GET, &[("origin", "https://app.example"), ("origin", "https://evil.example")]);
     assert_eq!(reason(app_policy().decide(req.head())), Reason::RepeatedOrigin);
 }
 
@@ -256,27 +199,17 @@ fn malformed_origins_are_refused_not_reflected() {
 #[test]
 fn fetch_request_method_is_case_sensitive() {
     let req = preflight("https://app.example", "patch", &[]);
-    assert_eq!(
-        reason(app_policy().decide(req.head())),
-        Reason::MethodNotAllowed(b"patch")
-    );
+    assert_eq!(reason(app_policy().decide(req.head())), Reason::MethodNotAllowed(b"patch"));
     let req = preflight("https://app.example", "PATCH", &[]);
     assert!(matches!(app_policy().decide(req.head()), Decision::Preflight(_)));
     let req = preflight("https://app.example", "DELETE", &[]);
-    assert_eq!(
-        reason(app_policy().decide(req.head())),
-        Reason::MethodNotAllowed(b"DELETE")
-    );
+    assert_eq!(reason(app_policy().decide(req.head())), Reason::MethodNotAllowed(b"DELETE"));
 }
 
 // Fetch §4.8: CORS-safelisted methods need not be listed.
 #[test]
 fn fetch_safelisted_methods_need_no_listing() {
-    let put_only = policy(
-        Policy::builder()
-            .allow_origin("https://app.example")
-            .allow_method("PUT"),
-    );
+    let put_only = policy(Policy::builder().allow_origin("https://app.example").allow_method("PUT"));
     let req = preflight("https://app.example", "POST", &[]);
     assert!(matches!(put_only.decide(req.head()), Decision::Preflight(_)));
 }
@@ -284,10 +217,7 @@ fn fetch_safelisted_methods_need_no_listing() {
 #[test]
 fn malformed_request_method_is_refused() {
     let req = preflight("https://app.example", "GE T", &[]);
-    assert_eq!(
-        reason(app_policy().decide(req.head())),
-        Reason::MalformedMethod(b"GE T")
-    );
+    assert_eq!(reason(app_policy().decide(req.head())), Reason::MalformedMethod(b"GE T"));
 }
 
 // RFC 9110 §5.6.1 lists in Access-Control-Request-Headers: case-insensitive, OWS, empty elements.
@@ -304,19 +234,9 @@ fn rfc9110_request_headers_list_is_parsed_leniently() {
         "PUT",
         &[("access-control-request-headers", "content-type,x-other")],
     );
-    assert_eq!(
-        reason(app_policy().decide(req.head())),
-        Reason::HeaderNotAllowed(b"x-other")
-    );
-    let req = preflight(
-        "https://app.example",
-        "PUT",
-        &[("access-control-request-headers", "content type")],
-    );
-    assert_eq!(
-        reason(app_policy().decide(req.head())),
-        Reason::MalformedRequestHeaders
-    );
+    assert_eq!(reason(app_policy().decide(req.head())), Reason::HeaderNotAllowed(b"x-other"));
+    let req = preflight("https://app.example", "PUT", &[("access-control-request-headers", "content type")]);
+    assert_eq!(reason(app_policy().decide(req.head())), Reason::MalformedRequestHeaders);
     let req = preflight(
         "https://app.example",
         "PUT",
@@ -325,28 +245,15 @@ fn rfc9110_request_headers_list_is_parsed_leniently() {
             ("access-control-request-headers", "x-api-key"),
         ],
     );
-    assert_eq!(
-        reason(app_policy().decide(req.head())),
-        Reason::MalformedRequestHeaders
-    );
+    assert_eq!(reason(app_policy().decide(req.head())), Reason::MalformedRequestHeaders);
 }
 
 // Fetch §3.2.3: a wildcard never covers `Authorization`; any-header is answered by mirroring.
 #[test]
 fn fetch_any_header_mirrors_but_never_covers_authorization() {
-    let any = policy(
-        Policy::builder()
-            .allow_origin("https://app.example")
-            .allow_any_header(),
-    );
-    let req = preflight(
-        "https://app.example",
-        "GET",
-        &[("access-control-request-headers", "x-one,x-two")],
-    );
-    let Decision::Preflight(answer) = any.decide(req.head()) else {
-        panic!()
-    };
+    let any = policy(Policy::builder().allow_origin("https://app.example").allow_any_header());
+    let req = preflight("https://app.example", "GET", &[("access-control-request-headers", "x-one,x-two")]);
+    let Decision::Preflight(answer) = any.decide(req.head()) else { panic!() };
     assert_eq!(answer.mirrored_headers.unwrap(), "x-one,x-two");
 
     let req = preflight(
@@ -354,16 +261,10 @@ fn fetch_any_header_mirrors_but_never_covers_authorization() {
         "GET",
         &[("access-control-request-headers", "x-one, Authorization")],
     );
-    assert_eq!(
-        reason(any.decide(req.head())),
-        Reason::HeaderNotAllowed(b"Authorization")
-    );
+    assert_eq!(reason(any.decide(req.head())), Reason::HeaderNotAllowed(b"Authorization"));
 
-    let with_auth = policy(
-        Policy::builder()
-            .allow_origin("https://app.example")
-            .allow_headers(["*", "authorization"]),
-    );
+    let with_auth =
+        policy(Policy::builder().allow_origin("https://app.example").allow_headers(["*", "authorization"]));
     assert!(matches!(with_auth.decide(req.head()), Decision::Preflight(_)));
 }
 
@@ -372,18 +273,9 @@ fn fetch_any_header_mirrors_but_never_covers_authorization() {
 fn private_network_access_preflight() {
     let pna = [("access-control-request-private-network", "true")];
     let req = preflight("https://app.example", "GET", &pna);
-    assert_eq!(
-        reason(app_policy().decide(req.head())),
-        Reason::PrivateNetworkNotAllowed
-    );
-    let allowing = policy(
-        Policy::builder()
-            .allow_origin("https://app.example")
-            .allow_private_network(true),
-    );
-    let Decision::Preflight(answer) = allowing.decide(req.head()) else {
-        panic!()
-    };
+    assert_eq!(reason(app_policy().decide(req.head())), Reason::PrivateNetworkNotAllowed);
+    let allowing = policy(Policy::builder().allow_origin("https://app.example").allow_private_network(true));
+    let Decision::Preflight(answer) = allowing.decide(req.head()) else { panic!() };
     assert!(answer.private_network);
 }
 
@@ -391,42 +283,25 @@ fn private_network_access_preflight() {
 #[test]
 fn refused_preflight_is_forbidden() {
     let req = preflight("https://evil.example", "GET", &[]);
-    let Decision::Rejected(rejection) = app_policy().decide(req.head()) else {
-        panic!()
-    };
+    let Decision::Rejected(rejection) = app_policy().decide(req.head()) else { panic!() };
     assert!(rejection.preflight && rejection.forbid);
 }
 
 // Same-origin requests carry Origin too (Chromium on POST); reject mode must let them through.
 #[test]
 fn same_origin_requests_pass_in_reject_mode() {
-    let strict = policy(
-        Policy::builder()
-            .allow_origin("https://app.example")
-            .on_mismatch(OnMismatch::Reject),
-    );
-    let by_host = request(
-        Method::POST,
-        &[("origin", "https://api.example"), ("host", "api.example")],
-    );
+    let strict =
+        policy(Policy::builder().allow_origin("https://app.example").on_mismatch(OnMismatch::Reject));
+    let by_host = request(Method::POST, &[("origin", "https://api.example"), ("host", "api.example")]);
     assert_eq!(strict.decide(by_host.head()), Decision::SameOrigin);
-    let default_port = request(
-        Method::POST,
-        &[("origin", "https://api.example"), ("host", "api.example:443")],
-    );
+    let default_port =
+        request(Method::POST, &[("origin", "https://api.example"), ("host", "api.example:443")]);
     assert_eq!(strict.decide(default_port.head()), Decision::SameOrigin);
-    let by_fetch_metadata = request(
-        Method::POST,
-        &[
-            ("origin", "http://localhost:8080"),
-            ("sec-fetch-site", "same-origin"),
-        ],
-    );
+    let by_fetch_metadata =
+        request(Method::POST, &[("origin", "http://localhost:8080"), ("sec-fetch-site", "same-origin")]);
     assert_eq!(strict.decide(by_fetch_metadata.head()), Decision::SameOrigin);
-    let other_port = request(
-        Method::POST,
-        &[("origin", "https://api.example:8443"), ("host", "api.example")],
-    );
+    let other_port =
+        request(Method::POST, &[("origin", "https://api.example:8443"), ("host", "api.example")]);
     assert!(matches!(strict.decide(other_port.head()), Decision::Rejected(_)));
 }
 

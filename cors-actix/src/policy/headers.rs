@@ -42,10 +42,7 @@ impl AllowHeaders {
                         names.push(name);
                     }
                 }
-                Err(error) => problems.push(Problem::AllowedHeader {
-                    input: input.clone(),
-                    error,
-                }),
+                Err(error) => problems.push(Problem::AllowedHeader { input: input.clone(), error }),
             }
         }
         let header = (!names.is_empty()).then(|| join_header_value(names.iter().map(String::as_str)));
@@ -63,10 +60,7 @@ impl AllowHeaders {
             if !is_token(name) {
                 return Err(HeadersRefusal::Malformed);
             }
-            let listed = self
-                .names
-                .iter()
-                .any(|allowed| allowed.as_bytes().eq_ignore_ascii_case(name));
+            let listed = self.names.iter().any(|allowed| allowed.as_bytes().eq_ignore_ascii_case(name));
             let covered_by_wildcard = self.any && !name.eq_ignore_ascii_case(b"authorization");
             if !listed && !covered_by_wildcard {
                 return Err(HeadersRefusal::NotAllowed(name));
@@ -109,10 +103,7 @@ impl ExposeHeaders {
                         names.push(name);
                     }
                 }
-                Err(error) => problems.push(Problem::ExposedHeader {
-                    input: input.clone(),
-                    error,
-                }),
+                Err(error) => problems.push(Problem::ExposedHeader { input: input.clone(), error }),
             }
         }
         // Without credentials `*` already exposes every header, so the names add nothing.

@@ -22,10 +22,7 @@ impl AllowMethods {
         let mut methods: Vec<Method> = Vec::new();
         for input in inputs {
             if let Err(error) = check_method(input) {
-                problems.push(Problem::Method {
-                    input: input.clone(),
-                    error,
-                });
+                problems.push(Problem::Method { input: input.clone(), error });
                 continue;
             }
             match Method::from_bytes(input.as_bytes()) {

@@ -225,8 +225,7 @@ impl PolicyBuilder {
         I: IntoIterator,
         I::Item: AsRef<str>,
     {
-        self.methods
-            .extend(methods.into_iter().map(|m| m.as_ref().to_owned()));
+        self.methods.extend(methods.into_iter().map(|m| m.as_ref().to_owned()));
         self
     }
 
@@ -244,8 +243,7 @@ impl PolicyBuilder {
         I: IntoIterator,
         I::Item: AsRef<str>,
     {
-        self.allow_headers
-            .extend(names.into_iter().map(|n| n.as_ref().to_owned()));
+        self.allow_headers.extend(names.into_iter().map(|n| n.as_ref().to_owned()));
         self
     }
 
@@ -267,8 +265,7 @@ impl PolicyBuilder {
         I: IntoIterator,
         I::Item: AsRef<str>,
     {
-        self.expose_headers
-            .extend(names.into_iter().map(|n| n.as_ref().to_owned()));
+        self.expose_headers.extend(names.into_iter().map(|n| n.as_ref().to_owned()));
         self
     }
 
@@ -347,9 +344,7 @@ impl PolicyBuilder {
             return Err(PolicyError::new(problems));
         }
 
-        let vary_origin = origins
-            .varies_with_origin()
-            .then(|| HeaderValue::from_static("Origin"));
+        let vary_origin = origins.varies_with_origin().then(|| HeaderValue::from_static("Origin"));
         let mut preflight_vary: Vec<&str> = Vec::with_capacity(4);
         if origins.varies_with_origin() {
             preflight_vary.push("Origin");

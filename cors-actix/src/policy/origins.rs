@@ -73,10 +73,7 @@ impl AllowOrigins {
                         self.patterns.push(owned);
                     }
                 }
-                Err(error) => problems.push(Problem::Origin {
-                    input: input.clone(),
-                    error,
-                }),
+                Err(error) => problems.push(Problem::Origin { input: input.clone(), error }),
             }
         }
     }
@@ -85,18 +82,14 @@ impl AllowOrigins {
         self.others_configured |= !inputs.is_empty();
         for input in inputs {
             if let Err(error) = check_regex_anchored(input) {
-                problems.push(Problem::RegexNotAnchored {
-                    input: input.clone(),
-                    error,
-                });
+                problems.push(Problem::RegexNotAnchored { input: input.clone(), error });
                 continue;
             }
             match Regex::new(input) {
                 Ok(regex) => self.regexes.push(regex),
-                Err(error) => problems.push(Problem::RegexSyntax {
-                    input: input.clone(),
-                    message: error.to_string(),
-                }),
+                Err(error) => {
+                    problems.push(Problem::RegexSyntax { input: input.clone(), message: error.to_string() })
+                }
             }
         }
     }
@@ -120,9 +113,8 @@ impl AllowOrigins {
             }
             for regex in &self.regexes {
                 if ANY_ORIGIN_PROBES.iter().all(|probe| regex.is_match(probe)) {
-                    problems.push(Problem::AnyOriginRegexWithCredentials {
-                        input: regex.as_str().to_owned(),
-                    });
+                    problems
+                        .push(Problem::AnyOriginRegexWithCredentials { input: regex.as_str().to_owned() });
                 }
             }
         }
@@ -165,10 +157,7 @@ impl AllowOrigins {
             Ok(text) => text,
             Err(_) => return OriginVerdict::Refused(OriginRefusal::Malformed(OriginError::NotAscii)),
         };
-        let allowed = self
-            .patterns
-            .iter()
-            .any(|pattern| pattern.as_pattern().matches(&parsed))
+        let allowed = self.patterns.iter().any(|pattern| pattern.as_pattern().matches(&parsed))
             || self.regexes.iter().any(|regex| regex.is_match(text))
             || self.predicates.iter().any(|predicate| predicate(origin, head));
         if allowed {
@@ -181,23 +170,13 @@ impl AllowOrigins {
 
 impl fmt::Debug for AllowOrigins {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut exact: Vec<_> = self
-            .exact
-            .iter()
-            .map(|origin| String::from_utf8_lossy(origin))
-            .collect();
+        let mut exact: Vec<_> = self.exact.iter().map(|origin| String::from_utf8_lossy(origin)).collect();
         exact.sort();
         f.debug_struct("AllowOrigins")
             .field("any", &self.any)
             .field("exact", &exact)
-            .field(
-                "patterns",
-                &self.patterns.iter().map(|p| p.as_pattern()).collect::<Vec<_>>(),
-            )
-            .field(
-                "regexes",
-                &self.regexes.iter().map(Regex::as_str).collect::<Vec<_>>(),
-            )
+            .field("patterns", &self.patterns.iter().map(|p| p.as_pattern()).collect::<Vec<_>>())
+            .field("regexes", &self.regexes.iter().map(Regex::as_str).collect::<Vec<_>>())
             .field("predicates", &self.predicates.len())
             .finish()
     }

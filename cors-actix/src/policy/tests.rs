@@ -7,11 +7,7 @@ use cors_actix_grammar::{
 use super::*;
 
 fn problems(builder: PolicyBuilder) -> Vec<Problem> {
-    builder
-        .build()
-        .expect_err("policy should be refused")
-        .problems()
-        .to_vec()
+    builder.build().expect_err("policy should be refused").problems().to_vec()
 }
 
 #[test]
@@ -38,20 +34,13 @@ fn header_values_are_rendered_in_configured_order_without_duplicates() {
 
 #[test]
 fn default_methods_are_the_safelisted_ones() {
-    let policy = Policy::builder()
-        .allow_origin("https://app.example")
-        .build()
-        .unwrap();
+    let policy = Policy::builder().allow_origin("https://app.example").build().unwrap();
     assert_eq!(policy.methods.header(), "GET, HEAD, POST");
 }
 
 #[test]
 fn any_origin_does_not_vary_on_origin() {
-    let policy = Policy::builder()
-        .allow_any_origin()
-        .allow_private_network(true)
-        .build()
-        .unwrap();
+    let policy = Policy::builder().allow_any_origin().allow_private_network(true).build().unwrap();
     assert!(policy.vary_origin.is_none());
     assert_eq!(
         policy.vary_preflight,
@@ -123,38 +112,21 @@ fn an_empty_origin_list_is_refused() {
 #[test]
 fn regexes_must_compile_and_be_anchored() {
     let found = problems(
-        Policy::builder()
-            .allow_origin_regex(r"https://app\.example")
-            .allow_origin_regex(r"^https://(app$"),
+        Policy::builder().allow_origin_regex(r"https://app\.example").allow_origin_regex(r"^https://(app$"),
     );
     assert_eq!(found.len(), 2);
     assert_eq!(
         found[0],
-        Problem::RegexNotAnchored {
-            input: r"https://app\.example".into(),
-            error: RegexAnchorError::Start
-        }
+        Problem::RegexNotAnchored { input: r"https://app\.example".into(), error: RegexAnchorError::Start }
     );
     assert!(matches!(&found[1], Problem::RegexSyntax { input, .. } if input == r"^https://(app$"));
 }
 
 #[test]
 fn a_regex_matching_any_origin_is_refused_with_credentials() {
-    let found = problems(
-        Policy::builder()
-            .allow_origin_regex("^https://.*$")
-            .allow_credentials(true),
-    );
-    assert_eq!(
-        found,
-        [Problem::AnyOriginRegexWithCredentials {
-            input: "^https://.*$".into()
-        }]
-    );
-    assert!(Policy::builder()
-        .allow_origin_regex("^https://.*$")
-        .build()
-        .is_ok());
+    let found = problems(Policy::builder().allow_origin_regex("^https://.*$").allow_credentials(true));
+    assert_eq!(found, [Problem::AnyOriginRegexWithCredentials { input: "^https://.*$".into() }]);
+    assert!(Policy::builder().allow_origin_regex("^https://.*$").build().is_ok());
 }
 
 #[test]
@@ -169,26 +141,11 @@ fn methods_and_headers_are_checked() {
     assert_eq!(
         found,
         [
-            Problem::Method {
-                input: "patch".into(),
-                error: MethodError::NotUppercase("PATCH")
-            },
-            Problem::Method {
-                input: "CONNECT".into(),
-                error: MethodError::Forbidden
-            },
-            Problem::Method {
-                input: "GE T".into(),
-                error: MethodError::NotToken
-            },
-            Problem::AllowedHeader {
-                input: "cookie".into(),
-                error: HeaderNameError::ForbiddenRequestHeader
-            },
-            Problem::AllowedHeader {
-                input: "x bad".into(),
-                error: HeaderNameError::NotToken
-            },
+            Problem::Method { input: "patch".into(), error: MethodError::NotUppercase("PATCH") },
+            Problem::Method { input: "CONNECT".into(), error: MethodError::Forbidden },
+            Problem::Method { input: "GE T".into(), error: MethodError::NotToken },
+            Problem::AllowedHeader { input: "cookie".into(), error: HeaderNameError::ForbiddenRequestHeader },
+            Problem::AllowedHeader { input: "x bad".into(), error: HeaderNameError::NotToken },
             Problem::ExposedHeader {
                 input: "set-cookie".into(),
                 error: HeaderNameError::ForbiddenResponseHeader
@@ -206,28 +163,14 @@ fn wildcard_headers_with_credentials_are_refused() {
             .allow_any_header()
             .expose_any_header(),
     );
-    assert_eq!(
-        found,
-        [
-            Problem::AnyHeaderWithCredentials,
-            Problem::AnyExposedHeaderWithCredentials
-        ]
-    );
+    assert_eq!(found, [Problem::AnyHeaderWithCredentials, Problem::AnyExposedHeaderWithCredentials]);
 }
 
 #[test]
 fn max_age_is_capped_at_one_day() {
-    let found = problems(
-        Policy::builder()
-            .allow_origin("https://app.example")
-            .max_age(86_401),
-    );
+    let found = problems(Policy::builder().allow_origin("https://app.example").max_age(86_401));
     assert_eq!(found, [Problem::MaxAgeTooLong { seconds: 86_401 }]);
-    assert!(Policy::builder()
-        .allow_origin("https://app.example")
-        .max_age(86_400)
-        .build()
-        .is_ok());
+    assert!(Policy::builder().allow_origin("https://app.example").max_age(86_400).build().is_ok());
 }
 
 #[test]
@@ -238,14 +181,8 @@ fn every_problem_is_listed_in_the_message() {
         .build()
         .unwrap_err();
     let message = error.to_string();
-    assert!(
-        message.starts_with("invalid CORS policy (3 problems)"),
-        "{message}"
-    );
-    assert!(
-        message.contains("origin `https://a.example/`: an origin has no trailing slash"),
-        "{message}"
-    );
+    assert!(message.starts_with("invalid CORS policy (3 problems)"), "{message}");
+    assert!(message.contains("origin `https://a.example/`: an origin has no trailing slash"), "{message}");
     assert!(
         message.contains("`Access-Control-Allow-Credentials: true` with `Access-Control-Allow-Origin: *`"),
         "{message}"

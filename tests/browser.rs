@@ -1,0 +1,1027 @@
+//! The `Cors` middleware as a real browser enforces it: headless Chromium loads a page from
+//! one origin whose script runs cross-origin `fetch` cases against actix-web servers on other
+//! origins, and the tests assert what the Fetch standard says the page may read, plus how many
+//! requests and preflights each server saw.
+//!
+//! Every test is `#[ignore]`d because it needs Chromium; run them with
+//! `cargo test -p cors-actix-tests --test browser -- --include-ignored`. The browser is
+//! `/usr/bin/chromium` unless the `CHROMIUM` environment variable names another binary.
+//!
+//! How the browser is driven: one `chromium --headless --dump-dom --virtual-time-budget=…` run
+//! per test (no WebDriver, no DevTools client). Virtual time does not advance while a network
+//! fetch is pending, so the DOM is dumped only once the page's script has settled; the page
+//! then carries its results as JSON in `<pre id="results">` and `done` in `<p id="status">`.
+//! A run that has not printed its DOM within [`REAL_TIME_LIMIT`] is killed.
+//!
+//! Origins: pages are served from `http://127.0.0.1:PORT`, APIs from `http://localhost:PORT`,
+//! so every fetch is cross-origin; both are loopback, so Chromium's Private/Local Network
+//! Access checks do not apply.
+
+use std::{
+    collections::BTreeMap,
+    fmt::{self, Write as _},
+    fs::{self, File},
+    io::{self, ErrorKind, Read},
+    iter::Peekable,
+    net::{SocketAddr, TcpListener},
+    path::{Path, PathBuf},
+    process::{self, Command, Stdio},
+    str::Chars,
+    sync::{
+        atomic::{AtomicUsize, Ordering},
+        mpsc, Arc, Mutex, PoisonError,
+    },
+    thread::{self, JoinHandle},
+    time::{Duration, Instant},
+};
+
+use actix_web::{
+    body::{BoxBody, MessageBody},
+    dev::{ServerHandle, ServiceRequest, ServiceResponse},
+    http::{
+        header::{self, HeaderValue},
+        Method,
+    },
+    middleware::{from_fn, Next},
+    web, App, HttpRequest, HttpResponse, HttpServer,
+};
+use cors_actix::{Cors, Policy, PolicyBuilder};
+
+/// The longest one Chromium run may take, in real time, before it is killed.
+const REAL_TIME_LIMIT: Duration = Duration::from_secs(60);
+
+/// Virtual milliseconds the page gets. Pending fetches pause virtual time and an idle page
+/// fast-forwards it, so this bounds runaway timers, not network round trips.
+const VIRTUAL_TIME_BUDGET_MS: u32 = 30_000;
+
+/// What `String(error)` says for a fetch the browser refused (CORS or network).
+const FAILED_TO_FETCH: &str = "TypeError: Failed to fetch";
+
+/// The page template; `/*CASES*/` becomes the JSON list of cases.
+const PAGE_TEMPLATE: &str = include_str!("browser/page.html");
+
+// ---------------------------------------------------------------------------------------
+// The cases
+// ---------------------------------------------------------------------------------------
+
+/// The policy the "allowed" cases are written against, allowing `page_origin`.
+fn api_policy(page_origin: &str) -> PolicyBuilder {
+    Policy::builder()
+        .allow_origins([page_origin])
+        .allow_methods(["GET", "POST", "PUT", "DELETE"])
+        .allow_headers(["content-type", "x-api-key"])
+        .expose_headers(["x-request-id"])
+        .allow_credentials(true)
+        .max_age(600)
+}
+
+/// Requests that [`api_policy`] allows, each on its own path so that neither the counters
+/// nor Chromium's preflight cache (keyed by URL) mix them up. Names are `{label}/{case}`.
+fn allowed_cases(label: &str, api: &ApiServer) -> Vec<Case> {
+    let case = |name: &str, method: &'static str, path: &str| {
+        Case::new(format!("{label}/{name}"), method, api.url(path))
+    };
+    vec![
+        case("simple_get", "GET", "/simple"),
+        case("credentialed_get", "GET", "/credentialed").credentials(),
+        case("json_post", "POST", "/json").header("content-type", "application/json").body(r#"{"n":1}"#),
+        case("put", "PUT", "/put"),
+        case("delete", "DELETE", "/delete"),
+        case("allowed_header", "GET", "/allowed-header").header("x-api-key", "k1"),
+        case("exposed_header", "GET", "/exposed").read_header("x-request-id"),
+    ]
+}
+
+/// Asserts the outcomes of [`allowed_cases`] against a working server.
+fn assert_allowed_cases_readable(results: &Results, label: &str, api: &ApiServer) {
+    let name = |case: &str| format!("{label}/{case}");
+    results.assert_readable(&name("simple_get"), "GET /simple", None);
+    results.assert_readable(&name("credentialed_get"), "GET /credentialed", None);
+    results.assert_readable(&name("json_post"), r#"POST /json body={"n":1}"#, None);
+    results.assert_readable(&name("put"), "PUT /put", None);
+    results.assert_readable(&name("delete"), "DELETE /delete", None);
+    results.assert_readable(&name("allowed_header"), "GET /allowed-header key=k1", None);
+    results.assert_readable(&name("exposed_header"), "GET /exposed", Some("req /exposed"));
+
+    // Safelisted requests go straight out; the others are preflighted exactly once.
+    let counts = &api.counts;
+    for (method, path, preflights) in [
+        ("GET", "/simple", 0),
+        ("GET", "/credentialed", 0),
+        ("POST", "/json", 1),
+        ("PUT", "/put", 1),
+        ("DELETE", "/delete", 1),
+        ("GET", "/allowed-header", 1),
+        ("GET", "/exposed", 0),
+    ] {
+        assert_eq!(counts.preflights(path), preflights, "preflights of {path}: {counts:?}");
+        assert_eq!(counts.handled(method, path), 1, "{method} {path} handled: {counts:?}");
+    }
+}
+
+#[test]
+#[ignore = "needs chromium"]
+fn allowed_origin_reads_exactly_what_the_policy_allows() {
+    let page = PageServer::start();
+    let main = ApiServer::start(Backend::Cors(api_policy(&page.origin)));
+    let no_credentials = ApiServer::start(Backend::Cors(api_policy(&page.origin).allow_credentials(false)));
+    let no_cache = ApiServer::start(Backend::Cors(api_policy(&page.origin).max_age(0)));
+
+    let mut cases = allowed_cases("main", &main);
+    cases.extend([
+        Case::new("main/refused_header", "GET", main.url("/refused-header")).header("x-secret", "s"),
+        Case::new("main/refused_method", "PATCH", main.url("/patch")),
+        Case::new("main/unexposed_header", "GET", main.url("/unexposed")).read_header("x-internal"),
+        // Two identical preflighted requests: `Access-Control-Max-Age: 600` lets the
+        // second reuse the first one's preflight.
+        Case::new("main/cached_1", "PUT", main.url("/cached")).header("x-api-key", "k2"),
+        Case::new("main/cached_2", "PUT", main.url("/cached")).header("x-api-key", "k2"),
+        Case::new("no_credentials/plain_get", "GET", no_credentials.url("/plain")),
+        Case::new("no_credentials/credentialed_get", "GET", no_credentials.url("/credentialed"))
+            .credentials(),
+        // `Access-Control-Max-Age: 0`: each request needs its own preflight.
+        Case::new("no_cache/uncached_1", "PUT", no_cache.url("/uncached")).header("x-api-key", "k3"),
+        Case::new("no_cache/uncached_2", "PUT", no_cache.url("/uncached")).header("x-api-key", "k3"),
+    ]);
+    let results = page.run(&cases);
+
+    assert_allowed_cases_readable(&results, "main", &main);
+
+    // A header outside `allow_headers`: the preflight is refused, the request never sent.
+    results.assert_rejected("main/refused_header");
+    assert_eq!(main.counts.preflights("/refused-header"), 1, "{:?}", main.counts);
+    assert_eq!(main.counts.requests("GET", "/refused-header"), 0, "{:?}", main.counts);
+    assert_eq!(main.counts.handled("GET", "/refused-header"), 0, "{:?}", main.counts);
+
+    // A method outside `allow_methods`: likewise.
+    results.assert_rejected("main/refused_method");
+    assert_eq!(main.counts.preflights("/patch"), 1, "{:?}", main.counts);
+    assert_eq!(main.counts.handled("PATCH", "/patch"), 0, "{:?}", main.counts);
+
+    // The handler sends `x-internal` too, but it is not in `expose_headers`.
+    results.assert_readable("main/unexposed_header", "GET /unexposed", None);
+
+    // max_age(600): one preflight for two requests.
+    results.assert_readable("main/cached_1", "PUT /cached key=k2", None);
+    results.assert_readable("main/cached_2", "PUT /cached key=k2", None);
+    assert_eq!(main.counts.preflights("/cached"), 1, "{:?}", main.counts);
+    assert_eq!(main.counts.handled("PUT", "/cached"), 2, "{:?}", main.counts);
+
+    // Without `allow_credentials`, a credentialed request is sent (it is safelisted) and
+    // handled, but the browser refuses the page the response.
+    results.assert_readable("no_credentials/plain_get", "GET /plain", None);
+    results.assert_rejected("no_credentials/credentialed_get");
+    assert_eq!(no_credentials.counts.handled("GET", "/credentialed"), 1, "{:?}", no_credentials.counts);
+
+    // max_age(0): two preflights for two requests.
+    results.assert_readable("no_cache/uncached_1", "PUT /uncached key=k3", None);
+    results.assert_readable("no_cache/uncached_2", "PUT /uncached key=k3", None);
+    assert_eq!(no_cache.counts.preflights("/uncached"), 2, "{:?}", no_cache.counts);
+    assert_eq!(no_cache.counts.handled("PUT", "/uncached"), 2, "{:?}", no_cache.counts);
+}
+
+#[test]
+#[ignore = "needs chromium"]
+fn disallowed_origin_reads_nothing() {
+    let allowed_page = PageServer::start();
+    let third_page = PageServer::start();
+    assert_ne!(allowed_page.origin, third_page.origin);
+    let main = ApiServer::start(Backend::Cors(api_policy(&allowed_page.origin)));
+    // A control: an API that does allow the third page, so its rejections below cannot be
+    // a page that does not work.
+    let control = ApiServer::start(Backend::Cors(api_policy(&third_page.origin)));
+
+    let mut cases = allowed_cases("main", &main);
+    cases.push(Case::new("control/simple_get", "GET", control.url("/simple")));
+    let results = third_page.run(&cases);
+
+    for name in [
+        "main/simple_get",
+        "main/credentialed_get",
+        "main/json_post",
+        "main/put",
+        "main/delete",
+        "main/allowed_header",
+        "main/exposed_header",
+    ] {
+        results.assert_rejected(name);
+    }
+    results.assert_readable("control/simple_get", "GET /simple", None);
+
+    // Safelisted requests reach the handler (`OnMismatch::Omit`), only the read is blocked;
+    // preflighted ones stop at the refused preflight.
+    let counts = &main.counts;
+    for path in ["/simple", "/credentialed", "/exposed"] {
+        assert_eq!(counts.handled("GET", path), 1, "{path}: {counts:?}");
+        assert_eq!(counts.preflights(path), 0, "{path}: {counts:?}");
+    }
+    for (method, path) in
+        [("POST", "/json"), ("PUT", "/put"), ("DELETE", "/delete"), ("GET", "/allowed-header")]
+    {
+        assert_eq!(counts.preflights(path), 1, "{path}: {counts:?}");
+        assert_eq!(counts.requests(method, path), 0, "{method} {path}: {counts:?}");
+        assert_eq!(counts.handled(method, path), 0, "{method} {path}: {counts:?}");
+    }
+    assert!(!allowed_page.was_served(), "the page must have come from the third origin only");
+}
+
+/// The harness can fail: the same cases against servers that get CORS wrong come back
+/// rejected, although the servers saw and answered the requests.
+#[test]
+#[ignore = "needs chromium"]
+fn harness_detects_broken_servers() {
+    let page = PageServer::start();
+    let no_cors = ApiServer::start(Backend::NoCors);
+    let wrong_origin = ApiServer::start(Backend::WrongOrigin);
+
+    let mut cases = allowed_cases("no_cors", &no_cors);
+    cases.extend(allowed_cases("wrong_origin", &wrong_origin));
+    let results = page.run(&cases);
+
+    for label in ["no_cors", "wrong_origin"] {
+        for case in [
+            "simple_get",
+            "credentialed_get",
+            "json_post",
+            "put",
+            "delete",
+            "allowed_header",
+            "exposed_header",
+        ] {
+            results.assert_rejected(&format!("{label}/{case}"));
+        }
+    }
+    // The requests did arrive: the rejections are the browser's, not the network's.
+    for api in [&no_cors, &wrong_origin] {
+        assert_eq!(api.counts.handled("GET", "/simple"), 1, "{:?}", api.counts);
+        assert_eq!(api.counts.preflights("/put"), 1, "{:?}", api.counts);
+    }
+    // Without CORS middleware the preflight reached the handler (and got a plain 200).
+    assert_eq!(no_cors.counts.handled("OPTIONS", "/put"), 1, "{:?}", no_cors.counts);
+    assert_eq!(no_cors.counts.handled("PUT", "/put"), 0, "{:?}", no_cors.counts);
+    // The wrong `Access-Control-Allow-Origin` on the preflight stopped the actual request.
+    assert_eq!(wrong_origin.counts.handled("PUT", "/put"), 0, "{:?}", wrong_origin.counts);
+}
+
+// ---------------------------------------------------------------------------------------
+// Cases and outcomes
+// ---------------------------------------------------------------------------------------
+
+/// One `fetch` the page makes.
+#[derive(Debug, Clone)]
+struct Case {
+    name: String,
+    url: String,
+    method: &'static str,
+    headers: Vec<(&'static str, &'static str)>,
+    body: Option<&'static str>,
+    credentials: bool,
+    read_header: Option<&'static str>,
+}
+
+impl Case {
+    fn new(name: impl Into<String>, method: &'static str, url: String) -> Self {
+        Self {
+            name: name.into(),
+            url,
+            method,
+            headers: Vec::new(),
+            body: None,
+            credentials: false,
+            read_header: None,
+        }
+    }
+
+    fn header(mut self, name: &'static str, value: &'static str) -> Self {
+        self.headers.push((name, value));
+        self
+    }
+
+    fn body(mut self, body: &'static str) -> Self {
+        self.body = Some(body);
+        self
+    }
+
+    /// `credentials: 'include'`.
+    fn credentials(mut self) -> Self {
+        self.credentials = true;
+        self
+    }
+
+    /// Read this response header through `response.headers.get(...)`.
+    fn read_header(mut self, name: &'static str) -> Self {
+        self.read_header = Some(name);
+        self
+    }
+
+    /// The case as a JSON object for the page's script.
+    fn to_json(&self) -> String {
+        let optional = |value: Option<&str>| value.map_or_else(|| "null".to_owned(), json_string);
+        let headers = self
+            .headers
+            .iter()
+            .map(|(name, value)| format!("{}:{}", json_string(name), json_string(value)))
+            .collect::<Vec<_>>()
+            .join(",");
+        format!(
+            "{{\"name\":{},\"url\":{},\"method\":{},\"headers\":{{{headers}}},\"body\":{},\
+             \"credentials\":{},\"read_header\":{}}}",
+            json_string(&self.name),
+            json_string(&self.url),
+            json_string(self.method),
+            optional(self.body),
+            self.credentials,
+            optional(self.read_header),
+        )
+    }
+}
+
+/// What the page saw of one case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Outcome {
+    /// `fetch` resolved: the page could read the status, the body and, if asked for, one
+    /// header (`None` when `headers.get` returned `null`).
+    Resolved { status: u16, body: String, header: Option<String> },
+    /// `fetch` rejected, with `String(error)`.
+    Rejected(String),
+}
+
+/// The outcomes of one page run, in case order.
+struct Results(Vec<(String, Outcome)>);
+
+impl Results {
+    fn get(&self, name: &str) -> &Outcome {
+        match self.0.iter().find(|(case, _)| case == name) {
+            Some((_, outcome)) => outcome,
+            None => panic!("no result for case {name}: {self:?}"),
+        }
+    }
+
+    fn assert_readable(&self, name: &str, body: &str, header: Option<&str>) {
+        let expected =
+            Outcome::Resolved { status: 200, body: body.to_owned(), header: header.map(str::to_owned) };
+        assert_eq!(self.get(name), &expected, "case {name}; all results: {self:?}");
+    }
+
+    fn assert_rejected(&self, name: &str) {
+        let expected = Outcome::Rejected(FAILED_TO_FETCH.to_owned());
+        assert_eq!(self.get(name), &expected, "case {name}; all results: {self:?}");
+    }
+}
+
+impl fmt::Debug for Results {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.0.iter().map(|(name, outcome)| (name, outcome))).finish()
+    }
+}
+
+/// Reads the page's `results` JSON: `[{name, outcome: "resolved", status, body, header} |
+/// {name, outcome: "rejected", error}]`.
+fn parse_results(json: &str) -> Result<Results, String> {
+    let Json::Array(items) = Json::parse(json)? else {
+        return Err("results are not an array".to_owned());
+    };
+    let mut results = Vec::new();
+    for item in &items {
+        let string = |key: &str| item.get(key).and_then(Json::as_str).map(str::to_owned);
+        let name = string("name").ok_or("a result without a name")?;
+        let outcome = match string("outcome").as_deref() {
+            Some("resolved") => Outcome::Resolved {
+                status: match item.get("status") {
+                    Some(Json::Number(status)) => format!("{status}").parse().map_err(|_| "bad status")?,
+                    _ => return Err(format!("{name}: no status")),
+                },
+                body: string("body").ok_or_else(|| format!("{name}: no body"))?,
+                header: string("header"),
+            },
+            Some("rejected") => {
+                Outcome::Rejected(string("error").ok_or_else(|| format!("{name}: no error"))?)
+            }
+            other => return Err(format!("{name}: unknown outcome {other:?}")),
+        };
+        results.push((name, outcome));
+    }
+    Ok(Results(results))
+}
+
+// ---------------------------------------------------------------------------------------
+// Servers
+// ---------------------------------------------------------------------------------------
+
+/// An actix-web server on its own thread and `System`, stopped and joined on drop.
+struct Server {
+    port: u16,
+    handle: ServerHandle,
+    thread: Option<JoinHandle<io::Result<()>>>,
+}
+
+impl Server {
+    /// Binds loopback listeners (also `[::1]` on the same port when `dual_stack`), then runs
+    /// the server `build` makes from them. `build` returns the server's `addrs()` too.
+    fn spawn<F>(dual_stack: bool, build: F) -> Self
+    where
+        F: FnOnce(Vec<TcpListener>) -> io::Result<(Vec<SocketAddr>, actix_web::dev::Server)> + Send + 'static,
+    {
+        let listeners = loopback_listeners(dual_stack).expect("bind a loopback port");
+        let (tx, rx) = mpsc::channel();
+        let thread = thread::spawn(move || {
+            actix_web::rt::System::new().block_on(async move {
+                let (addrs, server) = match build(listeners) {
+                    Ok(built) => built,
+                    Err(error) => {
+                        let message = error.to_string();
+                        let _ = tx.send(Err(error));
+                        return Err(io::Error::other(message));
+                    }
+                };
+                let _ = tx.send(Ok((addrs, server.handle())));
+                server.await
+            })
+        });
+        let (addrs, handle) = rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("the server thread reports its start")
+            .expect("start the server");
+        let port = addrs.first().expect("a bound address").port();
+        assert!(addrs.iter().all(|addr| addr.port() == port), "one port: {addrs:?}");
+        Self { port, handle, thread: Some(thread) }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        // `stop` sends the command at once; the thread ends when the server has stopped.
+        drop(self.handle.stop(false));
+        if let Some(thread) = self.thread.take() {
+            let result = thread.join();
+            if !thread::panicking() {
+                result.expect("server thread panicked").expect("server ran");
+            }
+        }
+    }
+}
+
+/// A listener on `127.0.0.1:0` and, with `dual_stack`, one on `[::1]` with the same port:
+/// Chromium may resolve `localhost` to `::1` first, and must not find someone else there.
+fn loopback_listeners(dual_stack: bool) -> io::Result<Vec<TcpListener>> {
+    let mut attempts = 0;
+    loop {
+        let v4 = TcpListener::bind(("127.0.0.1", 0))?;
+        if !dual_stack {
+            return Ok(vec![v4]);
+        }
+        let port = v4.local_addr()?.port();
+        match TcpListener::bind(("::1", port)) {
+            Ok(v6) => return Ok(vec![v4, v6]),
+            // No IPv6 loopback: nothing can answer there, so nothing to guard against.
+            Err(error) if error.kind() == ErrorKind::AddrNotAvailable => return Ok(vec![v4]),
+            Err(error) if error.kind() == ErrorKind::AddrInUse && attempts < 10 => attempts += 1,
+            Err(error) => return Err(error),
+        }
+    }
+}
+
+/// Configures an `HttpServer` for a test: one worker, no signal handling, quick shutdown,
+/// listening on `listeners`; returns its addresses and the running server.
+macro_rules! run_on {
+    ($server:expr, $listeners:expr) => {{
+        let mut server = $server.workers(1).disable_signals().shutdown_timeout(1);
+        for listener in $listeners {
+            server = server.listen(listener)?;
+        }
+        Ok((server.addrs(), server.run()))
+    }};
+}
+
+/// Serves the page at `/` on `http://127.0.0.1:PORT`.
+struct PageServer {
+    origin: String,
+    html: Arc<Mutex<String>>,
+    served: Arc<AtomicUsize>,
+    _server: Server,
+}
+
+/// The page server's state.
+#[derive(Clone)]
+struct PageState {
+    html: Arc<Mutex<String>>,
+    served: Arc<AtomicUsize>,
+}
+
+async fn page(state: web::Data<PageState>) -> HttpResponse {
+    state.served.fetch_add(1, Ordering::SeqCst);
+    let html = state.html.lock().unwrap_or_else(PoisonError::into_inner).clone();
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(html)
+}
+
+impl PageServer {
+    fn start() -> Self {
+        let state = PageState { html: Arc::default(), served: Arc::default() };
+        let data = web::Data::new(state.clone());
+        let server = Server::spawn(false, move |listeners| {
+            run_on!(
+                HttpServer::new(move || App::new().app_data(data.clone()).route("/", web::get().to(page))),
+                listeners
+            )
+        });
+        Self {
+            origin: format!("http://127.0.0.1:{}", server.port),
+            html: state.html,
+            served: state.served,
+            _server: server,
+        }
+    }
+
+    fn was_served(&self) -> bool {
+        self.served.load(Ordering::SeqCst) > 0
+    }
+
+    /// Loads the page with `cases` in Chromium and returns what it read.
+    fn run(&self, cases: &[Case]) -> Results {
+        let mut names: Vec<_> = cases.iter().map(|case| case.name.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), cases.len(), "case names must be unique");
+
+        let json = format!("[{}]", cases.iter().map(Case::to_json).collect::<Vec<_>>().join(",\n"));
+        assert_eq!(PAGE_TEMPLATE.matches("/*CASES*/").count(), 1);
+        *self.html.lock().unwrap_or_else(PoisonError::into_inner) = PAGE_TEMPLATE.replace("/*CASES*/", &json);
+
+        let dom = chromium_dump_dom(&format!("{}/", self.origin));
+        let status = between(&dom, "<p id=\"status\">", "</p>");
+        assert_eq!(status, Some("done"), "the page did not finish; DOM:\n{dom}");
+        let json = between(&dom, "<pre id=\"results\">", "</pre>").expect("a results element");
+        let results = parse_results(json).unwrap_or_else(|error| panic!("{error}; results: {json}"));
+        let run: Vec<_> = results.0.iter().map(|(name, _)| name.as_str()).collect();
+        let wanted: Vec<_> = cases.iter().map(|case| case.name.as_str()).collect();
+        assert_eq!(run, wanted, "the page ran every case, in order");
+        results
+    }
+}
+
+/// Requests per method and path, preflights apart, plus handler runs.
+#[derive(Clone, Default)]
+struct Counts(Arc<Mutex<BTreeMap<String, usize>>>);
+
+impl Counts {
+    fn add(&self, key: String) {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner).entry(key).or_default() += 1;
+    }
+
+    fn get(&self, key: &str) -> usize {
+        let map = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        map.get(key).copied().unwrap_or(0)
+    }
+
+    /// `OPTIONS` requests with `Access-Control-Request-Method` to `path`.
+    fn preflights(&self, path: &str) -> usize {
+        self.get(&format!("preflight {path}"))
+    }
+
+    /// Other requests that reached the server, handled or not.
+    fn requests(&self, method: &str, path: &str) -> usize {
+        self.get(&format!("request {method} {path}"))
+    }
+
+    /// Runs of the handler.
+    fn handled(&self, method: &str, path: &str) -> usize {
+        self.get(&format!("handled {method} {path}"))
+    }
+}
+
+impl fmt::Debug for Counts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.0.lock().unwrap_or_else(PoisonError::into_inner).iter()).finish()
+    }
+}
+
+/// How an API server handles CORS.
+enum Backend {
+    /// `Cors::new` with this policy.
+    Cors(PolicyBuilder),
+    /// No CORS middleware at all.
+    NoCors,
+    /// Hand-written CORS headers that are right except `Access-Control-Allow-Origin`.
+    WrongOrigin,
+}
+
+/// An API on `http://localhost:PORT` answering every method and path with [`echo`].
+struct ApiServer {
+    base: String,
+    counts: Counts,
+    _server: Server,
+}
+
+impl ApiServer {
+    fn start(backend: Backend) -> Self {
+        let counts = Counts::default();
+        let data = web::Data::new(counts.clone());
+        let server = match backend {
+            Backend::Cors(policy) => {
+                let policy = Arc::new(policy.build().expect("a valid test policy"));
+                Server::spawn(true, move |listeners| {
+                    run_on!(
+                        HttpServer::new(move || App::new()
+                            .app_data(data.clone())
+                            .route("/{path:.*}", web::to(echo))
+                            .wrap(Cors::from_shared(policy.clone()))
+                            .wrap(from_fn(count_requests))),
+                        listeners
+                    )
+                })
+            }
+            Backend::NoCors => Server::spawn(true, move |listeners| {
+                run_on!(
+                    HttpServer::new(move || App::new()
+                        .app_data(data.clone())
+                        .route("/{path:.*}", web::to(echo))
+                        .wrap(from_fn(count_requests))),
+                    listeners
+                )
+            }),
+            Backend::WrongOrigin => Server::spawn(true, move |listeners| {
+                run_on!(
+                    HttpServer::new(move || App::new()
+                        .app_data(data.clone())
+                        .route("/{path:.*}", web::to(echo))
+                        .wrap(from_fn(wrong_origin))
+                        .wrap(from_fn(count_requests))),
+                    listeners
+                )
+            }),
+        };
+        Self { base: format!("http://localhost:{}", server.port), counts, _server: server }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+/// Counts every request that reaches the server, outside any CORS middleware.
+async fn count_requests(
+    request: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let counts = request.app_data::<web::Data<Counts>>().expect("counts in app data");
+    let key = if request.method() == Method::OPTIONS
+        && request.headers().contains_key(header::ACCESS_CONTROL_REQUEST_METHOD)
+    {
+        format!("preflight {}", request.path())
+    } else {
+        format!("request {} {}", request.method(), request.path())
+    };
+    counts.add(key);
+    next.call(request).await
+}
+
+/// The handler: counts its run and answers `METHOD PATH[ key=X-API-KEY][ body=BODY]`, with
+/// an exposed `x-request-id` and an unexposed `x-internal` header.
+async fn echo(request: HttpRequest, body: web::Bytes, counts: web::Data<Counts>) -> HttpResponse {
+    let (method, path) = (request.method().as_str(), request.path());
+    counts.add(format!("handled {method} {path}"));
+    let mut text = format!("{method} {path}");
+    if let Some(key) = request.headers().get("x-api-key") {
+        let _ = write!(text, " key={}", key.to_str().unwrap_or("<non-ASCII>"));
+    }
+    if !body.is_empty() {
+        let _ = write!(text, " body={}", String::from_utf8_lossy(&body));
+    }
+    HttpResponse::Ok()
+        .content_type("text/plain; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header(("x-request-id", format!("req {path}")))
+        .insert_header(("x-internal", "not exposed"))
+        .body(text)
+}
+
+/// A broken CORS layer: allows everything the cases need, but names an origin that is not
+/// the page's in `Access-Control-Allow-Origin`.
+async fn wrong_origin(
+    request: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    const ORIGIN: HeaderValue = HeaderValue::from_static("http://127.0.0.1:1");
+    if request.method() == Method::OPTIONS {
+        let response = HttpResponse::NoContent()
+            .insert_header((header::ACCESS_CONTROL_ALLOW_ORIGIN, ORIGIN))
+            .insert_header((header::ACCESS_CONTROL_ALLOW_CREDENTIALS, "true"))
+            .insert_header((header::ACCESS_CONTROL_ALLOW_METHODS, "GET, POST, PUT, DELETE"))
+            .insert_header((header::ACCESS_CONTROL_ALLOW_HEADERS, "content-type, x-api-key"))
+            .finish();
+        return Ok(request.into_response(response));
+    }
+    let mut response = next.call(request).await?.map_into_boxed_body();
+    let headers = response.headers_mut();
+    headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, ORIGIN);
+    headers.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, HeaderValue::from_static("true"));
+    headers.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static("x-request-id"));
+    Ok(response)
+}
+
+// ---------------------------------------------------------------------------------------
+// Chromium
+// ---------------------------------------------------------------------------------------
+
+/// Loads `url` in a fresh headless Chromium and returns the DOM it dumps once the page has
+/// settled (see the module docs).
+fn chromium_dump_dom(url: &str) -> String {
+    let dir = TempDir::new();
+    let profile = dir.path().join("profile");
+    let stderr_path = dir.path().join("chromium.stderr");
+    let binary = std::env::var_os("CHROMIUM").unwrap_or_else(|| "/usr/bin/chromium".into());
+    let mut child = Command::new(&binary)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--no-default-browser-check",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-extensions",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("--virtual-time-budget={VIRTUAL_TIME_BUDGET_MS}"))
+        .arg("--dump-dom")
+        .arg(url)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(File::create(&stderr_path).expect("create the stderr file"))
+        .spawn()
+        .unwrap_or_else(|error| panic!("start {}: {error}", binary.to_string_lossy()));
+
+    let deadline = Instant::now() + REAL_TIME_LIMIT;
+    let mut stdout = child.stdout.take().expect("piped stdout");
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        let mut dom = String::new();
+        let _ = tx.send(stdout.read_to_string(&mut dom).map(|_| dom));
+    });
+    let dom = rx.recv_timeout(deadline.saturating_duration_since(Instant::now()));
+    // The DOM is printed just before exit; wait for the exit within the same deadline.
+    let status = loop {
+        match child.try_wait().expect("poll chromium") {
+            Some(status) => break Some(status),
+            None if dom.is_ok() && Instant::now() < deadline => thread::sleep(Duration::from_millis(10)),
+            None => {
+                let _ = child.kill();
+                let _ = child.wait();
+                break None;
+            }
+        }
+    };
+    let stderr_tail = || {
+        let stderr = fs::read_to_string(&stderr_path).unwrap_or_default();
+        let lines: Vec<_> = stderr.lines().collect();
+        lines[lines.len().saturating_sub(20)..].join("\n")
+    };
+    match (dom, status) {
+        (Ok(Ok(dom)), Some(status)) if status.success() => dom,
+        (dom, status) => panic!(
+            "chromium on {url} failed (exit {status:?}, stdout {dom:?}, limit {REAL_TIME_LIMIT:?}); \
+             stderr tail:\n{}",
+            stderr_tail()
+        ),
+    }
+}
+
+/// A fresh directory under the system temp dir, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new() -> Self {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let name = format!("cors-actix-browser-{}-{}", process::id(), NEXT.fetch_add(1, Ordering::SeqCst));
+        let path = std::env::temp_dir().join(name);
+        let _ = fs::remove_dir_all(&path);
+        fs::create_dir_all(&path).expect("create a temp dir");
+        Self(path)
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The text between the first `start` and the next `end`.
+fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let from = text.find(start)? + start.len();
+    let len = text[from..].find(end)?;
+    Some(&text[from..from + len])
+}
+
+// ---------------------------------------------------------------------------------------
+// JSON, just enough for the cases and results
+// ---------------------------------------------------------------------------------------
+
+/// A JSON string literal, with `<`, `>` and `&` escaped so it is inert inside `<script>`.
+fn json_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c < ' ' || matches!(c, '<' | '>' | '&' | '\u{2028}' | '\u{2029}') => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A parsed JSON value.
+#[derive(Debug, Clone, PartialEq)]
+enum Json {
+    Null,
+    Bool(bool),
+    Number(f64),
+    String(String),
+    Array(Vec<Json>),
+    Object(Vec<(String, Json)>),
+}
+
+impl Json {
+    fn parse(text: &str) -> Result<Self, String> {
+        let mut parser = JsonParser { chars: text.chars().peekable() };
+        let value = parser.value()?;
+        parser.skip_whitespace();
+        match parser.chars.next() {
+            None => Ok(value),
+            Some(c) => Err(format!("JSON: trailing {c:?}")),
+        }
+    }
+
+    fn get(&self, key: &str) -> Option<&Self> {
+        match self {
+            Self::Object(members) => members.iter().find(|(name, _)| name == key).map(|(_, value)| value),
+            _ => None,
+        }
+    }
+
+    fn as_str(&self) -> Option<&str> {
+        match self {
+            Self::String(text) => Some(text),
+            _ => None,
+        }
+    }
+}
+
+struct JsonParser<'a> {
+    chars: Peekable<Chars<'a>>,
+}
+
+impl JsonParser<'_> {
+    fn skip_whitespace(&mut self) {
+        while self.chars.next_if(|c| matches!(c, ' ' | '\t' | '\n' | '\r')).is_some() {}
+    }
+
+    fn expect(&mut self, wanted: char) -> Result<(), String> {
+        match self.chars.next() {
+            Some(c) if c == wanted => Ok(()),
+            other => Err(format!("JSON: expected {wanted:?}, found {other:?}")),
+        }
+    }
+
+    fn value(&mut self) -> Result<Json, String> {
+        self.skip_whitespace();
+        match self.chars.peek().copied() {
+            Some('n') => self.literal("null", Json::Null),
+            Some('t') => self.literal("true", Json::Bool(true)),
+            Some('f') => self.literal("false", Json::Bool(false)),
+            Some('"') => self.string().map(Json::String),
+            Some('[') => {
+                self.chars.next();
+                let mut items = Vec::new();
+                self.skip_whitespace();
+                if self.chars.next_if_eq(&']').is_some() {
+                    return Ok(Json::Array(items));
+                }
+                loop {
+                    items.push(self.value()?);
+                    self.skip_whitespace();
+                    match self.chars.next() {
+                        Some(',') => {}
+                        Some(']') => return Ok(Json::Array(items)),
+                        other => return Err(format!("JSON: expected , or ], found {other:?}")),
+                    }
+                }
+            }
+            Some('{') => {
+                self.chars.next();
+                let mut members = Vec::new();
+                self.skip_whitespace();
+                if self.chars.next_if_eq(&'}').is_some() {
+                    return Ok(Json::Object(members));
+                }
+                loop {
+                    self.skip_whitespace();
+                    let key = self.string()?;
+                    self.skip_whitespace();
+                    self.expect(':')?;
+                    members.push((key, self.value()?));
+                    self.skip_whitespace();
+                    match self.chars.next() {
+                        Some(',') => {}
+                        Some('}') => return Ok(Json::Object(members)),
+                        other => return Err(format!("JSON: expected , or }}, found {other:?}")),
+                    }
+                }
+            }
+            Some(c) if c == '-' || c.is_ascii_digit() => {
+                let mut number = String::new();
+                while let Some(c) =
+                    self.chars.next_if(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | '.' | 'e' | 'E'))
+                {
+                    number.push(c);
+                }
+                number.parse().map(Json::Number).map_err(|_| format!("JSON: bad number {number:?}"))
+            }
+            other => Err(format!("JSON: unexpected {other:?}")),
+        }
+    }
+
+    fn literal(&mut self, word: &str, value: Json) -> Result<Json, String> {
+        for wanted in word.chars() {
+            self.expect(wanted)?;
+        }
+        Ok(value)
+    }
+
+    fn string(&mut self) -> Result<String, String> {
+        self.expect('"')?;
+        let mut out = String::new();
+        loop {
+            match self.chars.next().ok_or("JSON: unterminated string")? {
+                '"' => return Ok(out),
+                '\\' => {
+                    let c = match self.chars.next().ok_or("JSON: unterminated escape")? {
+                        '"' => '"',
+                        '\\' => '\\',
+                        '/' => '/',
+                        'b' => '\u{8}',
+                        'f' => '\u{c}',
+                        'n' => '\n',
+                        'r' => '\r',
+                        't' => '\t',
+                        'u' => {
+                            let unit = self.hex4()?;
+                            let code = if (0xD800..0xDC00).contains(&unit) {
+                                self.expect('\\')?;
+                                self.expect('u')?;
+                                let low = self.hex4()?;
+                                if !(0xDC00..0xE000).contains(&low) {
+                                    return Err("JSON: unpaired surrogate".to_owned());
+                                }
+                                0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)
+                            } else {
+                                unit
+                            };
+                            char::from_u32(code).ok_or("JSON: unpaired surrogate")?
+                        }
+                        other => return Err(format!("JSON: bad escape \\{other}")),
+                    };
+                    out.push(c);
+                }
+                c => out.push(c),
+            }
+        }
+    }
+
+    fn hex4(&mut self) -> Result<u32, String> {
+        let mut unit = 0;
+        for _ in 0..4 {
+            let digit = self.chars.next().and_then(|c| c.to_digit(16)).ok_or("JSON: bad \\u escape")?;
+            unit = unit * 16 + digit;
+        }
+        Ok(unit)
+    }
+}
+
+#[test]
+fn json_round_trip() {
+    let parsed = Json::parse(r#" [{"a":"x\"\u003c\ud83d\ude00","b":null,"c":204,"d":[true,false]}] "#);
+    let expected = Json::Array(vec![Json::Object(vec![
+        ("a".to_owned(), Json::String("x\"<\u{1f600}".to_owned())),
+        ("b".to_owned(), Json::Null),
+        ("c".to_owned(), Json::Number(204.0)),
+        ("d".to_owned(), Json::Array(vec![Json::Bool(true), Json::Bool(false)])),
+    ])]);
+    assert_eq!(parsed, Ok(expected));
+    assert_eq!(json_string("a\"<b>&\n"), r#""a\"\u003cb\u003e\u0026\u000a""#);
+    assert!(Json::parse("[1,]").is_err());
+}

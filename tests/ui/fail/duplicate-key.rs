@@ -1,0 +1,10 @@
+use actix_web::get;
+use cors_actix::cors;
+
+#[cors(origins = ["https://a.example"], origins = ["https://b.example"])]
+#[get("/")]
+async fn index() -> &'static str {
+    "ok"
+}
+
+fn main() {}

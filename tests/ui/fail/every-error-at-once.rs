@@ -1,0 +1,10 @@
+use actix_web::get;
+use cors_actix::cors;
+
+#[cors(origins = ["https://App.Example/", "*"], credentials = true, methods = ["delete"], headers = ["x api"], max_age = 100000, colour = "red")]
+#[get("/")]
+async fn index() -> &'static str {
+    "ok"
+}
+
+fn main() {}

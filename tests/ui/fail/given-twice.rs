@@ -1,0 +1,11 @@
+use actix_web::get;
+use cors_actix::cors;
+
+#[cors(origins = ["https://app.example"])]
+#[cors(origins = ["https://other.example"])]
+#[get("/")]
+async fn index() -> &'static str {
+    "ok"
+}
+
+fn main() {}

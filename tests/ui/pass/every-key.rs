@@ -1,0 +1,37 @@
+use actix_web::{dev::RequestHead, http::header::HeaderValue, post, route, web, App};
+use cors_actix::{cors, policy, Cors};
+
+fn partner(origin: &HeaderValue, _head: &RequestHead) -> bool {
+    origin.as_bytes().ends_with(b".partner.example")
+}
+
+#[cors(
+    origins = ["https://app.example", "https://*.app.example", "http://localhost:*", "null"],
+    origin_regex = ["^https://tenant-[0-9]+\\.example$"],
+    origin_fn = partner,
+    methods = ["POST"],
+    headers = ["content-type", "authorization"],
+    expose = ["x-request-id"],
+    credentials = true,
+    max_age = 86400,
+    private_network = true,
+    on_mismatch = "reject",
+)]
+#[post("/items/{id}", name = "create_item")]
+async fn create_item(id: web::Path<u32>) -> String {
+    id.to_string()
+}
+
+/// Documented handlers keep their docs.
+#[cors(origins = "*", headers = "*", expose = "*")]
+#[route("/public", method = "GET", method = "HEAD")]
+pub async fn public() -> &'static str {
+    "public"
+}
+
+fn main() {
+    let _app = App::new()
+        .wrap(Cors::new(policy! { origins = ["https://admin.example"], max_age = 0 }))
+        .service(create_item)
+        .service(web::scope("/v1").service(public));
+}
