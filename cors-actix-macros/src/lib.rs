@@ -1,5 +1,5 @@
 //! Procedural macros of `cors-actix`: the `#[cors(...)]` route attribute and `policy!`.
-//! Use them through `cors_actix::{cors, policy}`, whose documentation has the examples.
+//! Use them through `cors_actix::{cors, policy}`.
 //!
 //! Both parse their keys, check every value with the grammar the runtime builder uses
 //! (`cors-actix-grammar`), report every mistake at once as a compile error on the offending
@@ -12,16 +12,129 @@ mod route_attr;
 
 use proc_macro::TokenStream;
 
-/// Gives a route handler its own CORS policy, checked at compile time. Write it above the
-/// route attribute (`#[get]`, `#[post]`, `#[put]`, `#[delete]`, `#[patch]`, `#[head]`,
-/// `#[route]`). See `cors_actix::cors` for the keys and examples.
+/// Gives a route handler its own CORS policy, checked at compile time.
+///
+/// Write it **above** the route attribute — `#[get]`, `#[post]`, `#[put]`, `#[delete]`,
+/// `#[patch]`, `#[head]` or `#[route(.., method = .., method = ..)]` — which it reads and
+/// replaces: the service it emits keeps the route's path, `name`, `guard`s and `wrap`s, and
+/// is mounted with `App::service` or `Scope::service` as usual.
+///
+/// ```
+/// use actix_web::{get, put, web, App, HttpResponse, Responder};
+/// use cors_actix::{cors, policy, Cors};
+///
+/// #[cors(
+///     origins = ["https://app.example", "https://*.app.example"],
+///     headers = ["content-type", "x-api-key"],
+///     expose = ["x-request-id"],
+///     credentials = true,
+///     max_age = 600,
+/// )]
+/// #[get("/items/{id}")]
+/// async fn item(id: web::Path<u32>) -> impl Responder {
+///     HttpResponse::Ok().insert_header(("x-request-id", "1")).body(format!("item {id}"))
+/// }
+///
+/// #[cors(origins = "*")]
+/// #[get("/health")]
+/// async fn health() -> &'static str {
+///     "ok"
+/// }
+///
+/// # actix_web::rt::System::new().block_on(async {
+/// let app = actix_web::test::init_service(
+///     App::new()
+///         .wrap(Cors::new(policy! { origins = ["https://admin.example"] }))
+///         .service(item)
+///         .service(web::scope("/v1").service(health)),
+/// )
+/// .await;
+///
+/// // The preflight for GET /items/7 is answered from `item`'s own policy.
+/// let preflight = actix_web::test::TestRequest::default()
+///     .method(actix_web::http::Method::OPTIONS)
+///     .uri("/items/7")
+///     .insert_header(("Origin", "https://eu.app.example"))
+///     .insert_header(("Access-Control-Request-Method", "GET"))
+///     .to_request();
+/// let response = actix_web::test::call_service(&app, preflight).await;
+/// assert_eq!(response.status(), 204);
+/// assert_eq!(response.headers().get("access-control-allow-origin").unwrap(), "https://eu.app.example");
+/// assert_eq!(response.headers().get("access-control-max-age").unwrap(), "600");
+/// # });
+/// ```
+///
+/// # Keys
+///
+/// | key | value | default |
+/// |---|---|---|
+/// | `origins` | a string or list: exact origins (`"https://app.example"`), patterns (`"https://*.app.example"`, `"http://localhost:*"`), `"*"` (any), `"null"` | — |
+/// | `origin_regex` | a string or list of regexes anchored with `^...$` | — |
+/// | `origin_fn` | path of a `fn(&HeaderValue, &RequestHead) -> bool` | — |
+/// | `methods` | list of methods (`Access-Control-Allow-Methods`) | the route's own |
+/// | `headers` | list of request headers, or `"*"` (any but `Authorization`) | none |
+/// | `expose` | list of response headers, or `"*"` | none |
+/// | `credentials` | `true` / `false` | `false` |
+/// | `max_age` | seconds, `0..=86400` | unset (browsers use 5 s) |
+/// | `private_network` | `true` / `false` | `false` |
+/// | `on_mismatch` | `"omit"` (handler runs, no CORS headers) / `"reject"` (`403`) | `"omit"` |
+///
+/// At least one of `origins`, `origin_regex`, `origin_fn` is required. `policy!` takes the
+/// same keys.
+///
+/// # Preflights
+///
+/// actix-web puts a route's method guard on its resource, so an `OPTIONS` preflight would
+/// never reach a `#[get]` handler's resource. The emitted resource is guarded with "one of
+/// the route's methods, or a preflight asking for one of them", and wrapped — outside any
+/// `wrap` of the route — in the route's CORS layer, which answers the preflight with `204`
+/// or `403` without running the handler. With an app-wide [`Cors`] as well, the app-wide
+/// layer answers the route's preflights from the route's policy (before any authentication
+/// middleware), leaves the route's responses alone, and answers every other preflight
+/// itself; see `cors_actix::routes` for how it finds the routes.
+///
+/// # Compile errors
+///
+/// Each is spanned on the offending token, and all errors of one attribute are reported
+/// together: unknown keys (with a did-you-mean) and repeated keys; values of the wrong
+/// kind; origins that are not what a browser sends — with a path, trailing slash, default
+/// port, upper-case host, no scheme, `user@`, a query — with the corrected origin
+/// suggested; bad wildcards (`https://*example.com`, `https://*.com`, `*://..`); `"*"`
+/// beside other origins; `"*"` or a regex matching any origin together with credentials;
+/// regexes that do not compile or are not anchored; lower-case standard methods; methods
+/// and headers that browsers never send or expose; `"*"` headers or exposed headers with
+/// credentials; a negative or over-a-day `max_age`; no origin at all; `#[cors]` without a
+/// route attribute below it, on a non-`async` fn, or given twice.
+///
+/// [`Cors`]: https://docs.rs/cors-actix/latest/cors_actix/struct.Cors.html
 #[proc_macro_attribute]
 pub fn cors(args: TokenStream, input: TokenStream) -> TokenStream {
     expand::cors(args.into(), input.into()).into()
 }
 
-/// Builds a `cors_actix::Policy` from the same keys as `#[cors]`, checked at compile time.
-/// See `cors_actix::policy!`.
+/// Builds a `cors_actix::Policy` from the same keys as [`macro@cors`], checked at compile
+/// time, for an app-wide or scope-wide `Cors`.
+///
+/// ```
+/// use actix_web::{web, App, HttpResponse};
+/// use cors_actix::{policy, Cors};
+///
+/// let policy = policy! {
+///     origins = ["https://app.example", "http://localhost:*"],
+///     methods = ["GET", "POST", "DELETE"],
+///     headers = ["content-type"],
+///     max_age = 3600,
+/// };
+/// assert_eq!(policy.max_age(), Some(3600));
+/// let app = App::new().wrap(Cors::new(policy)).route("/", web::get().to(HttpResponse::Ok));
+/// ```
+///
+/// Methods default to the CORS-safelisted `GET`, `HEAD`, `POST`. A mistake is a compile
+/// error on the token:
+///
+/// ```compile_fail
+/// let policy = cors_actix::policy! { origins = ["https://app.example/"] };
+/// ```
 #[proc_macro]
 pub fn policy(input: TokenStream) -> TokenStream {
     expand::policy(input.into()).into()
