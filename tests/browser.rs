@@ -21,7 +21,7 @@ use std::{
     collections::BTreeMap,
     fmt::{self, Write as _},
     fs::{self, File},
-    io::{self, ErrorKind, Read},
+    io::{self, Read},
     iter::Peekable,
     net::{SocketAddr, TcpListener},
     path::{Path, PathBuf},
@@ -416,13 +416,22 @@ struct Server {
 }
 
 impl Server {
-    /// Binds loopback listeners (also `[::1]` on the same port when `dual_stack`), then runs
-    /// the server `build` makes from them. `build` returns the server's `addrs()` too.
-    fn spawn<F>(dual_stack: bool, build: F) -> Self
+    /// Runs the server `build` makes from a fresh `127.0.0.1:0` listener. `build` returns
+    /// the server's `addrs()` too.
+    fn spawn<F>(build: F) -> Self
     where
         F: FnOnce(Vec<TcpListener>) -> io::Result<(Vec<SocketAddr>, actix_web::dev::Server)> + Send + 'static,
     {
-        let listeners = loopback_listeners(dual_stack).expect("bind a loopback port");
+        Self::spawn_on(loopback_listener().expect("bind a loopback port"), build)
+    }
+
+    /// As [`Server::spawn`], on a listener bound beforehand (when origins must be known
+    /// before the servers that use them are built).
+    fn spawn_on<F>(listener: TcpListener, build: F) -> Self
+    where
+        F: FnOnce(Vec<TcpListener>) -> io::Result<(Vec<SocketAddr>, actix_web::dev::Server)> + Send + 'static,
+    {
+        let listeners = vec![listener];
         let (tx, rx) = mpsc::channel();
         let thread = thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {
@@ -461,24 +470,10 @@ impl Drop for Server {
     }
 }
 
-/// A listener on `127.0.0.1:0` and, with `dual_stack`, one on `[::1]` with the same port:
-/// Chromium may resolve `localhost` to `::1` first, and must not find someone else there.
-fn loopback_listeners(dual_stack: bool) -> io::Result<Vec<TcpListener>> {
-    let mut attempts = 0;
-    loop {
-        let v4 = TcpListener::bind(("127.0.0.1", 0))?;
-        if !dual_stack {
-            return Ok(vec![v4]);
-        }
-        let port = v4.local_addr()?.port();
-        match TcpListener::bind(("::1", port)) {
-            Ok(v6) => return Ok(vec![v4, v6]),
-            // No IPv6 loopback: nothing can answer there, so nothing to guard against.
-            Err(error) if error.kind() == ErrorKind::AddrNotAvailable => return Ok(vec![v4]),
-            Err(error) if error.kind() == ErrorKind::AddrInUse && attempts < 10 => attempts += 1,
-            Err(error) => return Err(error),
-        }
-    }
+/// A listener on `127.0.0.1:0`. Only the IPv4 loopback is used: Chromium is told to resolve
+/// `localhost` there too (see [`chromium_dump_dom`]).
+fn loopback_listener() -> io::Result<TcpListener> {
+    TcpListener::bind(("127.0.0.1", 0))
 }
 
 /// Configures an `HttpServer` for a test: one worker, no signal handling, quick shutdown,
@@ -521,7 +516,7 @@ impl PageServer {
     fn start() -> Self {
         let state = PageState { html: Arc::default(), served: Arc::default() };
         let data = web::Data::new(state.clone());
-        let server = Server::spawn(false, move |listeners| {
+        let server = Server::spawn(move |listeners| {
             run_on!(
                 HttpServer::new(move || App::new().app_data(data.clone()).route("/", web::get().to(page))),
                 listeners
@@ -622,7 +617,7 @@ impl ApiServer {
         let server = match backend {
             Backend::Cors(policy) => {
                 let policy = Arc::new(policy.build().expect("a valid test policy"));
-                Server::spawn(true, move |listeners| {
+                Server::spawn(move |listeners| {
                     run_on!(
                         HttpServer::new(move || App::new()
                             .app_data(data.clone())
@@ -633,7 +628,7 @@ impl ApiServer {
                     )
                 })
             }
-            Backend::NoCors => Server::spawn(true, move |listeners| {
+            Backend::NoCors => Server::spawn(move |listeners| {
                 run_on!(
                     HttpServer::new(move || App::new()
                         .app_data(data.clone())
@@ -642,7 +637,7 @@ impl ApiServer {
                     listeners
                 )
             }),
-            Backend::WrongOrigin => Server::spawn(true, move |listeners| {
+            Backend::WrongOrigin => Server::spawn(move |listeners| {
                 run_on!(
                     HttpServer::new(move || App::new()
                         .app_data(data.clone())
@@ -745,6 +740,9 @@ fn chromium_dump_dom(url: &str) -> String {
             "--disable-component-update",
             "--disable-sync",
             "--disable-extensions",
+            // `localhost` origins are served on 127.0.0.1 only; without this Chromium tries
+            // `::1` first.
+            "--host-resolver-rules=MAP localhost 127.0.0.1",
         ])
         .arg(format!("--user-data-dir={}", profile.display()))
         .arg(format!("--virtual-time-budget={VIRTUAL_TIME_BUDGET_MS}"))
@@ -1024,4 +1022,86 @@ fn json_round_trip() {
     assert_eq!(parsed, Ok(expected));
     assert_eq!(json_string("a\"<b>&\n"), r#""a\"\u003cb\u003e\u0026\u000a""#);
     assert!(Json::parse("[1,]").is_err());
+}
+
+// ---------------------------------------------------------------------------------------
+// The browser demo (`cargo run --example browser_demo`)
+// ---------------------------------------------------------------------------------------
+
+#[path = "../examples/browser_demo/demo.rs"]
+#[allow(unreachable_pub)]
+mod demo;
+
+/// Every row of the demo page a person looks at, checked independently of the page's own
+/// verdict: what the browser let the page read, and what the API saw (server-side counts).
+/// App-wide and `#[cors]` per-route policies answer side by side here.
+#[test]
+#[ignore = "needs chromium"]
+fn demo_page_rows_behave_as_the_standard_says() {
+    // (case, readable by the page, preflights, handler runs)
+    const EXPECTED: [(&str, bool, usize, usize); 16] = [
+        ("simple-get", true, 0, 1),
+        ("credentialed-get", true, 0, 1),
+        ("json-post", true, 1, 1),
+        ("put", true, 1, 1),
+        ("delete", true, 1, 1),
+        ("header-allowed", true, 1, 1),
+        ("header-refused", false, 1, 0),
+        ("method-refused", false, 1, 0),
+        ("exposed-header", true, 0, 1),
+        ("hidden-header", true, 0, 1),
+        ("public", true, 0, 1),
+        ("public-credentials", false, 0, 1),
+        ("admin-reject", false, 0, 0),
+        ("cached-preflight", true, 1, 2),
+        ("other-get", false, 0, 1),
+        ("other-json-post", false, 1, 0),
+    ];
+    let port = |listener: &TcpListener| listener.local_addr().expect("bound").port();
+    let (page, api, other) = (
+        loopback_listener().expect("bind"),
+        loopback_listener().expect("bind"),
+        loopback_listener().expect("bind"),
+    );
+    let page_origin = format!("http://localhost:{}", port(&page));
+    let api_origin = format!("http://127.0.0.1:{}", port(&api));
+    let other_origin = format!("http://127.0.0.1:{}", port(&other));
+
+    let counters = demo::Counters::default();
+    let policy = demo::api_policy(&page_origin).expect("the demo policy is valid");
+    let api_counters = counters.clone();
+    let _api = Server::spawn_on(api, move |listeners| {
+        run_on!(HttpServer::new(move || demo::api_app(policy.clone(), api_counters.clone())), listeners)
+    });
+    let page_server = |listener| {
+        let (api_origin, other_origin) = (api_origin.clone(), other_origin.clone());
+        Server::spawn_on(listener, move |listeners| {
+            run_on!(
+                HttpServer::new(move || demo::page_app(api_origin.clone(), other_origin.clone())),
+                listeners
+            )
+        })
+    };
+    let (_page, _other) = (page_server(page), page_server(other));
+
+    let dom = chromium_dump_dom(&format!("{page_origin}/"));
+    assert_eq!(between(&dom, "<p id=\"status\">", "</p>"), Some("done"), "the page did not finish:\n{dom}");
+    for (case, readable, preflights, runs) in EXPECTED {
+        let row = between(&dom, &format!("<tr id=\"row-{case}\">"), "</tr>")
+            .unwrap_or_else(|| panic!("no row {case}"));
+        let did = between(row, "<td class=\"did\">", "</td>").expect("a result cell");
+        let shown = if readable {
+            "<span class=\"tag read\">read</span>"
+        } else {
+            "<span class=\"tag blocked\">blocked</span>"
+        };
+        assert!(did.starts_with(shown), "{case}: the browser did {did}");
+        assert_eq!(counters.get(case), (preflights, runs), "{case}: (preflights, handler runs) on the API");
+        assert!(row.contains("✔ as the standard says"), "{case}: the page's verdict: {row}");
+    }
+    assert!(dom.contains("16 of 16 cases behaved as the Fetch standard requires."), "summary:\n{dom}");
+    let exposed = between(&dom, "<tr id=\"row-exposed-header\">", "</tr>").expect("row");
+    assert!(exposed.contains("header: “req-42”"), "{exposed}");
+    let hidden = between(&dom, "<tr id=\"row-hidden-header\">", "</tr>").expect("row");
+    assert!(hidden.contains("header: null (invisible)"), "{hidden}");
 }
