@@ -14,7 +14,7 @@ use actix_web::{
     test::{self, TestRequest},
     web, App, Error, HttpResponse,
 };
-use cors_actix::{Cors, OnMismatch, Policy, PolicyBuilder};
+use cors_actix::{test as cors_test, Cors, OnMismatch, Policy, PolicyBuilder};
 
 /// Counts handler runs, to prove that preflights and refused requests never run one.
 #[derive(Clone, Default)]
@@ -88,11 +88,7 @@ fn assert_no_cors_headers(response: &ServiceResponse<impl MessageBody>) {
 }
 
 fn preflight(origin: &str, method: &str) -> TestRequest {
-    TestRequest::default()
-        .method(Method::OPTIONS)
-        .uri("/items")
-        .insert_header(("origin", origin))
-        .insert_header(("access-control-request-method", method))
+    cors_test::preflight("/items", origin, method)
 }
 
 // Fetch §4.8 "CORS-preflight fetch": an allowed preflight gets 204 and every header, and no handler runs.
@@ -125,6 +121,7 @@ async fn allowed_preflight_is_answered_with_204_and_never_runs_a_handler() {
         None,
         "expose is for actual responses"
     );
+    cors_test::assert_preflight_allowed(&response, "https://app.example", "PUT", &["content-type"]);
     assert_eq!(calls.count(), 0);
 }
 
@@ -145,6 +142,7 @@ async fn refused_preflights_get_403_without_cors_headers() {
         let response = test::call_service(&app, request.to_request()).await;
         assert_eq!(response.status(), StatusCode::FORBIDDEN);
         assert_no_cors_headers(&response);
+        cors_test::assert_preflight_refused(&response, "https://app.example", "PUT", &[]);
         assert_eq!(
             vary_lines(&response),
             ["Origin, Access-Control-Request-Method, Access-Control-Request-Headers"]
@@ -205,6 +203,8 @@ async fn allowed_actual_request_is_decorated() {
     assert_eq!(header_value(&response, "access-control-expose-headers").as_deref(), Some("x-request-id"));
     assert_eq!(header_value(&response, "access-control-allow-methods"), None, "preflight-only header");
     assert_eq!(vary_lines(&response), ["Origin"]);
+    cors_test::assert_allowed_with_credentials(&response, "https://eu.app.example");
+    assert!(cors_test::header_exposed(response.headers(), "x-request-id", true));
     assert_eq!(test::read_body(response).await, "body");
     assert_eq!(calls.count(), 1);
 }
@@ -219,6 +219,8 @@ async fn disallowed_origin_is_omitted_by_default() {
     assert_eq!(response.status(), StatusCode::OK);
     assert_no_cors_headers(&response);
     assert_eq!(vary_lines(&response), ["Origin"], "caches must not serve this response to an allowed origin");
+    cors_test::assert_blocked(&response, "https://evil.example");
+    cors_test::assert_varies_on_origin(&response);
     assert_eq!(calls.count(), 1);
 }
 

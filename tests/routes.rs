@@ -21,10 +21,14 @@ use actix_web::{
     http::{header, Method, StatusCode},
     middleware::{from_fn, DefaultHeaders, Next},
     patch, post, put, route,
-    test::{self, TestRequest},
+    test::{self},
     web, App, Error, HttpRequest, HttpResponse, HttpServer, Responder,
 };
-use cors_actix::{cors, policy, Cors};
+use cors_actix::{
+    cors, policy,
+    test::{self as cors_test, cross_origin as actual, preflight},
+    Cors,
+};
 
 /// Counts handler runs.
 #[derive(Clone, Default)]
@@ -153,18 +157,6 @@ async fn plain(calls: web::Data<Calls>) -> &'static str {
 async fn counted(calls: web::Data<Calls>) -> HttpResponse {
     calls.hit();
     HttpResponse::Ok().body("counted")
-}
-
-fn preflight(uri: &str, origin: &str, method: &str) -> TestRequest {
-    TestRequest::default()
-        .method(Method::OPTIONS)
-        .uri(uri)
-        .insert_header(("origin", origin))
-        .insert_header(("access-control-request-method", method))
-}
-
-fn actual(method: Method, uri: &str, origin: &str) -> TestRequest {
-    TestRequest::default().method(method).uri(uri).insert_header(("origin", origin))
 }
 
 fn single(response: &ServiceResponse<impl MessageBody>, name: &str) -> Option<String> {
@@ -382,10 +374,13 @@ async fn app_wide_cors_composes_with_route_policies() {
 
     let response = test::call_service(&app, actual(Method::GET, "/items/3", ROUTE_ORIGIN).to_request()).await;
     assert_eq!(acao(&response).as_deref(), Some(ROUTE_ORIGIN), "the route's origin");
+    cors_test::assert_allowed_with_credentials(&response, ROUTE_ORIGIN);
+    assert!(cors_test::header_exposed(response.headers(), "x-request-id", true));
     assert_eq!(single(&response, "access-control-allow-credentials").as_deref(), Some("true"));
     assert_eq!(single(&response, "vary").as_deref(), Some("Origin"));
     let response = test::call_service(&app, actual(Method::GET, "/items/3", APP_ORIGIN).to_request()).await;
     assert_eq!(acao(&response), None, "the app's origin is not the route's");
+    cors_test::assert_blocked(&response, APP_ORIGIN);
 
     let response = test::call_service(&app, preflight("/items/3", ROUTE_ORIGIN, "GET").to_request()).await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
@@ -407,6 +402,7 @@ async fn app_wide_cors_composes_with_route_policies() {
                 Some("60"),
                 "the app's max-age"
             );
+            cors_test::assert_preflight_allowed(&response, APP_ORIGIN, method, &[]);
         }
     }
     assert_eq!(calls.count(), calls_before, "no preflight ran a handler");

@@ -49,6 +49,7 @@ mod error;
 mod middleware;
 mod policy;
 mod route;
+pub mod test;
 mod vary;
 
 pub use crate::{
