@@ -22,11 +22,9 @@ use std::{
     fmt::{self, Write as _},
     fs::{self, File},
     io::{self, Read},
-    iter::Peekable,
     net::{SocketAddr, TcpListener},
     path::{Path, PathBuf},
     process::{self, Command, Stdio},
-    str::Chars,
     sync::{
         atomic::{AtomicUsize, Ordering},
         mpsc, Arc, Mutex, PoisonError,
@@ -314,25 +312,22 @@ impl Case {
         self
     }
 
-    /// The case as a JSON object for the page's script.
+    /// The case as a JSON object for the page's script. `<` is escaped so that nothing in
+    /// a case can close the `<script>` it is inlined into.
     fn to_json(&self) -> String {
-        let optional = |value: Option<&str>| value.map_or_else(|| "null".to_owned(), json_string);
-        let headers = self
-            .headers
-            .iter()
-            .map(|(name, value)| format!("{}:{}", json_string(name), json_string(value)))
-            .collect::<Vec<_>>()
-            .join(",");
-        format!(
-            "{{\"name\":{},\"url\":{},\"method\":{},\"headers\":{{{headers}}},\"body\":{},\
-             \"credentials\":{},\"read_header\":{}}}",
-            json_string(&self.name),
-            json_string(&self.url),
-            json_string(self.method),
-            optional(self.body),
-            self.credentials,
-            optional(self.read_header),
-        )
+        let headers: serde_json::Map<String, serde_json::Value> =
+            self.headers.iter().map(|(name, value)| ((*name).to_owned(), (*value).into())).collect();
+        serde_json::json!({
+            "name": self.name,
+            "url": self.url,
+            "method": self.method,
+            "headers": headers,
+            "body": self.body,
+            "credentials": self.credentials,
+            "read_header": self.read_header,
+        })
+        .to_string()
+        .replace('<', "\\u003c")
     }
 }
 
@@ -378,19 +373,18 @@ impl fmt::Debug for Results {
 /// Reads the page's `results` JSON: `[{name, outcome: "resolved", status, body, header} |
 /// {name, outcome: "rejected", error}]`.
 fn parse_results(json: &str) -> Result<Results, String> {
-    let Json::Array(items) = Json::parse(json)? else {
-        return Err("results are not an array".to_owned());
-    };
+    let items: Vec<serde_json::Value> = serde_json::from_str(json).map_err(|error| error.to_string())?;
     let mut results = Vec::new();
     for item in &items {
-        let string = |key: &str| item.get(key).and_then(Json::as_str).map(str::to_owned);
+        let string = |key: &str| item.get(key).and_then(serde_json::Value::as_str).map(str::to_owned);
         let name = string("name").ok_or("a result without a name")?;
         let outcome = match string("outcome").as_deref() {
             Some("resolved") => Outcome::Resolved {
-                status: match item.get("status") {
-                    Some(Json::Number(status)) => format!("{status}").parse().map_err(|_| "bad status")?,
-                    _ => return Err(format!("{name}: no status")),
-                },
+                status: item
+                    .get("status")
+                    .and_then(serde_json::Value::as_u64)
+                    .and_then(|status| u16::try_from(status).ok())
+                    .ok_or_else(|| format!("{name}: no status"))?,
                 body: string("body").ok_or_else(|| format!("{name}: no body"))?,
                 header: string("header"),
             },
@@ -818,210 +812,6 @@ fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
     let from = text.find(start)? + start.len();
     let len = text[from..].find(end)?;
     Some(&text[from..from + len])
-}
-
-// ---------------------------------------------------------------------------------------
-// JSON, just enough for the cases and results
-// ---------------------------------------------------------------------------------------
-
-/// A JSON string literal, with `<`, `>` and `&` escaped so it is inert inside `<script>`.
-fn json_string(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if c < ' ' || matches!(c, '<' | '>' | '&' | '\u{2028}' | '\u{2029}') => {
-                let _ = write!(out, "\\u{:04x}", u32::from(c));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// A parsed JSON value.
-#[derive(Debug, Clone, PartialEq)]
-enum Json {
-    Null,
-    Bool(bool),
-    Number(f64),
-    String(String),
-    Array(Vec<Json>),
-    Object(Vec<(String, Json)>),
-}
-
-impl Json {
-    fn parse(text: &str) -> Result<Self, String> {
-        let mut parser = JsonParser { chars: text.chars().peekable() };
-        let value = parser.value()?;
-        parser.skip_whitespace();
-        match parser.chars.next() {
-            None => Ok(value),
-            Some(c) => Err(format!("JSON: trailing {c:?}")),
-        }
-    }
-
-    fn get(&self, key: &str) -> Option<&Self> {
-        match self {
-            Self::Object(members) => members.iter().find(|(name, _)| name == key).map(|(_, value)| value),
-            _ => None,
-        }
-    }
-
-    fn as_str(&self) -> Option<&str> {
-        match self {
-            Self::String(text) => Some(text),
-            _ => None,
-        }
-    }
-}
-
-struct JsonParser<'a> {
-    chars: Peekable<Chars<'a>>,
-}
-
-impl JsonParser<'_> {
-    fn skip_whitespace(&mut self) {
-        while self.chars.next_if(|c| matches!(c, ' ' | '\t' | '\n' | '\r')).is_some() {}
-    }
-
-    fn expect(&mut self, wanted: char) -> Result<(), String> {
-        match self.chars.next() {
-            Some(c) if c == wanted => Ok(()),
-            other => Err(format!("JSON: expected {wanted:?}, found {other:?}")),
-        }
-    }
-
-    fn value(&mut self) -> Result<Json, String> {
-        self.skip_whitespace();
-        match self.chars.peek().copied() {
-            Some('n') => self.literal("null", Json::Null),
-            Some('t') => self.literal("true", Json::Bool(true)),
-            Some('f') => self.literal("false", Json::Bool(false)),
-            Some('"') => self.string().map(Json::String),
-            Some('[') => {
-                self.chars.next();
-                let mut items = Vec::new();
-                self.skip_whitespace();
-                if self.chars.next_if_eq(&']').is_some() {
-                    return Ok(Json::Array(items));
-                }
-                loop {
-                    items.push(self.value()?);
-                    self.skip_whitespace();
-                    match self.chars.next() {
-                        Some(',') => {}
-                        Some(']') => return Ok(Json::Array(items)),
-                        other => return Err(format!("JSON: expected , or ], found {other:?}")),
-                    }
-                }
-            }
-            Some('{') => {
-                self.chars.next();
-                let mut members = Vec::new();
-                self.skip_whitespace();
-                if self.chars.next_if_eq(&'}').is_some() {
-                    return Ok(Json::Object(members));
-                }
-                loop {
-                    self.skip_whitespace();
-                    let key = self.string()?;
-                    self.skip_whitespace();
-                    self.expect(':')?;
-                    members.push((key, self.value()?));
-                    self.skip_whitespace();
-                    match self.chars.next() {
-                        Some(',') => {}
-                        Some('}') => return Ok(Json::Object(members)),
-                        other => return Err(format!("JSON: expected , or }}, found {other:?}")),
-                    }
-                }
-            }
-            Some(c) if c == '-' || c.is_ascii_digit() => {
-                let mut number = String::new();
-                while let Some(c) =
-                    self.chars.next_if(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | '.' | 'e' | 'E'))
-                {
-                    number.push(c);
-                }
-                number.parse().map(Json::Number).map_err(|_| format!("JSON: bad number {number:?}"))
-            }
-            other => Err(format!("JSON: unexpected {other:?}")),
-        }
-    }
-
-    fn literal(&mut self, word: &str, value: Json) -> Result<Json, String> {
-        for wanted in word.chars() {
-            self.expect(wanted)?;
-        }
-        Ok(value)
-    }
-
-    fn string(&mut self) -> Result<String, String> {
-        self.expect('"')?;
-        let mut out = String::new();
-        loop {
-            match self.chars.next().ok_or("JSON: unterminated string")? {
-                '"' => return Ok(out),
-                '\\' => {
-                    let c = match self.chars.next().ok_or("JSON: unterminated escape")? {
-                        '"' => '"',
-                        '\\' => '\\',
-                        '/' => '/',
-                        'b' => '\u{8}',
-                        'f' => '\u{c}',
-                        'n' => '\n',
-                        'r' => '\r',
-                        't' => '\t',
-                        'u' => {
-                            let unit = self.hex4()?;
-                            let code = if (0xD800..0xDC00).contains(&unit) {
-                                self.expect('\\')?;
-                                self.expect('u')?;
-                                let low = self.hex4()?;
-                                if !(0xDC00..0xE000).contains(&low) {
-                                    return Err("JSON: unpaired surrogate".to_owned());
-                                }
-                                0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)
-                            } else {
-                                unit
-                            };
-                            char::from_u32(code).ok_or("JSON: unpaired surrogate")?
-                        }
-                        other => return Err(format!("JSON: bad escape \\{other}")),
-                    };
-                    out.push(c);
-                }
-                c => out.push(c),
-            }
-        }
-    }
-
-    fn hex4(&mut self) -> Result<u32, String> {
-        let mut unit = 0;
-        for _ in 0..4 {
-            let digit = self.chars.next().and_then(|c| c.to_digit(16)).ok_or("JSON: bad \\u escape")?;
-            unit = unit * 16 + digit;
-        }
-        Ok(unit)
-    }
-}
-
-#[test]
-fn json_round_trip() {
-    let parsed = Json::parse(r#" [{"a":"x\"\u003c\ud83d\ude00","b":null,"c":204,"d":[true,false]}] "#);
-    let expected = Json::Array(vec![Json::Object(vec![
-        ("a".to_owned(), Json::String("x\"<\u{1f600}".to_owned())),
-        ("b".to_owned(), Json::Null),
-        ("c".to_owned(), Json::Number(204.0)),
-        ("d".to_owned(), Json::Array(vec![Json::Bool(true), Json::Bool(false)])),
-    ])]);
-    assert_eq!(parsed, Ok(expected));
-    assert_eq!(json_string("a\"<b>&\n"), r#""a\"\u003cb\u003e\u0026\u000a""#);
-    assert!(Json::parse("[1,]").is_err());
 }
 
 // ---------------------------------------------------------------------------------------
