@@ -74,8 +74,11 @@ fn fallback(error: syn::Error, mut handler: ItemFn) -> TokenStream {
     let error = error.to_compile_error();
     let mut route_macros = Vec::new();
     handler.attrs.retain(|attr| {
-        if route_kind(attr).is_some() || is_routes(attr) {
-            route_macros.push(attr.path().clone());
+        if route_kind(attr).is_some() {
+            route_macros.push(name_route_macro(attr.path()));
+            return false;
+        }
+        if is_routes(attr) {
             return false;
         }
         attr.path().segments.last().is_none_or(|last| last.ident != "cors")
@@ -91,7 +94,7 @@ fn fallback(error: syn::Error, mut handler: ItemFn) -> TokenStream {
 
         impl ::actix_web::dev::HttpServiceFactory for #name {
             fn register(self, _: &mut ::actix_web::dev::AppService) {
-                #(#[allow(unused_imports)] use #route_macros as _;)*
+                #(#route_macros)*
                 #[allow(dead_code)]
                 #handler
             }
@@ -142,8 +145,7 @@ fn expand_route(
     policy: &PolicyArgs,
 ) -> TokenStream {
     let route_attr = handler.attrs.remove(route_index);
-    // The route attribute is read here, never expanded: this keeps its import used.
-    let route_macro = route_attr.path();
+    let route_macro = name_route_macro(route_attr.path());
     let name = &handler.sig.ident;
     let name_text = name.to_string();
     let vis = &handler.vis;
@@ -161,8 +163,7 @@ fn expand_route(
 
         impl ::actix_web::dev::HttpServiceFactory for #name {
             fn register(self, __config: &mut ::actix_web::dev::AppService) {
-                #[allow(unused_imports)]
-                use #route_macro as _;
+                #route_macro
                 #handler
 
                 static __CORS_ROUTE: ::cors_actix::RouteCors = ::cors_actix::RouteCors::new(
@@ -180,6 +181,21 @@ fn expand_route(
                     .to(#name);
                 ::cors_actix::__private::mount(&__CORS_ROUTE, __resource, __config);
             }
+        }
+    }
+}
+
+/// `#[cors]` reads the route attribute instead of letting it expand. Applying the same
+/// macro to a tiny unused handler keeps the user's import of it used, and makes a missing
+/// import the usual "cannot find attribute `get`" error.
+fn name_route_macro(path: &syn::Path) -> TokenStream {
+    let is_route = path.segments.last().is_some_and(|last| last.ident == "route");
+    let arguments = if is_route { quote!("/", method = "GET") } else { quote!("/") };
+    quote! {
+        #[allow(dead_code, non_camel_case_types)]
+        #[#path(#arguments)]
+        async fn __cors_actix_route_attribute() -> &'static str {
+            ""
         }
     }
 }
