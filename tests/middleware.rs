@@ -1,35 +1,18 @@
 //! The `Cors` middleware through real actix-web apps (`test::init_service`), one behaviour of
 //! DESIGN.md "Requests" per test, with exact statuses and header values.
 
-use std::sync::{
-    atomic::{AtomicUsize, Ordering},
-    Arc, Mutex, OnceLock,
-};
+use std::sync::{Mutex, OnceLock};
 
 use actix_web::{
     body::MessageBody,
-    dev::{Service, ServiceRequest, ServiceResponse},
+    dev::{Service, ServiceResponse},
     http::{header, Method, StatusCode},
-    middleware::{from_fn, Next},
+    middleware::from_fn,
     test::{self, TestRequest},
     web, App, Error, HttpResponse,
 };
 use cors_actix::{test as cors_test, Cors, OnMismatch, Policy, PolicyBuilder};
-
-/// Counts handler runs, to prove that preflights and refused requests never run one.
-#[derive(Clone, Default)]
-struct Calls(Arc<AtomicUsize>);
-
-impl Calls {
-    fn count(&self) -> usize {
-        self.0.load(Ordering::SeqCst)
-    }
-}
-
-async fn counted(calls: web::Data<Calls>) -> HttpResponse {
-    calls.0.fetch_add(1, Ordering::SeqCst);
-    HttpResponse::Ok().insert_header(("x-request-id", "42")).body("body")
-}
+use cors_actix_tests::{counted, require_auth, Calls};
 
 fn api_policy() -> PolicyBuilder {
     Policy::builder()
@@ -205,7 +188,7 @@ async fn allowed_actual_request_is_decorated() {
     assert_eq!(vary_lines(&response), ["Origin"]);
     cors_test::assert_allowed_with_credentials(&response, "https://eu.app.example");
     assert!(cors_test::header_exposed(response.headers(), "x-request-id", true));
-    assert_eq!(test::read_body(response).await, "body");
+    assert_eq!(test::read_body(response).await, "counted");
     assert_eq!(calls.count(), 1);
 }
 
@@ -375,18 +358,6 @@ async fn error_responses_of_inner_services_are_decorated() {
             "{uri}"
         );
         assert_eq!(vary_lines(&response), ["Origin"], "{uri}");
-    }
-}
-
-/// Refuses every request without `authorization` by returning `Err`, like a typical auth layer.
-async fn require_auth(
-    req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, Error> {
-    if req.headers().contains_key(header::AUTHORIZATION) {
-        next.call(req).await
-    } else {
-        Err(actix_web::error::ErrorUnauthorized("no credentials"))
     }
 }
 

@@ -6,43 +6,26 @@
 use std::{
     io::{Read, Write},
     net::{SocketAddr, TcpStream},
-    sync::{
-        atomic::{AtomicUsize, Ordering},
-        Arc,
-    },
     time::Duration,
 };
 
 use actix_web::{
     body::MessageBody,
     delete,
-    dev::{Service, ServiceRequest, ServiceResponse},
+    dev::{Service, ServiceResponse},
     get, head,
-    http::{header, Method, StatusCode},
-    middleware::{from_fn, DefaultHeaders, Next},
+    http::{Method, StatusCode},
+    middleware::{from_fn, DefaultHeaders},
     patch, post, put, route,
     test::{self},
-    web, App, Error, HttpRequest, HttpResponse, HttpServer, Responder,
+    web, App, HttpRequest, HttpResponse, HttpServer, Responder,
 };
 use cors_actix::{
     cors, policy,
     test::{self as cors_test, cross_origin as actual, preflight},
     Cors,
 };
-
-/// Counts handler runs.
-#[derive(Clone, Default)]
-struct Calls(Arc<AtomicUsize>);
-
-impl Calls {
-    fn count(&self) -> usize {
-        self.0.load(Ordering::SeqCst)
-    }
-
-    fn hit(&self) {
-        self.0.fetch_add(1, Ordering::SeqCst);
-    }
-}
+use cors_actix_tests::{counted, require_auth, Calls};
 
 const ROUTE_ORIGIN: &str = "https://route.example";
 const APP_ORIGIN: &str = "https://app.example";
@@ -136,27 +119,10 @@ async fn guarded(calls: web::Data<Calls>) -> &'static str {
     "secret"
 }
 
-/// Refuses requests without `authorization` with `Err(401)`, like a typical auth layer.
-async fn require_auth(
-    req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, Error> {
-    if req.headers().contains_key(header::AUTHORIZATION) {
-        next.call(req).await
-    } else {
-        Err(actix_web::error::ErrorUnauthorized("no credentials"))
-    }
-}
-
 #[get("/plain")]
 async fn plain(calls: web::Data<Calls>) -> &'static str {
     calls.hit();
     "plain"
-}
-
-async fn counted(calls: web::Data<Calls>) -> HttpResponse {
-    calls.hit();
-    HttpResponse::Ok().body("counted")
 }
 
 fn single(response: &ServiceResponse<impl MessageBody>, name: &str) -> Option<String> {
