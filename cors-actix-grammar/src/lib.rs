@@ -26,7 +26,7 @@ pub use pattern::{HostPattern, OriginPattern, OwnedOriginPattern, PatternError, 
 /// Longest `Access-Control-Max-Age` a policy may set, in seconds: one day, which is
 /// Firefox's cap (Chromium caps at two hours). A longer value would be cut by every browser.
 pub const MAX_AGE_LIMIT: u32 = 86_400;
-pub use regex_check::{check_regex_anchored, RegexAnchorError, ANY_ORIGIN_PROBES};
+pub use regex_check::{check_regex_anchored, regex_allows_unrelated_sites, RegexAnchorError};
 pub use spec::{OriginSpec, OriginSpecError};
 pub use token::{
     check_exposed_header_name, check_method, check_request_header_name, is_tchar, is_token, HeaderNameError,

@@ -74,6 +74,9 @@ pub enum PatternError {
     WildcardNotLeftmost,
     /// `*.com`: the part after `*.` has a single label, which would match whole top-level domains.
     SuffixTooBroad,
+    /// `*.0.1`: the part after `*.` ends in a number, so it is part of an IP address, not a
+    /// domain with subdomains.
+    NumericSuffix,
     /// Neither the host nor the port has a wildcard.
     NoWildcard,
     /// The rest of the pattern is not a valid origin.
@@ -87,6 +90,7 @@ impl fmt::Display for PatternError {
             Self::PartialLabelWildcard => f.write_str("`*` must be a whole DNS label followed by a dot, as in `https://*.example.com`"),
             Self::WildcardNotLeftmost => f.write_str("`*` may only be the leftmost label of the host, as in `https://*.example.com`"),
             Self::SuffixTooBroad => f.write_str("`*.` must be followed by at least two labels (`*.example.com`); `*.com` would match every site under a top-level domain"),
+            Self::NumericSuffix => f.write_str("`*.` must be followed by a domain name; a suffix ending in a number would match IP addresses"),
             Self::NoWildcard => f.write_str("an origin pattern needs `*.` in the host or `:*` as the port"),
             Self::Origin(error) => error.fmt(f),
         }
@@ -145,6 +149,9 @@ impl<'a> OriginPattern<'a> {
                 return Err(PatternError::WildcardNotLeftmost);
             }
             check_domain(suffix)?;
+            if suffix.rsplit('.').next().is_some_and(|last| last.bytes().all(|b| b.is_ascii_digit())) {
+                return Err(PatternError::NumericSuffix);
+            }
             if !suffix.contains('.') {
                 return Err(PatternError::SuffixTooBroad);
             }
@@ -268,5 +275,7 @@ mod tests {
         assert_eq!(err("https://*.example.com:443"), PatternError::Origin(OriginError::DefaultPort));
         assert_eq!(err("https://*.Example.com"), PatternError::Origin(OriginError::UppercaseHost));
         assert_eq!(err("https://app.example.com"), PatternError::NoWildcard);
+        assert_eq!(err("http://*.0.1"), PatternError::NumericSuffix);
+        assert_eq!(err("http://*.168.1.1:*"), PatternError::NumericSuffix);
     }
 }

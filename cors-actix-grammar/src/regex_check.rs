@@ -2,11 +2,19 @@
 
 use std::fmt;
 
-/// Origins unrelated to each other and to any real site. A regex that matches all of them
-/// allows any `https` origin, which is as broad as `*` and must not be combined with
-/// credentials. Used by the crates that can run a regex.
-pub const ANY_ORIGIN_PROBES: [&str; 3] =
-    ["https://cors-actix-probe.invalid", "https://attacker.test", "https://xn--80ak6aa92e.example.org"];
+/// Sites unrelated to each other and to any real site, each tried with `http` and `https`.
+const UNRELATED_SITES: [&str; 4] =
+    ["attacker.test", "evil.example", "cors-actix-probe.invalid", "xn--80ak6aa92e.example.org"];
+
+/// Whether an origin regex (given as its matcher) lets in unrelated sites: a regex that
+/// matches two of them, under either scheme, spans sites nobody vouches for together
+/// (`^https://.*$`, `^https?://[a-z]+\.[a-z]+$`), which is as broad as `*` and must not be
+/// combined with credentials. A regex for one's own sites matches none of them.
+pub fn regex_allows_unrelated_sites(is_match: impl Fn(&str) -> bool) -> bool {
+    ["http", "https"].iter().any(|scheme| {
+        UNRELATED_SITES.iter().filter(|site| is_match(&format!("{scheme}://{site}"))).count() >= 2
+    })
+}
 
 /// Why an origin regex is not anchored at both ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,8 +55,9 @@ pub fn check_regex_anchored(regex: &str) -> Result<(), RegexAnchorError> {
     if !body.starts_with('^') {
         return Err(RegexAnchorError::Start);
     }
-    let trailing_backslashes =
-        body[..body.len().saturating_sub(1)].bytes().rev().take_while(|&b| b == b'\\').count();
+    // Bytes, not a `str` slice: the regex may end in a multi-byte character.
+    let before_last = &body.as_bytes()[..body.len().saturating_sub(1)];
+    let trailing_backslashes = before_last.iter().rev().take_while(|&&b| b == b'\\').count();
     if body.len() < 2 || !body.ends_with('$') || trailing_backslashes % 2 == 1 {
         return Err(RegexAnchorError::End);
     }
@@ -112,5 +121,18 @@ mod tests {
             check_regex_anchored(r"^https://a\.example|https://b\.example$"),
             Err(RegexAnchorError::TopLevelAlternation)
         );
+        assert_eq!(check_regex_anchored("^é"), Err(RegexAnchorError::End), "a multi-byte last character");
+        assert_eq!(check_regex_anchored("^é$"), Ok(()));
+    }
+
+    #[test]
+    fn broad_regexes_are_told_from_narrow_ones() {
+        assert!(regex_allows_unrelated_sites(|origin| origin.starts_with("https://")));
+        assert!(regex_allows_unrelated_sites(|origin| origin.starts_with("http://")));
+        assert!(regex_allows_unrelated_sites(
+            |origin| !origin.contains('-') && origin.matches('.').count() == 1
+        ));
+        assert!(!regex_allows_unrelated_sites(|origin| origin.ends_with(".app.example")));
+        assert!(!regex_allows_unrelated_sites(|origin| origin == "https://evil.example"));
     }
 }

@@ -168,6 +168,7 @@ fn expand_route(
 
                 static __CORS_ROUTE: ::cors_actix::RouteCors = ::cors_actix::RouteCors::new(
                     ::core::concat!(::core::module_path!(), "::", #name_text),
+                    #resource_name,
                     #path,
                     &[#(#methods),*],
                     || ::std::sync::Arc::new(#build_policy),

@@ -3,7 +3,7 @@
 
 use cors_actix_grammar::{
     check_exposed_header_name, check_method, check_regex_anchored, check_request_header_name, messages,
-    OriginSpec, ANY_ORIGIN_PROBES, MAX_AGE_LIMIT,
+    regex_allows_unrelated_sites, OriginSpec, MAX_AGE_LIMIT,
 };
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
@@ -179,7 +179,7 @@ impl PolicyArgs {
             match regex::Regex::new(&text) {
                 Err(error) => cx.error_spanned_by(lit, format!("this regex does not compile: {error}")),
                 Ok(regex)
-                    if self.credentials && ANY_ORIGIN_PROBES.iter().all(|probe| regex.is_match(probe)) =>
+                    if self.credentials && regex_allows_unrelated_sites(|origin| regex.is_match(origin)) =>
                 {
                     cx.error_spanned_by(lit, messages::ANY_ORIGIN_REGEX_WITH_CREDENTIALS);
                 }

@@ -24,12 +24,20 @@
 //! the route in real routing too). The lookup walks scopes exactly like routing does, so
 //! nested scopes, path parameters and several apps per thread (each has its own map) need
 //! nothing special, and two routes on one path with different methods find their own
-//! policies. The lookup costs one walk of the map, for requests that carry `Origin`, and
-//! only in processes that mount `#[cors]` routes at all.
+//! policies. Routing also takes the *first* resource whose pattern matches, so the lookup
+//! then checks that no resource with another pattern comes before the route: a plain
+//! `/items/admin` registered before a `#[cors]` `/items/{id}` keeps the app policy. (A plain
+//! resource with the *same* pattern and method registered first would shadow the route in
+//! routing while the lookup still finds the route; such a route can never run, so don't.)
+//! A lookup walks the map once or twice, only for requests that carry `Origin`, and only in
+//! processes that mount `#[cors]` routes at all.
 
-use std::sync::{
-    atomic::{AtomicBool, Ordering},
-    Arc, LazyLock, OnceLock, RwLock,
+use std::{
+    cell::RefCell,
+    sync::{
+        atomic::{AtomicBool, Ordering},
+        Arc, LazyLock, OnceLock, RwLock,
+    },
 };
 
 use actix_web::{
@@ -45,6 +53,8 @@ use crate::Policy;
 /// `static`; registered into the process-wide table the first time its route is mounted.
 pub struct RouteCors {
     handler: &'static str,
+    /// The resource's name (the route attribute's `name`, or the handler's).
+    resource_name: &'static str,
     path: &'static str,
     methods: &'static [&'static str],
     policy: LazyLock<Arc<Policy>>,
@@ -57,11 +67,12 @@ impl RouteCors {
     #[doc(hidden)]
     pub const fn new(
         handler: &'static str,
+        resource_name: &'static str,
         path: &'static str,
         methods: &'static [&'static str],
         build: fn() -> Arc<Policy>,
     ) -> Self {
-        Self { handler, path, methods, policy: LazyLock::new(build), id: OnceLock::new() }
+        Self { handler, resource_name, path, methods, policy: LazyLock::new(build), id: OnceLock::new() }
     }
 
     /// The handler's path, e.g. `my_app::api::item`.
@@ -98,6 +109,7 @@ impl std::fmt::Debug for RouteCors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RouteCors")
             .field("handler", &self.handler)
+            .field("resource_name", &self.resource_name)
             .field("path", &self.path)
             .field("methods", &self.methods)
             .field("policy", &**self.policy)
@@ -126,15 +138,33 @@ const MARKER_SEPARATOR: &str = "//\u{1}cors:";
 /// The `#[cors]` route of this app, if any, that routing would give a request to `path` with
 /// `method` (for a preflight: the requested method).
 pub(crate) fn route_for(req: &ServiceRequest, method: &[u8]) -> Option<&'static RouteCors> {
+    thread_local! {
+        // Reused, so that a lookup allocates nothing once the buffer has grown.
+        static PROBE: RefCell<String> = const { RefCell::new(String::new()) };
+    }
     let method = std::str::from_utf8(method).ok()?;
+    let rmap = req.resource_map();
     let path = req.match_info().as_str();
-    let mut probe = String::with_capacity(path.len() + MARKER_SEPARATOR.len() + method.len());
-    probe.push_str(path);
-    probe.push_str(MARKER_SEPARATOR);
-    probe.push_str(method);
-    let name = req.resource_map().match_name(&probe)?;
-    let id: usize = name.strip_prefix(MARKER_NAME_PREFIX)?.parse().ok()?;
-    ROUTES.read().unwrap_or_else(|poisoned| poisoned.into_inner()).get(id).copied()
+    PROBE.with_borrow_mut(|probe| {
+        probe.clear();
+        probe.push_str(path);
+        probe.push_str(MARKER_SEPARATOR);
+        probe.push_str(method);
+        let id: usize = rmap.match_name(probe)?.strip_prefix(MARKER_NAME_PREFIX)?.parse().ok()?;
+        let route = *ROUTES.read().unwrap_or_else(|poisoned| poisoned.into_inner()).get(id)?;
+
+        // Routing gives the request to the first resource whose pattern matches (and whose
+        // guards pass). The common case: that first resource is the route itself.
+        if rmap.match_name(path) == Some(route.resource_name) {
+            return Some(route);
+        }
+        // Another resource comes first. It shadows the route unless it has the very same
+        // pattern (two routes on one path, told apart by their method guards).
+        let first = replace_tail_segment(&rmap.match_pattern(path)?);
+        let marker = rmap.match_pattern(probe)?;
+        let route_pattern = marker.strip_suffix(method)?.strip_suffix(MARKER_SEPARATOR)?;
+        (route_pattern == first).then_some(route)
+    })
 }
 
 /// The resource guard of a `#[cors]` route: one of its methods, or a preflight asking for

@@ -9,7 +9,7 @@ use std::{
 
 use actix_web::{dev::RequestHead, http::header::HeaderValue};
 use cors_actix_grammar::{
-    check_regex_anchored, Origin, OriginError, OriginSpec, OwnedOriginPattern, ANY_ORIGIN_PROBES,
+    check_regex_anchored, regex_allows_unrelated_sites, Origin, OriginError, OriginSpec, OwnedOriginPattern,
 };
 use regex::Regex;
 
@@ -112,7 +112,7 @@ impl AllowOrigins {
                 problems.push(Problem::AnyOriginWithCredentials);
             }
             for regex in &self.regexes {
-                if ANY_ORIGIN_PROBES.iter().all(|probe| regex.is_match(probe)) {
+                if regex_allows_unrelated_sites(|origin| regex.is_match(origin)) {
                     problems
                         .push(Problem::AnyOriginRegexWithCredentials { input: regex.as_str().to_owned() });
                 }
