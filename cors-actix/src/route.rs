@@ -220,8 +220,35 @@ pub fn mount<F: HttpServiceFactory>(route: &'static RouteCors, resource: F, conf
 
     let mut marker = ResourceDef::new(patterns);
     marker.set_name(format!("{MARKER_NAME_PREFIX}{id}"));
-    let never = fn_service(|req: ServiceRequest| async { Ok(req.into_response(HttpResponse::NotFound())) });
-    config.register_service(marker, Some(vec![Box::new(guard::fn_guard(|_| false))]), never, None);
+    config.register_service(marker, Some(vec![Box::new(guard::fn_guard(|_| false))]), never_routed(), None);
+
+    // The app's flag: an external resource (a pattern without a leading `/`, so never part of
+    // any path) that only the app's named-resource table holds. Registered once per route;
+    // the name is the same, so the table keeps one.
+    let mut flag = ResourceDef::new(APP_FLAG_PATTERN);
+    flag.set_name(APP_FLAG_NAME);
+    config.register_service(flag, Some(vec![Box::new(guard::fn_guard(|_| false))]), never_routed(), None);
+}
+
+const APP_FLAG_NAME: &str = "\u{1}cors-actix-app-has-routes";
+const APP_FLAG_PATTERN: &str = "cors-actix:app-has-routes";
+
+/// Whether the app serving `req` mounts any `#[cors]` route. An app-wide layer asks once and
+/// keeps the answer, so that apps without such routes never pay for route lookups, even in
+/// a process where other apps have them.
+pub(crate) fn app_has_routes(req: &ServiceRequest) -> bool {
+    any_route() && req.resource_map().url_for(req.request(), APP_FLAG_NAME, [""; 0]).is_ok()
+}
+
+/// The service behind a marker: never called, since its guard is always false.
+fn never_routed() -> impl actix_web::dev::ServiceFactory<
+    ServiceRequest,
+    Config = (),
+    Response = actix_web::dev::ServiceResponse,
+    Error = actix_web::Error,
+    InitError = (),
+> {
+    fn_service(|req: ServiceRequest| async { Ok(req.into_response(HttpResponse::NotFound())) })
 }
 
 /// actix only allows a `{name}*` tail at the very end of a pattern; the marker appends to

@@ -5,24 +5,19 @@ use cors_actix_grammar::list_elements;
 
 /// Adds the single field name `name` to the response's `Vary`, keeping what is there and
 /// adding nothing when `name` (compared case-insensitively) or `*` is already listed.
-/// Without an existing `Vary` this is one insert of a pre-rendered value.
+/// Without an existing `Vary` this is one lookup and one append of a pre-rendered value.
 pub(crate) fn merge_vary(headers: &mut HeaderMap, name: &HeaderValue) {
-    let mut existing = false;
     for value in headers.get_all(VARY) {
-        existing = true;
         let listed = list_elements(value.as_bytes())
             .any(|element| element == b"*" || element.eq_ignore_ascii_case(name.as_bytes()));
         if listed {
             return;
         }
     }
-    if existing {
-        // A second field line is the same list as one joined value (RFC 9110 §5.3), and
-        // appending it costs no allocation.
-        headers.append(VARY, name.clone());
-    } else {
-        headers.insert(VARY, name.clone());
-    }
+    // Without a `Vary`, appending is inserting, minus the replaced values `insert` hands
+    // back. With one, a second field line is the same list as one joined value (RFC 9110
+    // §5.3), and appending it costs no allocation.
+    headers.append(VARY, name.clone());
 }
 
 #[cfg(test)]

@@ -228,6 +228,10 @@ impl Hasher for OriginHasher {
     }
 
     fn finish(&self) -> u64 {
-        self.0
+        // A multiply mixes a word into the high bits only, and hashbrown picks the bucket from
+        // the low bits: rotate the well-mixed bits down (as rustc-hash 2 does), or origins that
+        // differ only in their middle crowd into a few buckets (10 000 of them made a lookup
+        // 2.5 times slower than 1 000).
+        self.0.rotate_left(26)
     }
 }

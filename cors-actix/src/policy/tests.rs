@@ -188,3 +188,61 @@ fn every_problem_is_listed_in_the_message() {
         "{message}"
     );
 }
+
+// `AllowHeaders::check` reads `Access-Control-Request-Headers` in one pass; it must refuse and
+// accept exactly what the grammar's list and token rules say, in the same order.
+#[test]
+fn request_headers_check_agrees_with_the_grammar() {
+    use cors_actix_grammar::{is_token, list_elements};
+
+    fn reference<'r>(allow: &AllowHeaders, requested: &'r [u8]) -> Result<(), HeadersRefusal<'r>> {
+        for name in list_elements(requested) {
+            if !is_token(name) {
+                return Err(HeadersRefusal::Malformed);
+            }
+            let listed = allow.names().iter().any(|allowed| allowed.as_bytes().eq_ignore_ascii_case(name));
+            let covered_by_wildcard = allow.is_any() && !name.eq_ignore_ascii_case(b"authorization");
+            if !listed && !covered_by_wildcard {
+                return Err(HeadersRefusal::NotAllowed(name));
+            }
+        }
+        Ok(())
+    }
+
+    let policies = [
+        AllowHeaders::new(&["content-type".into(), "X-Api-Key".into()], &mut Vec::new()),
+        AllowHeaders::new(&["*".into()], &mut Vec::new()),
+        AllowHeaders::new(&[], &mut Vec::new()),
+    ];
+    let mut inputs: Vec<Vec<u8>> = [
+        &b""[..],
+        b",",
+        b" , ,\t",
+        b"content-type",
+        b"Content-Type,x-api-key",
+        b" content-type ,\tX-API-KEY\t, ,",
+        b"content-type,authorization",
+        b"authorization",
+        b"x-other",
+        b"content type",
+        b"content-type;x",
+        b"content-type,,x-api-key",
+        b"\tcontent-type",
+        b"content-type\t\t",
+        b"x-api-key, content-type, x-other, x y",
+        "cont\u{e9}nt-type".as_bytes(),
+    ]
+    .iter()
+    .map(|input| input.to_vec())
+    .collect();
+    // Every byte, alone and inside a name.
+    for byte in 0..=u8::MAX {
+        inputs.push(vec![byte]);
+        inputs.push([&b"x-"[..], &[byte], b"y, content-type"].concat());
+    }
+    for allow in &policies {
+        for input in &inputs {
+            assert_eq!(allow.check(input), reference(allow, input), "{:?}", input.escape_ascii().to_string());
+        }
+    }
+}
