@@ -9,13 +9,10 @@
 
 use std::{
     collections::BTreeMap,
-    io::{Read, Write},
-    net::{SocketAddr, TcpStream},
     sync::{
         atomic::{AtomicUsize, Ordering},
         Arc,
     },
-    time::Duration,
 };
 
 use actix_web::{
@@ -31,29 +28,15 @@ use actix_web::{
 };
 use cors_actix::{cors, Cors, OnMismatch, Policy, PolicyBuilder, Problem};
 use cors_actix_grammar::RegexAnchorError;
+use cors_actix_tests::{counted, raw_request, serve_while, Calls};
 
 // ---------------------------------------------------------------------------------------------
 // Helpers.
 // ---------------------------------------------------------------------------------------------
 
-/// Counts handler runs, so that "the handler did not run" is observed, not assumed.
-#[derive(Clone, Default)]
-struct Calls(Arc<AtomicUsize>);
-
-impl Calls {
-    fn count(&self) -> usize {
-        self.0.load(Ordering::SeqCst)
-    }
-}
-
-async fn counted(calls: web::Data<Calls>) -> HttpResponse {
-    calls.0.fetch_add(1, Ordering::SeqCst);
-    HttpResponse::Ok().body("secret body")
-}
-
 /// A handler that sets CORS headers itself, as a careless one might.
 async fn hostile(calls: web::Data<Calls>) -> HttpResponse {
-    calls.0.fetch_add(1, Ordering::SeqCst);
+    calls.hit();
     HttpResponse::Ok()
         .insert_header((header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"))
         .insert_header((header::ACCESS_CONTROL_ALLOW_CREDENTIALS, "true"))
@@ -930,23 +913,6 @@ async fn route_policy_applies_to_its_route_only() {
 // On the wire: what actix's HTTP/1 parser does with hostile Origin headers before the policy.
 // ---------------------------------------------------------------------------------------------
 
-/// Sends raw bytes and returns the lower-cased response head (`Connection: close` requests).
-fn raw_request(address: SocketAddr, request: &[u8]) -> String {
-    let mut stream = TcpStream::connect(address).expect("server accepts");
-    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    stream.write_all(request).unwrap();
-    let mut response = Vec::new();
-    let mut buffer = [0; 4096];
-    while !response.windows(4).any(|w| w == b"\r\n\r\n") {
-        match stream.read(&mut buffer) {
-            Ok(0) | Err(_) => break,
-            Ok(read) => response.extend_from_slice(&buffer[..read]),
-        }
-    }
-    let end = response.windows(4).position(|w| w == b"\r\n\r\n").map_or(response.len(), |at| at);
-    String::from_utf8_lossy(&response[..end]).to_ascii_lowercase()
-}
-
 fn request_with(origin_lines: &[u8]) -> Vec<u8> {
     let mut request = b"GET /items HTTP/1.1\r\nHost: api.example\r\n".to_vec();
     request.extend_from_slice(origin_lines);
@@ -960,20 +926,20 @@ fn request_with(origin_lines: &[u8]) -> Vec<u8> {
 /// (which actix's parser accepts) is refused without an `Access-Control-Allow-Origin`.
 #[test]
 fn wire_level_hostile_origin_headers() {
-    let system = actix_web::rt::System::new();
-    let server = HttpServer::new(|| {
-        App::new()
-            .app_data(web::Data::new(Calls::default()))
-            .wrap(Cors::new(exact_policy()))
-            .service(web::resource("/items").to(counted))
-    })
-    .workers(1)
-    .bind(("127.0.0.1", 0))
-    .unwrap();
-    let address = server.addrs()[0];
-    let server = server.disable_signals().shutdown_timeout(1).run();
-    let handle = server.handle();
-    let client = std::thread::spawn(move || {
+    let start = || {
+        let server = HttpServer::new(|| {
+            App::new()
+                .app_data(web::Data::new(Calls::default()))
+                .wrap(Cors::new(exact_policy()))
+                .service(web::resource("/items").to(counted))
+        })
+        .workers(1)
+        .bind(("127.0.0.1", 0))
+        .expect("bind 127.0.0.1");
+        (server.addrs(), server.disable_signals().shutdown_timeout(1).run())
+    };
+    serve_while(start, |addresses| {
+        let address = addresses[0];
         let huge = [b"Origin: https://".as_slice(), &[b'a'; 64 * 1024], b".app.example\r\n"].concat();
         let cases: Vec<(Vec<u8>, &str, Option<&str>)> = vec![
             (b"Origin: https://app.example\r\n".to_vec(), "http/1.1 200", Some("https://app.example")),
@@ -1005,14 +971,5 @@ fn wire_level_hostile_origin_headers() {
                 None => assert!(!head.contains("access-control-"), "{shown:?}: {head}"),
             }
         }
-    });
-    system.block_on(async move {
-        let stopper = actix_web::rt::spawn(async move {
-            let result = actix_web::rt::task::spawn_blocking(move || client.join()).await;
-            handle.stop(true).await;
-            result
-        });
-        server.await.unwrap();
-        stopper.await.unwrap().unwrap().expect("client assertions hold");
     });
 }

@@ -49,3 +49,44 @@ pub async fn require_auth(
         Err(actix_web::error::ErrorUnauthorized("no credentials"))
     }
 }
+
+/// Sends raw bytes as one HTTP/1.1 request over a real socket and returns the response head
+/// (status line and headers, lower-cased), or what arrived before the server closed.
+pub fn raw_request(address: std::net::SocketAddr, request: &[u8]) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(address).expect("server accepts");
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(10))).expect("set a timeout");
+    stream.write_all(request).expect("send the request");
+    let mut response = Vec::new();
+    let mut buffer = [0; 4096];
+    while !response.windows(4).any(|w| w == b"\r\n\r\n") {
+        match stream.read(&mut buffer) {
+            Ok(0) | Err(_) => break,
+            Ok(read) => response.extend_from_slice(&buffer[..read]),
+        }
+    }
+    let end = response.windows(4).position(|w| w == b"\r\n\r\n").unwrap_or(response.len());
+    String::from_utf8_lossy(&response[..end]).to_ascii_lowercase()
+}
+
+/// Starts the server `start` builds (it returns the bound addresses and the running server)
+/// on this thread's actix system, runs `client` with the addresses on another thread, then
+/// stops the server; panics if the client did.
+pub fn serve_while(
+    start: impl FnOnce() -> (Vec<std::net::SocketAddr>, actix_web::dev::Server),
+    client: impl FnOnce(Vec<std::net::SocketAddr>) + Send + 'static,
+) {
+    let system = actix_web::rt::System::new();
+    let (addresses, server) = start();
+    let handle = server.handle();
+    let client = std::thread::spawn(move || client(addresses));
+    system.block_on(async move {
+        let stopper = actix_web::rt::spawn(async move {
+            let result = actix_web::rt::task::spawn_blocking(move || client.join()).await;
+            handle.stop(true).await;
+            result
+        });
+        server.await.expect("the server ran");
+        stopper.await.expect("the stopper ran").expect("joined the client").expect("client assertions hold");
+    });
+}

@@ -3,12 +3,6 @@
 //! an app-wide `Cors` and an authentication middleware. Handler calls are counted, so "no
 //! handler ran" is asserted, not assumed.
 
-use std::{
-    io::{Read, Write},
-    net::{SocketAddr, TcpStream},
-    time::Duration,
-};
-
 use actix_web::{
     body::MessageBody,
     delete,
@@ -25,7 +19,7 @@ use cors_actix::{
     test::{self as cors_test, cross_origin as actual, preflight},
     Cors,
 };
-use cors_actix_tests::{counted, require_auth, Calls};
+use cors_actix_tests::{counted, raw_request, require_auth, serve_while, Calls};
 
 const ROUTE_ORIGIN: &str = "https://route.example";
 const APP_ORIGIN: &str = "https://app.example";
@@ -493,65 +487,40 @@ async fn the_route_table_is_inspectable() {
     assert_eq!(multi_route.policy().on_mismatch(), cors_actix::OnMismatch::Reject);
 }
 
-/// Sends one HTTP/1.1 request over a real socket and returns the response head.
-fn raw_request(address: SocketAddr, request: &str) -> String {
-    let mut stream = TcpStream::connect(address).expect("server accepts");
-    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    stream.write_all(request.as_bytes()).unwrap();
-    let mut response = Vec::new();
-    let mut buffer = [0; 4096];
-    while !response.windows(4).any(|w| w == b"\r\n\r\n") {
-        let read = stream.read(&mut buffer).expect("response arrives");
-        assert!(read > 0, "connection closed early");
-        response.extend_from_slice(&buffer[..read]);
-    }
-    String::from_utf8_lossy(&response).to_ascii_lowercase()
-}
-
 // A server bound to two addresses builds an app per address and worker; each finds its routes.
 #[test]
 fn server_bound_to_two_addresses() {
-    let system = actix_web::rt::System::new();
-    let server = HttpServer::new(|| {
-        App::new()
-            .app_data(web::Data::new(Calls::default()))
-            .wrap(Cors::new(policy! { origins = "https://app.example" }))
-            .service(item)
-            .route("/plain", web::get().to(counted))
-    })
-    .workers(2)
-    .bind(("127.0.0.1", 0))
-    .unwrap()
-    .bind(("127.0.0.1", 0))
-    .unwrap();
-    let addresses = server.addrs();
-    assert_eq!(addresses.len(), 2);
-    let server = server.disable_signals().shutdown_timeout(1).run();
-    let handle = server.handle();
-    let client = std::thread::spawn(move || {
+    let start = || {
+        let server = HttpServer::new(|| {
+            App::new()
+                .app_data(web::Data::new(Calls::default()))
+                .wrap(Cors::new(policy! { origins = "https://app.example" }))
+                .service(item)
+                .route("/plain", web::get().to(counted))
+        })
+        .workers(2)
+        .bind(("127.0.0.1", 0))
+        .expect("bind 127.0.0.1")
+        .bind(("127.0.0.1", 0))
+        .expect("bind 127.0.0.1 again");
+        (server.addrs(), server.disable_signals().shutdown_timeout(1).run())
+    };
+    serve_while(start, |addresses| {
+        assert_eq!(addresses.len(), 2);
         for address in addresses {
             for _ in 0..4 {
                 let head = raw_request(
                     address,
-                    "OPTIONS /items/3 HTTP/1.1\r\nHost: api\r\nOrigin: https://route.example\r\nAccess-Control-Request-Method: GET\r\nConnection: close\r\n\r\n",
+                    b"OPTIONS /items/3 HTTP/1.1\r\nHost: api\r\nOrigin: https://route.example\r\nAccess-Control-Request-Method: GET\r\nConnection: close\r\n\r\n",
                 );
                 assert!(head.starts_with("http/1.1 204"), "{head}");
                 assert!(head.contains("access-control-allow-origin: https://route.example"), "{head}");
                 let head = raw_request(
                     address,
-                    "OPTIONS /plain HTTP/1.1\r\nHost: api\r\nOrigin: https://app.example\r\nAccess-Control-Request-Method: GET\r\nConnection: close\r\n\r\n",
+                    b"OPTIONS /plain HTTP/1.1\r\nHost: api\r\nOrigin: https://app.example\r\nAccess-Control-Request-Method: GET\r\nConnection: close\r\n\r\n",
                 );
                 assert!(head.contains("access-control-allow-origin: https://app.example"), "{head}");
             }
         }
-    });
-    system.block_on(async move {
-        let stopper = actix_web::rt::spawn(async move {
-            let result = actix_web::rt::task::spawn_blocking(move || client.join()).await;
-            handle.stop(true).await;
-            result
-        });
-        server.await.unwrap();
-        stopper.await.unwrap().unwrap().expect("client assertions hold");
     });
 }
