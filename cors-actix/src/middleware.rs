@@ -458,6 +458,25 @@ where
     }
 }
 
+/// The error an inner service returned, for code outside `Cors` that downcasts errors
+/// (`error.as_error::<MyError>()`): `Cors` wraps the errors of the services inside it, so that
+/// their responses carry CORS headers too.
+///
+/// ```
+/// # fn handle(error: &actix_web::Error) {
+/// let original = cors_actix::inner_error(error);
+/// if let Some(internal) = original.as_error::<actix_web::error::InternalError<&str>>() {
+///     // ...
+/// }
+/// # }
+/// ```
+pub fn inner_error(error: &actix_web::Error) -> &actix_web::Error {
+    match error.as_error::<DecoratedError>() {
+        Some(decorated) => inner_error(&decorated.error),
+        None => error,
+    }
+}
+
 /// An error from the inner service (a middleware's `Err`, typically), whose response gets
 /// the CORS headers too, so that the browser shows the page the real `401` or `500`
 /// instead of a CORS failure. Status, message and `Debug` are the original error's.
