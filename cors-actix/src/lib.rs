@@ -58,7 +58,7 @@ pub use crate::{
         ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK,
     },
     error::{PolicyError, Problem},
-    middleware::{inner_error, Cors, CorsFuture, CorsMiddleware},
+    middleware::{Cors, CorsFuture, CorsMiddleware},
     policy::{OnMismatch, OriginPredicate, OriginRefusal, Policy, PolicyBuilder},
     route::{routes, RouteCors},
 };

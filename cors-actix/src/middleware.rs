@@ -5,10 +5,7 @@ use std::{
     fmt,
     future::{ready, Future, Ready},
     pin::Pin,
-    sync::{
-        atomic::{AtomicBool, Ordering},
-        Arc,
-    },
+    sync::Arc,
     task::{Context, Poll},
 };
 
@@ -19,7 +16,7 @@ use actix_web::{
         header::{self, HeaderMap, HeaderName, HeaderValue},
         Method, StatusCode,
     },
-    HttpMessage, HttpResponse, ResponseError,
+    HttpMessage, HttpRequest, HttpResponse,
 };
 use pin_project_lite::pin_project;
 
@@ -47,13 +44,25 @@ use crate::{
 /// after) any authentication middleware: a preflight carries no credentials, so an
 /// authentication layer in front of it would refuse every preflight.
 ///
-/// # With `#[cors]` routes
+/// # Which policy governs
 ///
-/// A `#[cors]` route's own policy wins for that route: the app-wide `Cors` answers the
-/// route's preflights from the route's policy (so they are answered before any
-/// authentication middleware too), leaves the route's responses to the route, and answers
-/// every other preflight from its own policy without running a handler. See
-/// [`routes`](crate::routes) for how routes are found.
+/// The most specific one: a `#[cors]` route's own policy, else that of the innermost `Cors`
+/// around the resource that serves the request (resource, scope, app).
+///
+/// | request | decided | by |
+/// |---|---|---|
+/// | actual request (`Origin`, not a preflight) | after routing | the layer nearest the handler (a `#[cors]` route's, a scope's, the app's); layers around it leave its response alone |
+/// | response made before routing (an authentication middleware's `401`, `Ok` or `Err`) | when it passes back | as the `#[cors]` route the request was for would, else the innermost `Cors` it passes through |
+/// | preflight | before routing, by the outermost `Cors` | the policy of the `#[cors]` route the actual request would be routed to, else this layer's own |
+/// | actual request this layer would refuse with [`OnMismatch::Reject`](crate::OnMismatch) | before routing | as for a preflight: a `#[cors]` route's policy wins, so its request is passed on |
+/// | no `Origin` | after routing | every layer adds `Vary: Origin` where its policy depends on it (merged, never twice) |
+///
+/// A preflight must be answered before routing: forwarding it to see who takes it would run
+/// the handler of a resource without a method guard, or reach an authentication
+/// middleware. The outer layer therefore finds the route from what actix's route table
+/// shows it (paths, scopes, order; see [`routes`](crate::routes)); what the table cannot
+/// show, such as a `Cors` wrapped around an inner scope or guards on scopes, does not
+/// take part: such a scope's preflights are answered by the outer policy.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct Cors {
@@ -61,10 +70,10 @@ pub struct Cors {
     role: Role,
 }
 
-/// Where a `Cors` sits: around an app or scope, or around one `#[cors]` route.
+/// Where a `Cors` sits: around an app, scope or resource, or around one `#[cors]` route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Role {
-    App,
+    Layer,
     Route,
 }
 
@@ -76,7 +85,7 @@ impl Cors {
 
     /// A middleware sharing an already shared policy.
     pub fn from_shared(policy: Arc<Policy>) -> Self {
-        Self { policy, role: Role::App }
+        Self { policy, role: Role::Layer }
     }
 
     /// The layer a `#[cors]` route wraps itself in (used by the macro's expansion).
@@ -103,16 +112,24 @@ where
     type Future = Ready<Result<Self::Transform, Self::InitError>>;
 
     fn new_transform(&self, service: S) -> Self::Future {
-        if self.role == Role::App {
-            APP_LAYERS.store(true, Ordering::Release);
-        }
+        // actix builds every service inside a layer before the layer itself, on the same
+        // thread: a layer built when no other was built before it on this thread has no
+        // CORS layer inside, and can skip the claim between nested layers. A layer of
+        // another app built earlier on this thread only costs the claim, never a wrong answer.
+        let inner_layers = LAYERS_BUILT.with(|built| built.replace(built.get() + 1)) > 0;
         ready(Ok(CorsMiddleware {
             service,
             policy: Arc::clone(&self.policy),
             role: self.role,
+            inner_layers: self.role == Role::Layer && inner_layers,
             app_has_routes: OnceCell::new(),
         }))
     }
+}
+
+thread_local! {
+    /// How many `Cors` layers were built on this thread so far.
+    static LAYERS_BUILT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 /// The service [`Cors`] wraps around the inner service.
@@ -121,8 +138,10 @@ pub struct CorsMiddleware<S> {
     service: S,
     policy: Arc<Policy>,
     role: Role,
+    /// Whether a CORS layer may sit inside this one (a `#[cors]` route, a `Cors` on a scope).
+    inner_layers: bool,
     /// For an app-wide layer: whether its app mounts `#[cors]` routes, learned at the first
-    /// request (the app's routes are all registered by then, and never change).
+    /// request that needs it (the app's routes are all registered by then, and never change).
     app_has_routes: OnceCell<bool>,
 }
 
@@ -137,26 +156,17 @@ pub(crate) enum Decoration {
     Strip,
 }
 
-/// How a layer's response future relates to `#[cors]` route layers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Nesting {
-    /// No route layer can be inside: decorate.
-    Alone,
-    /// Route layers may be inside: leave what one of them decorated alone.
-    Outer,
-    /// This is a route layer: decorate, and say so.
-    Route,
-}
-
-/// Set on the request by a `#[cors]` route's layer once it has decorated the response, so
-/// that an app-wide layer around it leaves the response alone.
+/// The claim between nested layers, in the request's extensions. A layer that may have
+/// CORS layers inside puts it there before passing a cross-origin request on; the nearest
+/// layer inside takes it away, and so becomes the one that decorates the response. A layer
+/// that finds its claim still there after the response decorates it itself.
 #[derive(Debug, Clone, Copy)]
-struct DecoratedByRoute;
+struct Claim;
 
-/// Whether an app-wide layer was ever set up in this process. Only app-wide layers read
-/// [`DecoratedByRoute`], and one is set up before its app serves a request, so until then a
-/// route layer need not write it (an insert into the request's extensions, on every request).
-static APP_LAYERS: AtomicBool = AtomicBool::new(false);
+/// Marks an error response some layer already decorated, so that the layers around it
+/// leave it alone (an error carries no request, so the claim cannot be read there).
+#[derive(Debug, Clone, Copy)]
+struct DecoratedError;
 
 impl<S, B> Service<ServiceRequest> for CorsMiddleware<S>
 where
@@ -170,44 +180,64 @@ where
     actix_web::dev::forward_ready!(service);
 
     fn call(&self, req: ServiceRequest) -> Self::Future {
-        match self.role {
-            Role::Route => self.respond(req, &self.policy, Nesting::Route),
-            Role::App if *self.app_has_routes.get_or_init(|| route::app_has_routes(&req)) => {
-                match route_of(&req) {
-                    // A `#[cors]` route's policy wins: answer its preflights here, before any
-                    // authentication layer, and decorate as the route would when something
-                    // between here and the route answers first.
-                    Some(route) => self.respond(req, route.policy(), Nesting::Outer),
-                    None => self.respond(req, &self.policy, Nesting::Outer),
-                }
+        let decision = self.policy.decide(req.head());
+        let cross_origin = !matches!(decision, Decision::NotCors);
+        // A `#[cors]` route's policy wins over this layer's. Its preflights (and requests
+        // this layer would forbid) must be answered before routing; its other requests are
+        // decorated by the route's own layer, but looking the route up here too lets this
+        // layer decorate as the route would when something before routing answers (an
+        // authentication middleware's `401`).
+        if cross_origin && self.role == Role::Layer && self.has_routes(&req) {
+            if let Some(route) = route_of(req.request()) {
+                let policy = route.policy();
+                let outcome = outcome(req.request(), policy, policy.decide(req.head()));
+                return self.dispatch(req, policy, outcome, cross_origin);
             }
-            Role::App => self.respond(req, &self.policy, Nesting::Alone),
         }
+        let outcome = outcome(req.request(), &self.policy, decision);
+        self.dispatch(req, &self.policy, outcome, cross_origin)
     }
 }
 
 impl<S> CorsMiddleware<S> {
-    fn respond<B>(&self, req: ServiceRequest, policy: &Arc<Policy>, nesting: Nesting) -> CorsFuture<S::Future>
+    fn has_routes(&self, req: &ServiceRequest) -> bool {
+        *self.app_has_routes.get_or_init(|| route::app_has_routes(req))
+    }
+
+    fn dispatch<B>(
+        &self,
+        req: ServiceRequest,
+        policy: &Arc<Policy>,
+        outcome: Outcome,
+        cross_origin: bool,
+    ) -> CorsFuture<S::Future>
     where
         S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
     {
-        match outcome(&req, policy, policy.decide(req.head())) {
+        match outcome {
             // The request moves into the response: no reference count to raise and drop.
             Outcome::Answered(response) => CorsFuture::ready(req.into_response(response)),
             Outcome::Forward(decoration) => {
-                CorsFuture::inner(self.service.call(req), Arc::clone(policy), decoration, nesting)
+                // Requests without `Origin` only get `Vary`, which every layer may merge.
+                let claim = cross_origin && self.inner_layers;
+                if cross_origin {
+                    let mut extensions = req.extensions_mut();
+                    // An outer layer's claim: this layer is nearer the handler.
+                    extensions.remove::<Claim>();
+                    if claim {
+                        extensions.insert(Claim);
+                    }
+                }
+                let state = Forwarded { policy: Arc::clone(policy), decoration, claim };
+                CorsFuture::inner(self.service.call(req), state)
             }
         }
     }
 }
 
 /// The `#[cors]` route a CORS request is for: for a preflight, the route of the method it
-/// asks for; otherwise the route of its own method. Requests without `Origin` only get
-/// `Vary`, so they are not looked up.
-fn route_of(req: &ServiceRequest) -> Option<&'static RouteCors> {
-    if !req.headers().contains_key(header::ORIGIN) {
-        return None;
-    }
+/// asks for; otherwise the route of its own method.
+fn route_of(req: &HttpRequest) -> Option<&'static RouteCors> {
     let asked = match req.method() {
         &Method::OPTIONS => {
             req.headers().get(header::ACCESS_CONTROL_REQUEST_METHOD).map(HeaderValue::as_bytes)
@@ -215,6 +245,14 @@ fn route_of(req: &ServiceRequest) -> Option<&'static RouteCors> {
         _ => None,
     };
     route::route_for(req, asked.unwrap_or(req.method().as_str().as_bytes()))
+}
+
+/// What a layer keeps while the inner service runs.
+struct Forwarded {
+    policy: Arc<Policy>,
+    decoration: Decoration,
+    /// Whether this layer put a claim on the request for layers inside.
+    claim: bool,
 }
 
 /// What becomes of a request once its decision is known.
@@ -226,7 +264,7 @@ enum Outcome {
     Forward(Decoration),
 }
 
-fn outcome(req: &ServiceRequest, policy: &Policy, decision: Decision<'_>) -> Outcome {
+fn outcome(req: &HttpRequest, policy: &Policy, decision: Decision<'_>) -> Outcome {
     match decision {
         Decision::NotCors | Decision::SameOrigin => Outcome::Forward(Decoration::VaryOnly),
         Decision::Actual(allow_origin) => {
@@ -260,7 +298,7 @@ fn allow_origin_value(allow_origin: AllowOrigin<'_>) -> HeaderValue {
     }
 }
 
-fn log_rejection(req: &ServiceRequest, rejection: &Rejection<'_>) {
+fn log_rejection(req: &HttpRequest, rejection: &Rejection<'_>) {
     log::debug!(
         target: "cors_actix",
         "{} {} {} refused: {}; origin `{}`",
@@ -390,9 +428,7 @@ pin_project! {
         Inner {
             #[pin]
             future: F,
-            policy: Arc<Policy>,
-            decoration: Option<Decoration>,
-            nesting: Nesting,
+            forwarded: Option<Forwarded>,
         },
     }
 }
@@ -402,8 +438,8 @@ impl<F> CorsFuture<F> {
         Self { state: State::Ready { response: Some(response) } }
     }
 
-    fn inner(future: F, policy: Arc<Policy>, decoration: Decoration, nesting: Nesting) -> Self {
-        Self { state: State::Inner { future, policy, decoration: Some(decoration), nesting } }
+    fn inner(future: F, forwarded: Forwarded) -> Self {
+        Self { state: State::Inner { future, forwarded: Some(forwarded) } }
     }
 }
 
@@ -426,86 +462,36 @@ where
                 Some(response) => Poll::Ready(Ok(response.map_into_right_body())),
                 None => panic!("CorsFuture polled after completion"),
             },
-            StateProj::Inner { future, policy, decoration, nesting } => {
+            StateProj::Inner { future, forwarded } => {
                 let result = std::task::ready!(future.poll(cx));
-                let Some(decoration) = decoration.take() else {
+                let Some(forwarded) = forwarded.take() else {
                     panic!("CorsFuture polled after completion");
                 };
                 Poll::Ready(match result {
                     Ok(mut response) => {
-                        let by_route = *nesting == Nesting::Outer
-                            && response.request().extensions().contains::<DecoratedByRoute>();
-                        if !by_route {
-                            policy.decorate(response.headers_mut(), &decoration);
-                        }
-                        if *nesting == Nesting::Route && APP_LAYERS.load(Ordering::Acquire) {
-                            response.request().extensions_mut().insert(DecoratedByRoute);
+                        // A claim taken away means a layer inside decorated the response.
+                        let ours = !forwarded.claim
+                            || response.request().extensions_mut().remove::<Claim>().is_some();
+                        if ours {
+                            forwarded.policy.decorate(response.headers_mut(), &forwarded.decoration);
                         }
                         Ok(response.map_into_left_body())
                     }
-                    Err(error) => {
-                        let by_route =
-                            *nesting == Nesting::Outer && error.as_error::<DecoratedError>().is_some();
-                        if by_route {
-                            Err(error)
-                        } else {
-                            Err(DecoratedError { error, policy: Arc::clone(policy), decoration }.into())
-                        }
+                    Err(mut error) => {
+                        // The error keeps its type; its response is decorated when rendered,
+                        // by the innermost layer it passed through.
+                        let Forwarded { policy, decoration, .. } = forwarded;
+                        error.add_response_mapper(move |mut response| {
+                            if !response.extensions().contains::<DecoratedError>() {
+                                policy.decorate(response.headers_mut(), &decoration);
+                                response.extensions_mut().insert(DecoratedError);
+                            }
+                            response
+                        });
+                        Err(error)
                     }
                 })
             }
         }
-    }
-}
-
-/// The error an inner service returned, for code outside `Cors` that downcasts errors
-/// (`error.as_error::<MyError>()`): `Cors` wraps the errors of the services inside it, so that
-/// their responses carry CORS headers too.
-///
-/// ```
-/// # fn handle(error: &actix_web::Error) {
-/// let original = cors_actix::inner_error(error);
-/// if let Some(internal) = original.as_error::<actix_web::error::InternalError<&str>>() {
-///     // ...
-/// }
-/// # }
-/// ```
-pub fn inner_error(error: &actix_web::Error) -> &actix_web::Error {
-    match error.as_error::<DecoratedError>() {
-        Some(decorated) => inner_error(&decorated.error),
-        None => error,
-    }
-}
-
-/// An error from the inner service (a middleware's `Err`, typically), whose response gets
-/// the CORS headers too, so that the browser shows the page the real `401` or `500`
-/// instead of a CORS failure. Status, message and `Debug` are the original error's.
-struct DecoratedError {
-    error: actix_web::Error,
-    policy: Arc<Policy>,
-    decoration: Decoration,
-}
-
-impl ResponseError for DecoratedError {
-    fn status_code(&self) -> StatusCode {
-        self.error.as_response_error().status_code()
-    }
-
-    fn error_response(&self) -> HttpResponse<BoxBody> {
-        let mut response = self.error.error_response();
-        self.policy.decorate(response.headers_mut(), &self.decoration);
-        response
-    }
-}
-
-impl fmt::Display for DecoratedError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.error, f)
-    }
-}
-
-impl fmt::Debug for DecoratedError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&self.error, f)
     }
 }

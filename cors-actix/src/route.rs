@@ -4,8 +4,9 @@
 //!
 //! actix-web puts a route's method guard on its resource, so a preflight (`OPTIONS`) never
 //! reaches a `#[get]` resource. A `#[cors]` route therefore registers its resource with the
-//! guard `method OR Preflight(method)` and wraps it, outermost, in a route-level CORS layer:
-//! on its own, the route answers its own preflights and decorates its own responses.
+//! guard `Preflight(method) OR (method AND the route's own guards)` and wraps it, outermost,
+//! in a route-level CORS layer: on its own, the route answers its own preflights and
+//! decorates its own responses.
 //!
 //! An app-wide `Cors` must answer every *other* preflight itself, and may not forward one
 //! inward to find out whether a route would take it: a resource without a method guard
@@ -25,7 +26,8 @@
 //! nested scopes, path parameters and several apps per thread (each has its own map) need
 //! nothing special, and two routes on one path with different methods find their own
 //! policies. Routing also takes the *first* resource whose pattern matches, so the lookup
-//! then checks that no resource with another pattern comes before the route: a plain
+//! then checks, by comparing patterns (names are not unique: actix names a resource after its
+//! handler), that no resource with another pattern comes before the route: a plain
 //! `/items/admin` registered before a `#[cors]` `/items/{id}` keeps the app policy. (A plain
 //! resource with the *same* pattern and method registered first would shadow the route in
 //! routing while the lookup still finds the route; such a route can never run, so don't.)
@@ -44,7 +46,7 @@ use actix_web::{
     dev::{fn_service, AppService, HttpServiceFactory, ResourceDef, ServiceRequest},
     guard::{self, Guard, GuardContext},
     http::{header, Method},
-    HttpResponse,
+    HttpRequest, HttpResponse,
 };
 
 use crate::Policy;
@@ -53,8 +55,6 @@ use crate::Policy;
 /// `static`; registered into the process-wide table the first time its route is mounted.
 pub struct RouteCors {
     handler: &'static str,
-    /// The resource's name (the route attribute's `name`, or the handler's).
-    resource_name: &'static str,
     path: &'static str,
     methods: &'static [&'static str],
     policy: LazyLock<Arc<Policy>>,
@@ -67,12 +67,11 @@ impl RouteCors {
     #[doc(hidden)]
     pub const fn new(
         handler: &'static str,
-        resource_name: &'static str,
         path: &'static str,
         methods: &'static [&'static str],
         build: fn() -> Arc<Policy>,
     ) -> Self {
-        Self { handler, resource_name, path, methods, policy: LazyLock::new(build), id: OnceLock::new() }
+        Self { handler, path, methods, policy: LazyLock::new(build), id: OnceLock::new() }
     }
 
     /// The handler's path, e.g. `my_app::api::item`.
@@ -109,7 +108,6 @@ impl std::fmt::Debug for RouteCors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RouteCors")
             .field("handler", &self.handler)
-            .field("resource_name", &self.resource_name)
             .field("path", &self.path)
             .field("methods", &self.methods)
             .field("policy", &**self.policy)
@@ -137,7 +135,7 @@ const MARKER_SEPARATOR: &str = "//\u{1}cors:";
 
 /// The `#[cors]` route of this app, if any, that routing would give a request to `path` with
 /// `method` (for a preflight: the requested method).
-pub(crate) fn route_for(req: &ServiceRequest, method: &[u8]) -> Option<&'static RouteCors> {
+pub(crate) fn route_for(req: &HttpRequest, method: &[u8]) -> Option<&'static RouteCors> {
     thread_local! {
         // Reused, so that a lookup allocates nothing once the buffer has grown.
         static PROBE: RefCell<String> = const { RefCell::new(String::new()) };
@@ -154,46 +152,42 @@ pub(crate) fn route_for(req: &ServiceRequest, method: &[u8]) -> Option<&'static 
         let route = *ROUTES.read().unwrap_or_else(|poisoned| poisoned.into_inner()).get(id)?;
 
         // Routing gives the request to the first resource whose pattern matches (and whose
-        // guards pass). The common case: that first resource is the route itself.
-        if rmap.match_name(path) == Some(route.resource_name) {
-            return Some(route);
-        }
-        // Another resource comes first. It shadows the route unless it has the very same
-        // pattern (two routes on one path, told apart by their method guards).
+        // guards pass). The route keeps the request unless a resource with another pattern
+        // comes first; one with the very same pattern is taken to be told apart from the
+        // route by method guards. Patterns are compared, not names: handlers of the same name
+        // in different modules give their resources the same name.
         let first = replace_tail_segment(&rmap.match_pattern(path)?);
+        // A marker's first pattern is the route's own followed by its first method.
         let marker = rmap.match_pattern(probe)?;
-        let route_pattern = marker.strip_suffix(method)?.strip_suffix(MARKER_SEPARATOR)?;
+        let route_pattern = marker.strip_suffix(route.methods.first()?)?.strip_suffix(MARKER_SEPARATOR)?;
         (route_pattern == first).then_some(route)
     })
 }
 
-/// The resource guard of a `#[cors]` route: one of its methods, or a preflight asking for
-/// one of them.
-pub fn route_guard(route: &'static RouteCors) -> impl Guard {
-    let methods: Vec<Method> =
-        route.methods.iter().filter_map(|m| Method::from_bytes(m.as_bytes()).ok()).collect();
-    let mut any = guard::Any(Preflight { methods: methods.clone() });
-    for method in methods {
-        // actix's own method guard, so that 405 handling sees the registered methods.
-        any = any.or(guard::Method(method));
-    }
-    any
+/// The resource guard of a `#[cors]` route: a preflight asking for one of its methods, or a
+/// request with one of its methods that passes the route's own guards (`guard = ..` in the
+/// route attribute). A preflight carries none of the actual request's headers, so the
+/// route's own guards cannot judge it; guards on the route's scope still do.
+pub fn route_guard(route: &'static RouteCors, guards: Vec<Box<dyn Guard>>) -> impl Guard {
+    let methods = route.methods.iter().filter_map(|m| Method::from_bytes(m.as_bytes()).ok()).collect();
+    RouteGuard { methods, guards }
 }
 
-/// `OPTIONS` with an `Access-Control-Request-Method` that is one of `methods`.
-struct Preflight {
+struct RouteGuard {
     methods: Vec<Method>,
+    guards: Vec<Box<dyn Guard>>,
 }
 
-impl Guard for Preflight {
+impl Guard for RouteGuard {
     fn check(&self, ctx: &GuardContext<'_>) -> bool {
         let head = ctx.head();
-        head.method == Method::OPTIONS
-            && head.headers().get(header::ORIGIN).is_some()
-            && head
-                .headers()
+        let headers = head.headers();
+        let preflight = head.method == Method::OPTIONS
+            && headers.contains_key(header::ORIGIN)
+            && headers
                 .get(header::ACCESS_CONTROL_REQUEST_METHOD)
-                .is_some_and(|asked| self.methods.iter().any(|m| m.as_str().as_bytes() == asked.as_bytes()))
+                .is_some_and(|asked| self.methods.iter().any(|m| m.as_str().as_bytes() == asked.as_bytes()));
+        preflight || (self.methods.contains(&head.method) && self.guards.iter().all(|guard| guard.check(ctx)))
     }
 }
 
