@@ -11,8 +11,9 @@
 #   N1=1000 N2=3000 benches/callgrind.sh # the loop lengths (defaults)
 #   VARIANTS="no-cors app-wide" CASES="simple-allowed" benches/callgrind.sh
 #
-# Variants: the four compared (no-cors, actix-cors, app-wide, per-route), `mixed` (an app-wide
-# Cors in an app that also has a #[cors] route, so it looks up route policies), `floor` (an
+# Variants: the four compared (no-cors, actix-cors, app-wide, per-route), the composition
+# (`mixed`: an app-wide Cors in an app that also has a #[cors] route, the request going to a
+# plain route; `composed`: an app-wide Cors in front of the requested #[cors] route), `floor` (an
 # outermost middleware answering every request with an empty 204: what answering before
 # routing costs at least in this harness) and `decide` (Policy::decide alone, on the head).
 #
@@ -28,7 +29,7 @@ cd "$(dirname "$0")/.."
 
 N1=${N1:-1000}
 N2=${N2:-3000}
-VARIANTS=${VARIANTS:-"no-cors actix-cors app-wide per-route mixed floor decide"}
+VARIANTS=${VARIANTS:-"no-cors actix-cors app-wide per-route mixed composed floor decide"}
 CASES=${CASES:-"simple-allowed simple-disallowed preflight-allowed preflight-rejected no-origin"}
 
 if ! command -v valgrind >/dev/null 2>&1; then

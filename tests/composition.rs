@@ -236,8 +236,8 @@ async fn report(calls: web::Data<Calls>) -> Result<HttpResponse, actix_web::Erro
 }
 
 /// Errors keep their type through every layer, and their response is decorated once, by the
-/// innermost layer: a `#[cors]` route's error by the route's policy, an authentication
-/// middleware's error (before routing) as the route it was for would.
+/// innermost layer it passes through: a `#[cors]` route's error by the route's policy, an
+/// authentication middleware's error (before routing) by the app-wide layer's.
 #[actix_web::test]
 async fn errors_keep_their_type_and_are_decorated_once() {
     let calls = Calls::default();
@@ -271,17 +271,265 @@ async fn errors_keep_their_type_and_are_decorated_once() {
             .service(report),
     )
     .await;
-    let error = app
-        .call(actual(Method::GET, "/reports/1", PARTNER_ORIGIN).to_request())
-        .await
-        .expect_err("the authentication middleware's error");
-    assert!(error.as_error::<actix_web::error::InternalError<&str>>().is_some());
-    let response = error.error_response();
-    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(
-        response.headers().get_all("access-control-allow-origin").collect::<Vec<_>>(),
-        [PARTNER_ORIGIN],
-        "the page of the route's origin reads the real 401"
-    );
+    // Before routing, no route layer saw the request: the app-wide layer decorates the
+    // authentication layer's error with its own policy.
+    for (origin, allowed) in [(PARTNER_ORIGIN, None), (APP_ORIGIN, Some(APP_ORIGIN))] {
+        let error = app
+            .call(actual(Method::GET, "/reports/1", origin).to_request())
+            .await
+            .expect_err("the authentication middleware's error");
+        assert!(error.as_error::<actix_web::error::InternalError<&str>>().is_some());
+        let response = error.error_response();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+        let acao: Vec<_> = response.headers().get_all("access-control-allow-origin").collect();
+        assert_eq!(acao, allowed.into_iter().collect::<Vec<_>>(), "{origin}");
+    }
     assert_eq!(calls.count(), 1, "the handler did not run");
+}
+
+#[cors(origins = ["https://partner.example"])]
+#[actix_web::get("/assets/{tail}*")]
+async fn asset(calls: web::Data<Calls>) -> HttpResponse {
+    calls.hit();
+    HttpResponse::Ok().body("asset")
+}
+
+#[cors(origins = ["https://partner.example"], methods = ["PUT"])]
+#[actix_web::put("/blobs/{path:.*}")]
+async fn put_blob(calls: web::Data<Calls>) -> HttpResponse {
+    calls.hit();
+    HttpResponse::Ok().body("stored")
+}
+
+/// Tail patterns (`{tail}*`, `{p:.*}`) are found like any other, also by an app-wide layer in
+/// `reject` mode, which passes the route's requests on to the route.
+#[actix_web::test]
+async fn tail_pattern_routes_keep_their_policy() {
+    let calls = Calls::default();
+    let app = test::init_service(
+        App::new()
+            .app_data(web::Data::new(calls.clone()))
+            .wrap(Cors::new(policy! { origins = ["https://app.example"], on_mismatch = "reject" }))
+            .service(asset)
+            .service(put_blob),
+    )
+    .await;
+    for (uri, method) in [("/assets/css/site.css", "GET"), ("/blobs/a/b/c", "PUT")] {
+        let response = test::call_service(&app, preflight(uri, PARTNER_ORIGIN, method).to_request()).await;
+        assert_eq!(response.status(), StatusCode::NO_CONTENT, "{uri}");
+        assert_eq!(acao(&response), [PARTNER_ORIGIN], "{uri}");
+        let response = test::call_service(&app, preflight(uri, APP_ORIGIN, method).to_request()).await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{uri}: the route's policy, not the app's");
+    }
+    let response =
+        test::call_service(&app, actual(Method::GET, "/assets/css/site.css", PARTNER_ORIGIN).to_request())
+            .await;
+    assert_eq!(response.status(), StatusCode::OK, "the app's reject does not hold for the route");
+    assert_eq!(acao(&response), [PARTNER_ORIGIN]);
+    let response =
+        test::call_service(&app, actual(Method::PUT, "/blobs/x", PARTNER_ORIGIN).to_request()).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let response = test::call_service(&app, actual(Method::GET, "/plain", PARTNER_ORIGIN).to_request()).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN, "elsewhere the app's reject holds");
+    assert_eq!(calls.count(), 2);
+}
+
+#[cors(origins = ["https://partner.example"], credentials = true)]
+#[actix_web::get("/items/{id}")]
+async fn item(calls: web::Data<Calls>) -> HttpResponse {
+    calls.hit();
+    HttpResponse::Ok().body("item")
+}
+
+/// `NormalizePath` inside the app-wide layer rewrites the path after the layer saw it; outside,
+/// before. Either way a preflight to `/items/7/` finds the route its actual request reaches.
+#[actix_web::test]
+async fn normalize_path_in_either_order() {
+    use actix_web::middleware::{NormalizePath, TrailingSlash};
+    let calls = Calls::default();
+    let inside = test::init_service(
+        App::new()
+            .app_data(web::Data::new(calls.clone()))
+            .wrap(NormalizePath::new(TrailingSlash::Trim))
+            .wrap(app_policy())
+            .service(item),
+    )
+    .await;
+    let outside = test::init_service(
+        App::new()
+            .app_data(web::Data::new(calls.clone()))
+            .wrap(app_policy())
+            .wrap(NormalizePath::new(TrailingSlash::Trim))
+            .service(item),
+    )
+    .await;
+    for uri in ["/items/7/", "//items//7"] {
+        for response in [
+            test::call_service(&inside, preflight(uri, PARTNER_ORIGIN, "GET").to_request()).await,
+            test::call_service(&outside, preflight(uri, PARTNER_ORIGIN, "GET").to_request()).await,
+        ] {
+            assert_eq!(response.status(), StatusCode::NO_CONTENT, "{uri}");
+            assert_eq!(acao(&response), [PARTNER_ORIGIN], "{uri}");
+            assert_eq!(all(&response, "access-control-allow-credentials"), ["true"]);
+        }
+        for response in [
+            test::call_service(&inside, actual(Method::GET, uri, PARTNER_ORIGIN).to_request()).await,
+            test::call_service(&outside, actual(Method::GET, uri, PARTNER_ORIGIN).to_request()).await,
+        ] {
+            assert_eq!(response.status(), StatusCode::OK, "{uri}");
+            assert_eq!(acao(&response), [PARTNER_ORIGIN], "{uri}");
+        }
+    }
+    assert_eq!(calls.count(), 4);
+}
+
+/// Routes mounted through `App::configure` and in nested scopes are found as well.
+#[actix_web::test]
+async fn routes_mounted_through_configure_and_nested_scopes() {
+    let calls = Calls::default();
+    let app = test::init_service(
+        App::new().app_data(web::Data::new(calls.clone())).wrap(app_policy()).configure(|config| {
+            config.service(web::scope("/v1").service(web::scope("/{tenant}").service(item)));
+        }),
+    )
+    .await;
+    let response =
+        test::call_service(&app, preflight("/v1/acme/items/3", PARTNER_ORIGIN, "GET").to_request()).await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    assert_eq!(acao(&response), [PARTNER_ORIGIN]);
+    let response = test::call_service(&app, preflight("/items/3", PARTNER_ORIGIN, "GET").to_request()).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN, "outside its scopes the path is not the route's");
+    assert_eq!(calls.count(), 0);
+}
+
+#[actix_web::get("/spa/{tail:.*}")]
+async fn spa(calls: web::Data<Calls>) -> HttpResponse {
+    calls.hit();
+    HttpResponse::Ok().body("index.html")
+}
+
+#[cors(origins = ["https://partner.example"], methods = ["PUT"])]
+#[actix_web::put("/spa/api/save")]
+async fn save(calls: web::Data<Calls>) -> HttpResponse {
+    calls.hit();
+    HttpResponse::Ok().body("saved")
+}
+
+/// A method-guarded catch-all without `#[cors]` registered before a `#[cors]` route. Routing
+/// gives a `PUT` to the route (the catch-all's `GET` guard fails), and the actual request is
+/// governed by the route. actix's route table does not show guards, so before routing the
+/// catch-all, matching first, is taken to take the request: the preflight is the app's. This
+/// is the safe reading (the same table entry could be a resource accepting every method, whose
+/// handler must not receive a `PUT` on the strength of the route's policy); registering the
+/// route before the catch-all gives it its preflights.
+#[actix_web::test]
+async fn a_catch_all_registered_first_takes_the_preflights() {
+    let calls = Calls::default();
+    let app = test::init_service(
+        App::new().app_data(web::Data::new(calls.clone())).wrap(app_policy()).service(spa).service(save),
+    )
+    .await;
+    let response =
+        test::call_service(&app, actual(Method::PUT, "/spa/api/save", PARTNER_ORIGIN).to_request()).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(acao(&response), [PARTNER_ORIGIN], "the actual request follows routing");
+    let response =
+        test::call_service(&app, preflight("/spa/api/save", PARTNER_ORIGIN, "PUT").to_request()).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN, "the documented rule: the catch-all matches first");
+
+    let reordered = test::init_service(
+        App::new().app_data(web::Data::new(calls.clone())).wrap(app_policy()).service(save).service(spa),
+    )
+    .await;
+    let response =
+        test::call_service(&reordered, preflight("/spa/api/save", PARTNER_ORIGIN, "PUT").to_request()).await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    assert_eq!(acao(&response), [PARTNER_ORIGIN]);
+    assert_eq!(calls.count(), 1);
+}
+
+mod tenant_a {
+    use super::*;
+
+    #[cors(origins = ["https://a-client.example"], methods = ["PUT"])]
+    #[actix_web::put("/items")]
+    pub(super) async fn items(calls: web::Data<Calls>) -> HttpResponse {
+        calls.hit();
+        HttpResponse::Ok().body("a")
+    }
+}
+
+mod tenant_b {
+    use super::*;
+
+    #[cors(origins = ["https://b-client.example"], methods = ["PUT"])]
+    #[actix_web::put("/items")]
+    pub(super) async fn items(calls: web::Data<Calls>) -> HttpResponse {
+        calls.hit();
+        HttpResponse::Ok().body("b")
+    }
+}
+
+/// Two scopes with one prefix, told apart by `Host` guards, each with its own `#[cors]` route.
+/// Actual requests follow routing, guards included. Guards on scopes are not in actix's route
+/// table, so an app-wide layer answers both scopes' preflights from the first scope's route;
+/// without an app-wide layer, actix routes each preflight to its own scope's route.
+#[actix_web::test]
+async fn host_guarded_scopes() {
+    use actix_web::guard;
+    let calls = Calls::default();
+    let scopes = |config: &mut web::ServiceConfig| {
+        config
+            .service(web::scope("/v1").guard(guard::Host("a.example")).service(tenant_a::items))
+            .service(web::scope("/v1").guard(guard::Host("b.example")).service(tenant_b::items));
+    };
+    let with_app_layer = test::init_service(
+        App::new().app_data(web::Data::new(calls.clone())).wrap(app_policy()).configure(scopes),
+    )
+    .await;
+    let routes_alone =
+        test::init_service(App::new().app_data(web::Data::new(calls.clone())).configure(scopes)).await;
+    let to_b = |request: TestRequest| request.insert_header((header::HOST, "b.example")).to_request();
+
+    let put = || to_b(actual(Method::PUT, "/v1/items", "https://b-client.example"));
+    let response = test::call_service(&with_app_layer, put()).await;
+    assert_eq!(
+        (response.status(), acao(&response)),
+        (StatusCode::OK, vec!["https://b-client.example".to_owned()])
+    );
+    let response = test::call_service(&routes_alone, put()).await;
+    assert_eq!(
+        (response.status(), acao(&response)),
+        (StatusCode::OK, vec!["https://b-client.example".to_owned()])
+    );
+    let response =
+        test::call_service(&routes_alone, to_b(preflight("/v1/items", "https://b-client.example", "PUT")))
+            .await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    let response =
+        test::call_service(&with_app_layer, to_b(preflight("/v1/items", "https://a-client.example", "PUT")))
+            .await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT, "the documented rule: the first scope's route");
+    assert_eq!(calls.count(), 2);
+}
+
+#[cors(origins = ["https://partner.example"])]
+#[actix_web::get("/named/{id}", name = "named_route")]
+async fn introspected(req: actix_web::HttpRequest) -> String {
+    let url = req.url_for("named_route", ["9"]).map(|url| url.path().to_owned());
+    format!("{:?} {:?} {:?}", req.match_pattern(), req.match_name(), url.ok())
+}
+
+/// What logging and metrics middlewares read from a request a `#[cors]` route serves, and
+/// `url_for` with the route's name, are as for any resource, inside scopes too.
+#[actix_web::test]
+async fn a_routes_pattern_name_and_url_are_actixs_own() {
+    let app =
+        test::init_service(App::new().wrap(app_policy()).service(web::scope("/v2").service(introspected)))
+            .await;
+    let response =
+        test::call_service(&app, actual(Method::GET, "/v2/named/3", PARTNER_ORIGIN).to_request()).await;
+    assert_eq!(acao(&response), [PARTNER_ORIGIN]);
+    let body = test::read_body(response).await;
+    assert_eq!(body, r#"Some("/v2/named/{id}") Some("named_route") Some("/v2/named/9")"#);
 }

@@ -419,12 +419,15 @@ async fn app_wide_cors_outside_app_auth() {
     .await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT, "app preflight answered before auth");
 
+    // The authentication layer answers before routing, so no route layer saw the request: the
+    // app-wide layer, the innermost one the answer passes through, decorates it with its own
+    // policy, which does not list the route's origin.
     let error =
         app.call(actual(Method::GET, "/items/3", ROUTE_ORIGIN).to_request()).await.expect_err("auth refuses");
     let response = error.error_response();
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(response.headers().get("access-control-allow-origin").unwrap(), ROUTE_ORIGIN);
-    assert_eq!(response.headers().get("access-control-allow-credentials").unwrap(), "true");
+    assert!(response.headers().get("access-control-allow-origin").is_none());
+    assert_eq!(response.headers().get("vary").unwrap(), "Origin");
 
     let error =
         app.call(actual(Method::GET, "/plain", APP_ORIGIN).to_request()).await.expect_err("auth refuses");

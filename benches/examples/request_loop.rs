@@ -9,7 +9,7 @@
 //! ```
 //!
 //! `VARIANT` is `no-cors`, `actix-cors`, `app-wide` or `per-route`; `decide` runs only
-//! `Policy::decide` on the request's head; `mixed` and `floor` are the two extra apps of
+//! `Policy::decide` on the request's head; `mixed`, `composed` and `floor` are the extra apps of
 //! [`Variant`]. `CASE` is `simple-allowed`, `simple-disallowed`, `preflight-allowed`,
 //! `preflight-rejected` or `no-origin`.
 //!

@@ -52,9 +52,12 @@ pub enum Variant {
     AppWide,
     /// The route carries the policy with `#[cors(...)]`; no app-wide layer.
     PerRoute,
-    /// Not one of the four compared variants: the app-wide `Cors` of an app that also has a
-    /// `#[cors]` route (on another path), so that the layer looks up route policies.
+    /// Composition, a plain route: the app-wide `Cors` of an app that also has a `#[cors]`
+    /// route (on another path); the request goes to the plain route.
     Mixed,
+    /// Composition, a `#[cors]` route: the app-wide `Cors` of an app whose requested route
+    /// carries its own policy with `#[cors]` (the per-route variant's route).
+    Composed,
     /// Not a CORS layer: an outermost middleware that answers every request with an empty
     /// `204` before routing. What any layer answering preflights itself costs at least here
     /// (building the test request, entering the app, dropping the response).
@@ -73,13 +76,17 @@ impl Variant {
             Self::AppWide => "app-wide",
             Self::PerRoute => "per-route",
             Self::Mixed => "mixed",
+            Self::Composed => "composed",
             Self::Floor => "floor",
         }
     }
 
     /// The variant called `name`.
     pub fn parse(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().chain([Self::Mixed, Self::Floor]).find(|variant| variant.name() == name)
+        Self::ALL
+            .into_iter()
+            .chain([Self::Mixed, Self::Composed, Self::Floor])
+            .find(|variant| variant.name() == name)
     }
 }
 
@@ -282,8 +289,8 @@ pub fn per_route_app() -> App<
     App::new().service(per_route::item)
 }
 
-/// The app with an app-wide `Cors` and, on another path, a `#[cors]` route: requests with
-/// `Origin` make the app-wide layer look for a route policy first.
+/// The app with an app-wide `Cors` and, on another path, a `#[cors]` route: the requests go
+/// to the plain route.
 pub fn mixed_app() -> App<
     impl ServiceFactory<
         ServiceRequest,
@@ -294,6 +301,21 @@ pub fn mixed_app() -> App<
     >,
 > {
     App::new().wrap(Cors::new(policy())).service(item_resource()).service(per_route::other)
+}
+
+/// The app with an app-wide `Cors` whose requested route has its own policy with `#[cors]`:
+/// the route's layer decorates, the app-wide layer leaves its response alone, and answers the
+/// route's preflights from the route's policy.
+pub fn composed_app() -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = Error,
+        InitError = (),
+    >,
+> {
+    App::new().wrap(Cors::new(policy())).service(per_route::item).service(per_route::other)
 }
 
 /// The app behind a middleware that answers every request with an empty `204` itself.
@@ -365,6 +387,10 @@ macro_rules! with_app {
             }
             $crate::Variant::Mixed => {
                 let $make = $crate::mixed_app;
+                $body
+            }
+            $crate::Variant::Composed => {
+                let $make = $crate::composed_app;
                 $body
             }
             $crate::Variant::Floor => {

@@ -168,20 +168,24 @@ fn expand_route(
 
                 static __CORS_ROUTE: ::cors_actix::RouteCors = ::cors_actix::RouteCors::new(
                     ::core::concat!(::core::module_path!(), "::", #name_text),
+                    #resource_name,
                     #path,
                     &[#(#methods),*],
                     || ::std::sync::Arc::new(#build_policy),
                 );
-                let __resource = ::actix_web::Resource::new(#path)
-                    .name(#resource_name)
-                    .guard(::cors_actix::__private::route_guard(&__CORS_ROUTE, ::std::vec![
+                let __service = ::actix_web::web::route().to(#name);
+                #(let __service = ::cors_actix::__private::wrap(__service, #wraps);)*
+                let __service =
+                    ::cors_actix::__private::wrap(__service, ::cors_actix::Cors::for_route(&__CORS_ROUTE));
+                ::cors_actix::__private::mount(
+                    &__CORS_ROUTE,
+                    ::std::vec![
                         #(::std::boxed::Box::new(::actix_web::guard::fn_guard(#guards))
                             as ::std::boxed::Box<dyn ::actix_web::guard::Guard>),*
-                    ]))
-                    #(.wrap(#wraps))*
-                    .wrap(::cors_actix::Cors::for_route(&__CORS_ROUTE))
-                    .to(#name);
-                ::cors_actix::__private::mount(&__CORS_ROUTE, __resource, __config);
+                    ],
+                    __service,
+                    __config,
+                );
             }
         }
     }

@@ -85,13 +85,14 @@ use proc_macro::TokenStream;
 /// # Preflights
 ///
 /// actix-web puts a route's method guard on its resource, so an `OPTIONS` preflight would
-/// never reach a `#[get]` handler's resource. The emitted resource is guarded with "one of
-/// the route's methods, or a preflight asking for one of them", and wrapped — outside any
-/// `wrap` of the route — in the route's CORS layer, which answers the preflight with `204`
-/// or `403` without running the handler. With an app-wide [`Cors`] as well, the app-wide
-/// layer answers the route's preflights from the route's policy (before any authentication
-/// middleware), leaves the route's responses alone, and answers every other preflight
-/// itself; see `cors_actix::routes` for how it finds the routes.
+/// never reach a `#[get]` handler's resource. The emitted resource is guarded with "a
+/// preflight asking for one of the route's methods, or one of its methods and the route's
+/// own `guard`s" (a preflight carries none of the actual request's headers), and wrapped —
+/// outside any `wrap` of the route — in the route's CORS layer, which answers the preflight
+/// with `204` or `403` without running the handler. With an app-wide [`Cors`] as well, the
+/// app-wide layer answers the route's preflights from the route's policy (before any
+/// authentication middleware), leaves the route's responses alone, and answers every other
+/// preflight itself; the `Cors` documentation says how it finds the route.
 ///
 /// # Compile errors
 ///

@@ -46,6 +46,7 @@
 
 mod decision;
 mod error;
+mod index;
 mod middleware;
 mod policy;
 mod route;
@@ -66,7 +67,43 @@ pub use crate::{
 /// What the macros' expansions use. Not public API.
 #[doc(hidden)]
 pub mod __private {
+    use actix_web::{
+        dev::{ServiceFactory, ServiceRequest, ServiceResponse, Transform},
+        Error,
+    };
+
     pub use crate::route::{mount, route_guard};
+
+    /// Wraps a route's service in a middleware, as `Resource::wrap` does: the last wrapped
+    /// is the outermost.
+    pub fn wrap<F, M, B, B2>(
+        service: F,
+        middleware: M,
+    ) -> impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<B2>,
+        Error = Error,
+        InitError = (),
+    >
+    where
+        F: ServiceFactory<
+            ServiceRequest,
+            Config = (),
+            Response = ServiceResponse<B>,
+            Error = Error,
+            InitError = (),
+        >,
+        M: Transform<
+            F::Service,
+            ServiceRequest,
+            Response = ServiceResponse<B2>,
+            Error = Error,
+            InitError = (),
+        >,
+    {
+        actix_service::apply(middleware, service)
+    }
 
     /// Builds a policy whose every value the macro already checked with the same grammar.
     /// Runs when an app is built (never while answering a request); a refusal here would be

@@ -5,6 +5,7 @@ use std::{
     fmt,
     future::{ready, Future, Ready},
     pin::Pin,
+    rc::Rc,
     sync::Arc,
     task::{Context, Poll},
 };
@@ -22,7 +23,8 @@ use pin_project_lite::pin_project;
 
 use crate::{
     decision::{AllowOrigin, Decision, PreflightAnswer, Rejection, ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK},
-    route::{self, RouteCors},
+    index::AppRoutes,
+    route::RouteCors,
     Policy,
 };
 
@@ -52,17 +54,24 @@ use crate::{
 /// | request | decided | by |
 /// |---|---|---|
 /// | actual request (`Origin`, not a preflight) | after routing | the layer nearest the handler (a `#[cors]` route's, a scope's, the app's); layers around it leave its response alone |
-/// | response made before routing (an authentication middleware's `401`, `Ok` or `Err`) | when it passes back | as the `#[cors]` route the request was for would, else the innermost `Cors` it passes through |
-/// | preflight | before routing, by the outermost `Cors` | the policy of the `#[cors]` route the actual request would be routed to, else this layer's own |
-/// | actual request this layer would refuse with [`OnMismatch::Reject`](crate::OnMismatch) | before routing | as for a preflight: a `#[cors]` route's policy wins, so its request is passed on |
+/// | response made before routing (an authentication middleware's `401`, `Ok` or `Err`) | as it passes back | the innermost `Cors` it passes through |
+/// | preflight | before routing, by the outermost `Cors` | the `#[cors]` route the actual request would be routed to, else this layer's own policy |
+/// | actual request this layer would refuse with [`OnMismatch::Reject`](crate::OnMismatch) | before routing | as for a preflight: a `#[cors]` route's request is passed on to the route |
 /// | no `Origin` | after routing | every layer adds `Vary: Origin` where its policy depends on it (merged, never twice) |
 ///
 /// A preflight must be answered before routing: forwarding it to see who takes it would run
-/// the handler of a resource without a method guard, or reach an authentication
-/// middleware. The outer layer therefore finds the route from what actix's route table
-/// shows it (paths, scopes, order; see [`routes`](crate::routes)); what the table cannot
-/// show, such as a `Cors` wrapped around an inner scope or guards on scopes, does not
-/// take part: such a scope's preflights are answered by the outer policy.
+/// the handler of a resource without a method guard, or reach an authentication middleware.
+/// The outer layer finds the route in actix's route table, which holds every resource's path
+/// pattern, scope by scope, in registration order, but no guards: the route is the first
+/// `#[cors]` route handling the requested method among those whose full pattern is the one
+/// routing reaches first for the path. Where the table cannot tell:
+/// - a resource without `#[cors]` whose pattern matches the path before a `#[cors]` route
+///   takes the route's preflights, whatever methods it handles (register the route first);
+///   one with the very same pattern is taken to be told apart from the route by methods;
+/// - of two scopes with one prefix told apart by guards, the first scope's routes are found;
+/// - a `Cors` around an inner scope is not seen: that scope's preflights get the outer policy
+///   (its actual requests, decided after routing, get its own);
+/// - a path that matches nothing is tried as `NormalizePath` inside the layer would make it.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct Cors {
@@ -122,7 +131,7 @@ where
             policy: Arc::clone(&self.policy),
             role: self.role,
             inner_layers: self.role == Role::Layer && inner_layers,
-            app_has_routes: OnceCell::new(),
+            index: OnceCell::new(),
         }))
     }
 }
@@ -140,9 +149,10 @@ pub struct CorsMiddleware<S> {
     role: Role,
     /// Whether a CORS layer may sit inside this one (a `#[cors]` route, a `Cors` on a scope).
     inner_layers: bool,
-    /// For an app-wide layer: whether its app mounts `#[cors]` routes, learned at the first
-    /// request that needs it (the app's routes are all registered by then, and never change).
-    app_has_routes: OnceCell<bool>,
+    /// For a layer around an app or scope: the index of its app's `#[cors]` routes, if it
+    /// has any, found at the first request that needs it (the app's routes are all
+    /// registered by then, and never change).
+    index: OnceCell<Option<Rc<AppRoutes>>>,
 }
 
 /// What to do to the inner service's response, decided before calling it.
@@ -182,13 +192,13 @@ where
     fn call(&self, req: ServiceRequest) -> Self::Future {
         let decision = self.policy.decide(req.head());
         let cross_origin = !matches!(decision, Decision::NotCors);
-        // A `#[cors]` route's policy wins over this layer's. Its preflights (and requests
-        // this layer would forbid) must be answered before routing; its other requests are
-        // decorated by the route's own layer, but looking the route up here too lets this
-        // layer decorate as the route would when something before routing answers (an
-        // authentication middleware's `401`).
-        if cross_origin && self.role == Role::Layer && self.has_routes(&req) {
-            if let Some(route) = route_of(req.request()) {
+        // A preflight, or a request this layer would forbid, is settled before routing,
+        // where a `#[cors]` route's policy wins over this layer's. Every other request is
+        // decided after routing, by the layer nearest the handler.
+        let before_routing =
+            matches!(decision, Decision::Preflight(_) | Decision::Rejected(Rejection { forbid: true, .. }));
+        if before_routing && self.role == Role::Layer {
+            if let Some(route) = self.route_of(&req) {
                 let policy = route.policy();
                 let outcome = outcome(req.request(), policy, policy.decide(req.head()));
                 return self.dispatch(req, policy, outcome, cross_origin);
@@ -200,8 +210,18 @@ where
 }
 
 impl<S> CorsMiddleware<S> {
-    fn has_routes(&self, req: &ServiceRequest) -> bool {
-        *self.app_has_routes.get_or_init(|| route::app_has_routes(req))
+    /// The `#[cors]` route of this layer's app that a request is for: for a preflight, the
+    /// route of the method it asks for; otherwise the route of its own method.
+    fn route_of(&self, req: &ServiceRequest) -> Option<&'static RouteCors> {
+        let index = self.index.get_or_init(|| AppRoutes::of(req)).as_ref()?;
+        let asked = match req.method() {
+            &Method::OPTIONS => {
+                req.headers().get(header::ACCESS_CONTROL_REQUEST_METHOD).map(HeaderValue::as_bytes)
+            }
+            _ => None,
+        };
+        let method = asked.unwrap_or(req.method().as_str().as_bytes());
+        index.find(req.resource_map(), req.match_info().as_str(), method)
     }
 
     fn dispatch<B>(
@@ -233,18 +253,6 @@ impl<S> CorsMiddleware<S> {
             }
         }
     }
-}
-
-/// The `#[cors]` route a CORS request is for: for a preflight, the route of the method it
-/// asks for; otherwise the route of its own method.
-fn route_of(req: &HttpRequest) -> Option<&'static RouteCors> {
-    let asked = match req.method() {
-        &Method::OPTIONS => {
-            req.headers().get(header::ACCESS_CONTROL_REQUEST_METHOD).map(HeaderValue::as_bytes)
-        }
-        _ => None,
-    };
-    route::route_for(req, asked.unwrap_or(req.method().as_str().as_bytes()))
 }
 
 /// What a layer keeps while the inner service runs.
