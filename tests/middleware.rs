@@ -147,7 +147,7 @@ async fn refusal_reason_is_logged_at_debug_level() {
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     let logged = captured_logs();
     assert!(
-        logged.iter().any(|line| line.contains("DEBUG cors_actix: preflight for OPTIONS /items refused: request header `x-secret` not allowed; origin `https://app.example`")),
+        logged.iter().any(|line| line.contains("DEBUG cors_actix: preflight for PUT /items refused: request header `x-secret` not allowed; origin `https://app.example`")),
         "{logged:#?}"
     );
 }

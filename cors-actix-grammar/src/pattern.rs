@@ -196,6 +196,26 @@ impl<'a> OriginPattern<'a> {
             }
     }
 
+    /// Whether `origin` (the `Origin` header's bytes, unparsed) could match: its scheme and
+    /// host have the pattern's text. A necessary condition, checked without parsing, so that
+    /// an origin no pattern could match is refused without the cost of a parse; only a
+    /// `true` needs [`OriginPattern::matches`] on the parsed origin.
+    pub fn may_match(&self, origin: &[u8]) -> bool {
+        let Some(authority) =
+            origin.strip_prefix(self.scheme.as_bytes()).and_then(|rest| rest.strip_prefix(b"://"))
+        else {
+            return false;
+        };
+        let host = authority.split(|&byte| byte == b':').next().unwrap_or(authority);
+        match self.host {
+            HostPattern::Exact(exact) => host == exact.as_bytes(),
+            HostPattern::Subdomains(suffix) => host
+                .strip_suffix(suffix.as_bytes())
+                .and_then(|front| front.strip_suffix(b"."))
+                .is_some_and(|labels| !labels.is_empty()),
+        }
+    }
+
     /// Copies the pattern out of the text it borrows.
     pub fn to_owned_pattern(&self) -> OwnedOriginPattern {
         let (host, subdomains) = match self.host {
@@ -233,6 +253,40 @@ mod tests {
     fn matches(pattern: &str, origin: &str) -> bool {
         let pattern = OriginPattern::parse(pattern).unwrap();
         Origin::parse(origin).is_ok_and(|origin| pattern.matches(&origin))
+    }
+
+    /// `may_match` is a necessary condition of `matches`: it never rules out an origin that
+    /// matches.
+    #[test]
+    fn may_match_never_rules_out_a_match() {
+        let origins = [
+            "https://app.example.com",
+            "https://a.b.example.com",
+            "https://example.com",
+            "http://app.example.com",
+            "https://app.example.com:8443",
+            "https://evil.com",
+            "https://app.example.com.evil.com",
+            "http://localhost:5173",
+            "http://localhost",
+            "https://xexample.com",
+            "null",
+            "https://app.example.com/",
+        ];
+        for pattern in [
+            "https://*.example.com",
+            "http://localhost:*",
+            "https://*.example.com:*",
+            "https://*.example.com:8443",
+        ] {
+            let parsed = OriginPattern::parse(pattern).unwrap();
+            for origin in origins {
+                if matches(pattern, origin) {
+                    assert!(parsed.may_match(origin.as_bytes()), "{pattern} {origin}");
+                }
+            }
+            assert!(!parsed.may_match(b"https://evil.com"), "{pattern}");
+        }
     }
 
     #[test]

@@ -39,8 +39,10 @@
 //!   on one path are.
 //! - Guards on scopes are not in the map either: of two scopes with the same prefix, told
 //!   apart only by guards, the first one's routes are found.
-//! - A path that matches no resource is tried again as actix's `NormalizePath` inside the
-//!   layer would make it (repeated slashes merged, a trailing slash removed, then added).
+//! - A path that `NormalizePath` would change (repeated slashes, a trailing slash) and that
+//!   matches no resource as it is is looked up as `NormalizePath` inside the layer would make
+//!   it (its `Trim` and `MergeOnly` modes; `Always`, which adds a slash to every path, is not
+//!   followed).
 //!
 //! An actual request is always governed by the layer nearest the resource that serves it,
 //! and a route's `reject` always holds: both are decided after routing, by the route's own
@@ -77,8 +79,9 @@ struct Route {
     route: &'static RouteCors,
     /// The route's own node in the app's `ResourceMap`; the map owns it.
     node: Weak<ResourceMap>,
-    /// The route's full pattern (its scopes' prefixes, then its own), once learned.
-    full_pattern: OnceCell<String>,
+    /// The route's full pattern (its scopes' prefixes, then its own) and its definition,
+    /// once learned.
+    full_pattern: OnceCell<(String, ResourceDef)>,
 }
 
 thread_local! {
@@ -143,16 +146,31 @@ impl AppRoutes {
     /// The `#[cors]` route a request to `path` with `method` would be routed to, as far as
     /// the app's `ResourceMap` shows (see the module docs for what it cannot show).
     pub(crate) fn find(&self, map: &ResourceMap, path: &str, method: &[u8]) -> Option<&'static RouteCors> {
-        let full_pattern = match map.match_pattern(path) {
-            Some(pattern) => pattern,
-            None => normalized(path).into_iter().find_map(|path| map.match_pattern(&path))?,
-        };
         let routes = self.routes.borrow();
+        let handles =
+            |route: &&Route| route.route.methods().iter().any(|handled| handled.as_bytes() == method);
+        // Most paths are no route's: that is told from the routes' own full patterns, without
+        // asking the map.
+        let is_candidate = |path: &str| routes.iter().filter(handles).any(|route| route.full_match(path));
+        let normalized_path;
+        let path = if is_candidate(path) {
+            path
+        } else {
+            // `NormalizePath` inside the layer: a path it would change, and that matches no
+            // resource as it is, is looked up as it would be routed.
+            let changes = path.contains("//") || (path.len() > 1 && path.ends_with('/'));
+            if !changes || map.match_pattern(path).is_some() {
+                return None;
+            }
+            normalized_path = normalized(path).into_iter().find(|path| is_candidate(path))?;
+            &normalized_path
+        };
+        let full_pattern = map.match_pattern(path)?;
         routes
             .iter()
             .filter(|route| route.full_pattern() == Some(full_pattern.as_str()))
+            .find(handles)
             .map(|route| route.route)
-            .find(|route| route.methods().iter().any(|handled| handled.as_bytes() == method))
     }
 }
 
@@ -162,12 +180,18 @@ impl Route {
     /// pattern matches. Such a path is made from the pattern itself, or, for segments with a
     /// regex of their own, from a few likely values.
     fn full_pattern(&self) -> Option<&str> {
-        if let Some(full) = self.full_pattern.get() {
+        if let Some((full, _)) = self.full_pattern.get() {
             return Some(full);
         }
         let node = self.node.upgrade()?;
         let full = sample_paths(self.route.path()).find_map(|sample| node.match_pattern(&sample))?;
-        Some(self.full_pattern.get_or_init(|| full))
+        let rdef = ResourceDef::new(full.as_str());
+        Some(&self.full_pattern.get_or_init(|| (full, rdef)).0)
+    }
+
+    /// Whether the route's full pattern matches `path`.
+    fn full_match(&self, path: &str) -> bool {
+        self.full_pattern().is_some() && self.full_pattern.get().is_some_and(|(_, rdef)| rdef.is_match(path))
     }
 }
 
@@ -193,7 +217,7 @@ fn leading_slash(pattern: &str) -> String {
 }
 
 /// What `NormalizePath` would make of `path`: repeated slashes merged, then without and
-/// with a trailing slash (its `Trim` and `Always` modes). Only the forms that differ.
+/// with a trailing slash (its `Trim` and `MergeOnly` modes). Only the forms that differ.
 fn normalized(path: &str) -> Vec<String> {
     let mut trimmed = String::with_capacity(path.len() + 1);
     for segment in path.split('/').filter(|segment| !segment.is_empty()) {

@@ -22,7 +22,9 @@ use actix_web::{
 use pin_project_lite::pin_project;
 
 use crate::{
-    decision::{AllowOrigin, Decision, PreflightAnswer, Rejection, ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK},
+    decision::{
+        AllowOrigin, Decision, PreflightAnswer, Reason, Rejection, ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK,
+    },
     index::AppRoutes,
     route::RouteCors,
     Policy,
@@ -190,14 +192,23 @@ where
     actix_web::dev::forward_ready!(service);
 
     fn call(&self, req: ServiceRequest) -> Self::Future {
+        // A preflight is settled before routing, where a `#[cors]` route's policy wins over
+        // this layer's; only the governing policy decides.
+        if self.role == Role::Layer && is_preflight(&req) {
+            if let Some(route) = self.route_of(&req) {
+                let policy = route.policy();
+                let outcome = outcome(req.request(), policy, policy.decide(req.head()));
+                return self.dispatch(req, policy, outcome, true);
+            }
+        }
         let decision = self.policy.decide(req.head());
         let cross_origin = !matches!(decision, Decision::NotCors);
-        // A preflight, or a request this layer would forbid, is settled before routing,
-        // where a `#[cors]` route's policy wins over this layer's. Every other request is
-        // decided after routing, by the layer nearest the handler.
-        let before_routing =
-            matches!(decision, Decision::Preflight(_) | Decision::Rejected(Rejection { forbid: true, .. }));
-        if before_routing && self.role == Role::Layer {
+        // So is a request this layer would forbid: a `#[cors]` route's request is passed on to
+        // the route. Every other request is decided after routing, by the layer nearest the
+        // handler.
+        let forbidden =
+            matches!(decision, Decision::Rejected(Rejection { forbid: true, preflight: false, .. }));
+        if forbidden && self.role == Role::Layer {
             if let Some(route) = self.route_of(&req) {
                 let policy = route.policy();
                 let outcome = outcome(req.request(), policy, policy.decide(req.head()));
@@ -255,6 +266,15 @@ impl<S> CorsMiddleware<S> {
     }
 }
 
+/// Whether the request is a CORS preflight: `OPTIONS` with `Origin` and
+/// `Access-Control-Request-Method` (Fetch, "CORS-preflight request").
+fn is_preflight(req: &ServiceRequest) -> bool {
+    let headers = req.headers();
+    req.method() == Method::OPTIONS
+        && headers.contains_key(header::ACCESS_CONTROL_REQUEST_METHOD)
+        && headers.contains_key(header::ORIGIN)
+}
+
 /// What a layer keeps while the inner service runs.
 struct Forwarded {
     policy: Arc<Policy>,
@@ -307,14 +327,28 @@ fn allow_origin_value(allow_origin: AllowOrigin<'_>) -> HeaderValue {
 }
 
 fn log_rejection(req: &HttpRequest, rejection: &Rejection<'_>) {
+    // Only formatted when debug logging is on: the parse that says why an origin was refused
+    // is paid for here, not by every refused request.
+    let origin = req.headers().get(header::ORIGIN).map_or(&b""[..], HeaderValue::as_bytes);
+    let reason = match rejection.reason {
+        Reason::Origin(refusal) => Reason::Origin(refusal.explained(origin)),
+        reason => reason,
+    };
+    // A preflight asks for another method than its own `OPTIONS`: name the one asked for.
+    let method = match rejection.preflight {
+        true => {
+            req.headers().get(header::ACCESS_CONTROL_REQUEST_METHOD).map_or(&b""[..], HeaderValue::as_bytes)
+        }
+        false => req.method().as_str().as_bytes(),
+    };
     log::debug!(
         target: "cors_actix",
         "{} {} {} refused: {}; origin `{}`",
         if rejection.preflight { "preflight for" } else { "request" },
-        req.method(),
+        crate::decision::Escaped(method),
         req.path(),
-        rejection.reason,
-        crate::decision::Escaped(req.headers().get(header::ORIGIN).map_or(&b""[..], HeaderValue::as_bytes)),
+        reason,
+        crate::decision::Escaped(origin),
     );
 }
 

@@ -173,23 +173,30 @@ fn regexes_and_predicates_see_only_well_formed_origins() {
     assert_eq!(calls.load(Ordering::SeqCst), before, "predicate must not see malformed origins");
 }
 
-// Bad input: malformed, non-ASCII, huge or repeated Origin is refused with the reason.
+// Bad input: malformed, non-ASCII, huge or repeated Origin is refused, never reflected. An
+// origin no pattern could match is refused without a parse; the debug log's explanation
+// (`explained`) says it was malformed.
 #[test]
 fn malformed_origins_are_refused_not_reflected() {
     let huge = format!("https://{}.example", "a".repeat(70_000));
-    for origin in
+    let non_ascii = HeaderValue::from_bytes(b"https://b\xfccher.example").unwrap();
+    let origins =
         ["https://app.example/", "https://APP.example", "app.example", huge.as_str(), " https://app.example"]
-    {
-        let req = request(Method::GET, &[("origin", origin)]);
-        assert!(
-            matches!(reason(app_policy().decide(req.head())), Reason::Origin(OriginRefusal::Malformed(_))),
-            "{origin:.40}"
-        );
+            .map(|origin| HeaderValue::from_str(origin).unwrap());
+    for origin in origins.iter().chain([&non_ascii]) {
+        let req = TestRequest::get().insert_header(("origin", origin.clone())).to_srv_request();
+        let Reason::Origin(refusal) = reason(app_policy().decide(req.head())) else {
+            panic!("{origin:?} refused for its origin");
+        };
+        assert!(matches!(refusal.explained(origin.as_bytes()), OriginRefusal::Malformed(_)), "{origin:?}");
     }
-    let req = TestRequest::get()
-        .insert_header(("origin", HeaderValue::from_bytes(b"https://b\xfccher.example").unwrap()))
-        .to_srv_request();
+    // A malformed origin that a pattern could match is parsed, and says so itself.
+    let req = request(Method::GET, &[("origin", "https://EU.app.example")]);
     assert!(matches!(reason(app_policy().decide(req.head())), Reason::Origin(OriginRefusal::Malformed(_))));
+    // A well-formed one is not allowed, explained or not.
+    let req = request(Method::GET, &[("origin", "https://evil.example")]);
+    assert_eq!(reason(app_policy().decide(req.head())), Reason::Origin(OriginRefusal::NotAllowed));
+    assert_eq!(OriginRefusal::NotAllowed.explained(b"https://evil.example"), OriginRefusal::NotAllowed);
 
     let req = request(Method::GET, &[("origin", "https://app.example"), ("origin", "https://evil.example")]);
     assert_eq!(reason(app_policy().decide(req.head())), Reason::RepeatedOrigin);

@@ -50,8 +50,21 @@ pub enum OriginRefusal {
     Malformed(OriginError),
     /// `null`, and the policy does not list `null`.
     NullNotListed,
-    /// A well-formed origin the policy does not allow.
+    /// An origin the policy does not allow. When no pattern of the policy could match it
+    /// and the policy has no regex or predicate, it is refused without being parsed, so it
+    /// may also be malformed: [`OriginRefusal::explained`] tells.
     NotAllowed,
+}
+
+impl OriginRefusal {
+    /// The refusal with, for [`OriginRefusal::NotAllowed`], whether `origin` (the header's
+    /// bytes) was malformed: what the debug log says. Costs a parse.
+    pub fn explained(self, origin: &[u8]) -> Self {
+        match (self, Origin::parse_bytes(origin)) {
+            (Self::NotAllowed, Err(error)) => Self::Malformed(error),
+            (refusal, _) => refusal,
+        }
+    }
 }
 
 impl AllowOrigins {
@@ -142,12 +155,14 @@ impl AllowOrigins {
         if bytes == b"null" {
             return OriginVerdict::Refused(OriginRefusal::NullNotListed);
         }
-        if self.patterns.is_empty() && self.regexes.is_empty() && self.predicates.is_empty() {
-            // Still say why a malformed origin failed, for the debug log.
-            return OriginVerdict::Refused(match Origin::parse_bytes(bytes) {
-                Ok(_) => OriginRefusal::NotAllowed,
-                Err(error) => OriginRefusal::Malformed(error),
-            });
+        // An origin that no pattern could match, with no regex or predicate to ask, is refused
+        // without a parse: saying whether it was even well-formed is left to the debug log
+        // (`OriginRefusal::explained`), which is rarely on.
+        if self.regexes.is_empty()
+            && self.predicates.is_empty()
+            && !self.patterns.iter().any(|pattern| pattern.as_pattern().may_match(bytes))
+        {
+            return OriginVerdict::Refused(OriginRefusal::NotAllowed);
         }
         let parsed = match Origin::parse_bytes(bytes) {
             Ok(parsed) => parsed,
