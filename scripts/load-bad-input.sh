@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Load with bad input (issue 7): starts the quickstart example on 127.0.0.1 and sends it a
+# Load with bad input: starts the quickstart example on 127.0.0.1 and sends it a
 # mix of valid, disallowed and malformed CORS requests with wrk, then reports the number of
 # requests, 5xx answers (must be 0), responses that broke the policy (must be 0), whether the
 # server is still alive, and its resident memory before and after.

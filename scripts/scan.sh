@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs two public CORS misconfiguration scanners from PyPI against the examples on 127.0.0.1
-# (issue 7) and reports their findings:
+# and reports their findings:
 #   - corsair_scan 0.2.0 (Santander security research): for each request it sends a fake
 #     origin, and sub-domain, pre-domain and post-domain variants of the request's Origin;
 #   - cors 1.0.1 (CORScanner, Chen et al., USENIX Security 2018): reflected origin, prefix,

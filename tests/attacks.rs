@@ -1,4 +1,4 @@
-//! Known attacks on CORS configurations and implementations (issue 7), one named test each,
+//! Known attacks on CORS configurations and implementations, one named test each,
 //! through real actix-web apps, with exact statuses and header values. The threat model is in
 //! SECURITY.md; the generated counterpart of these tests is `properties.rs`.
 //!

@@ -1,5 +1,5 @@
-//! The `Cors` middleware through real actix-web apps (`test::init_service`), one behaviour of
-//! DESIGN.md "Requests" per test, with exact statuses and header values.
+//! The `Cors` middleware through real actix-web apps (`test::init_service`): one behaviour per
+//! test (preflights, actual requests, `Vary`, errors), with exact statuses and header values.
 
 use std::sync::{Mutex, OnceLock};
 
@@ -135,7 +135,8 @@ async fn refused_preflights_get_403_without_cors_headers() {
     assert_eq!(calls.count(), 0);
 }
 
-// DESIGN "Knowing why": the reason of a refusal is logged at debug level (and only there).
+// "Why was my preflight refused" is answered by the log: the reason of a refusal is logged at
+// debug level (and only there), never sent to the client.
 #[actix_web::test]
 async fn refusal_reason_is_logged_at_debug_level() {
     install_capture_logger();
@@ -361,7 +362,8 @@ async fn error_responses_of_inner_services_are_decorated() {
     }
 }
 
-// DESIGN "Preflights rejected by authentication": with Cors outside the auth layer, preflights
+// A preflight carries no credentials, so authentication must not see it: with Cors outside the
+// auth layer, preflights
 // are answered, and the auth layer's 401 (an Err) still reaches the page with CORS headers.
 #[actix_web::test]
 async fn auth_middleware_inside_cors() {

@@ -1,4 +1,4 @@
-//! Property tests (issue 7): over generated policies and hostile request heads, `cors-actix`
+//! Property tests: over generated policies and hostile request heads, `cors-actix`
 //! never panics, never answers 5xx, never runs a handler for a preflight, and never says
 //! `Access-Control-Allow-Origin` for anything but `*` (without credentials) or the request's
 //! own `Origin` when the policy allows it.
@@ -521,7 +521,8 @@ impl Req {
         self.method == "OPTIONS" && !self.origins.is_empty() && self.acrm.is_some()
     }
 
-    /// The same-origin rule of DESIGN.md "Requests": `Sec-Fetch-Site: same-origin`, or a
+    /// The same-origin rule (an origin refused in `reject` mode still passes when it is the
+    /// request's own): `Sec-Fetch-Site: same-origin`, or a
     /// `Host` equal to the origin's authority (with or without the default port).
     fn same_origin(&self, origin: &[u8]) -> bool {
         if self.sec_fetch_site == Some("same-origin") {

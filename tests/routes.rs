@@ -299,7 +299,8 @@ async fn route_attribute_arguments_are_kept() {
     assert_eq!(single(&response, "x-wrapped"), None, "the route's CORS layer is outside its wraps");
 }
 
-// DESIGN "Preflights rejected by authentication": a route's own auth wrap never sees its preflights,
+// A preflight carries no credentials, so authentication must not see it: a route's own auth
+// wrap never sees its preflights,
 // and the auth error still reaches the page with the route's CORS headers.
 #[actix_web::test]
 async fn route_level_auth_does_not_block_preflights() {
@@ -390,9 +391,9 @@ async fn app_wide_reject_does_not_override_a_route() {
     assert_eq!(calls.count(), 1);
 }
 
-// DESIGN "Preflights rejected by authentication", with an auth middleware on the whole App:
-// the app-wide Cors answers the route's preflight before auth, and auth's 401 carries the
-// route's CORS headers although the route never ran.
+// A preflight carries no credentials, so authentication must not see it. With an auth
+// middleware on the whole App, the app-wide Cors answers the route's preflight before auth;
+// auth's 401, made before routing, is decorated by the app-wide layer.
 #[actix_web::test]
 async fn app_wide_cors_outside_app_auth() {
     let calls = Calls::default();

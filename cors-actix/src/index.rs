@@ -79,9 +79,8 @@ struct Route {
     route: &'static RouteCors,
     /// The route's own node in the app's `ResourceMap`; the map owns it.
     node: Weak<ResourceMap>,
-    /// The route's full pattern (its scopes' prefixes, then its own) and its definition,
-    /// once learned.
-    full_pattern: OnceCell<(String, ResourceDef)>,
+    /// The route's full pattern (its scopes' prefixes, then its own), once learned.
+    full_pattern: OnceCell<String>,
 }
 
 thread_local! {
@@ -149,23 +148,23 @@ impl AppRoutes {
         let routes = self.routes.borrow();
         let handles =
             |route: &&Route| route.route.methods().iter().any(|handled| handled.as_bytes() == method);
-        // Most paths are no route's: that is told from the routes' own full patterns, without
-        // asking the map.
-        let is_candidate = |path: &str| routes.iter().filter(handles).any(|route| route.full_match(path));
-        let normalized_path;
-        let path = if is_candidate(path) {
-            path
-        } else {
-            // `NormalizePath` inside the layer: a path it would change, and that matches no
-            // resource as it is, is looked up as it would be routed.
-            let changes = path.contains("//") || (path.len() > 1 && path.ends_with('/'));
-            if !changes || map.match_pattern(path).is_some() {
-                return None;
-            }
-            normalized_path = normalized(path).into_iter().find(|path| is_candidate(path))?;
-            &normalized_path
+        // Most paths are no route's: that is told from the literal start of the routes' own
+        // full patterns, without asking the map (which runs a regex per dynamic pattern).
+        let is_candidate = |path: &str| routes.iter().filter(handles).any(|route| route.may_take(path));
+        // `NormalizePath` inside the layer: a path it would change, and that matches no
+        // resource as it is, is looked up as it would be routed.
+        let changes = path.contains("//") || (path.len() > 1 && path.ends_with('/'));
+        if !changes && !is_candidate(path) {
+            return None;
+        }
+        let full_pattern = match map.match_pattern(path) {
+            Some(full_pattern) => full_pattern,
+            None if changes => normalized(path)
+                .into_iter()
+                .filter(|path| is_candidate(path))
+                .find_map(|path| map.match_pattern(&path))?,
+            None => return None,
         };
-        let full_pattern = map.match_pattern(path)?;
         routes
             .iter()
             .filter(|route| route.full_pattern() == Some(full_pattern.as_str()))
@@ -180,18 +179,26 @@ impl Route {
     /// pattern matches. Such a path is made from the pattern itself, or, for segments with a
     /// regex of their own, from a few likely values.
     fn full_pattern(&self) -> Option<&str> {
-        if let Some((full, _)) = self.full_pattern.get() {
+        if let Some(full) = self.full_pattern.get() {
             return Some(full);
         }
         let node = self.node.upgrade()?;
         let full = sample_paths(self.route.path()).find_map(|sample| node.match_pattern(&sample))?;
-        let rdef = ResourceDef::new(full.as_str());
-        Some(&self.full_pattern.get_or_init(|| (full, rdef)).0)
+        Some(self.full_pattern.get_or_init(|| full))
     }
 
-    /// Whether the route's full pattern matches `path`.
-    fn full_match(&self, path: &str) -> bool {
-        self.full_pattern().is_some() && self.full_pattern.get().is_some_and(|(_, rdef)| rdef.is_match(path))
+    /// Whether the route could take `path`: the path starts with the literal text of the
+    /// route's full pattern before its first dynamic segment. A byte comparison that rules
+    /// out most paths; the full pattern is compared after the map has matched the path.
+    fn may_take(&self, path: &str) -> bool {
+        self.full_pattern().is_some_and(|full| {
+            let literal = full.split('{').next().unwrap_or(full);
+            if literal.len() == full.len() {
+                path == full
+            } else {
+                path.starts_with(literal)
+            }
+        })
     }
 }
 

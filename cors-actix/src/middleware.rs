@@ -196,13 +196,10 @@ where
         // this layer's; only the governing policy decides.
         if self.role == Role::Layer && is_preflight(&req) {
             if let Some(route) = self.route_of(&req) {
-                let policy = route.policy();
-                let outcome = outcome(req.request(), policy, policy.decide(req.head()));
-                return self.dispatch(req, policy, outcome, true);
+                return self.respond(req, route.policy());
             }
         }
         let decision = self.policy.decide(req.head());
-        let cross_origin = !matches!(decision, Decision::NotCors);
         // So is a request this layer would forbid: a `#[cors]` route's request is passed on to
         // the route. Every other request is decided after routing, by the layer nearest the
         // handler.
@@ -210,11 +207,10 @@ where
             matches!(decision, Decision::Rejected(Rejection { forbid: true, preflight: false, .. }));
         if forbidden && self.role == Role::Layer {
             if let Some(route) = self.route_of(&req) {
-                let policy = route.policy();
-                let outcome = outcome(req.request(), policy, policy.decide(req.head()));
-                return self.dispatch(req, policy, outcome, cross_origin);
+                return self.respond(req, route.policy());
             }
         }
+        let cross_origin = !matches!(decision, Decision::NotCors);
         let outcome = outcome(req.request(), &self.policy, decision);
         self.dispatch(req, &self.policy, outcome, cross_origin)
     }
@@ -233,6 +229,17 @@ impl<S> CorsMiddleware<S> {
         };
         let method = asked.unwrap_or(req.method().as_str().as_bytes());
         index.find(req.resource_map(), req.match_info().as_str(), method)
+    }
+
+    /// Answers or forwards the request as `policy` decides.
+    fn respond<B>(&self, req: ServiceRequest, policy: &Arc<Policy>) -> CorsFuture<S::Future>
+    where
+        S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    {
+        let decision = policy.decide(req.head());
+        let cross_origin = !matches!(decision, Decision::NotCors);
+        let outcome = outcome(req.request(), policy, decision);
+        self.dispatch(req, policy, outcome, cross_origin)
     }
 
     fn dispatch<B>(
@@ -327,8 +334,11 @@ fn allow_origin_value(allow_origin: AllowOrigin<'_>) -> HeaderValue {
 }
 
 fn log_rejection(req: &HttpRequest, rejection: &Rejection<'_>) {
-    // Only formatted when debug logging is on: the parse that says why an origin was refused
-    // is paid for here, not by every refused request.
+    // The parse that says why an origin was refused is paid for here, when debug logging is
+    // on, not by every refused request.
+    if !log::log_enabled!(target: "cors_actix", log::Level::Debug) {
+        return;
+    }
     let origin = req.headers().get(header::ORIGIN).map_or(&b""[..], HeaderValue::as_bytes);
     let reason = match rejection.reason {
         Reason::Origin(refusal) => Reason::Origin(refusal.explained(origin)),
