@@ -533,3 +533,33 @@ async fn a_routes_pattern_name_and_url_are_actixs_own() {
     let body = test::read_body(response).await;
     assert_eq!(body, r#"Some("/v2/named/{id}") Some("named_route") Some("/v2/named/9")"#);
 }
+
+#[cors(origins = ["https://partner.example"], on_mismatch = "reject")]
+#[actix_web::post("/admin/purge")]
+async fn purge(calls: web::Data<Calls>) -> HttpResponse {
+    calls.hit();
+    HttpResponse::Ok().body("purged")
+}
+
+/// A `#[cors]` route in `reject` mode refuses an origin the app-wide policy allows: its `403`
+/// carries no CORS header (the page cannot read it), the handler does not run, and the
+/// app-wide layer leaves the route's answer alone.
+#[actix_web::test]
+async fn a_routes_refusal_is_not_decorated_by_the_app_policy() {
+    let calls = Calls::default();
+    let app = test::init_service(
+        App::new().app_data(web::Data::new(calls.clone())).wrap(app_policy()).service(purge),
+    )
+    .await;
+    let response =
+        test::call_service(&app, actual(Method::POST, "/admin/purge", APP_ORIGIN).to_request()).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert!(acao(&response).is_empty(), "the route's refusal, not readable by the app's origin");
+    assert!(all(&response, "access-control-allow-credentials").is_empty());
+    assert_eq!(all(&response, "vary"), ["Origin"]);
+    let response =
+        test::call_service(&app, actual(Method::POST, "/admin/purge", PARTNER_ORIGIN).to_request()).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(acao(&response), [PARTNER_ORIGIN]);
+    assert_eq!(calls.count(), 1);
+}

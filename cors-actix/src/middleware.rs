@@ -252,20 +252,21 @@ impl<S> CorsMiddleware<S> {
     where
         S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
     {
+        // Requests without `Origin` only get `Vary`, which every layer may merge: no claim.
+        // Of a cross-origin request, this layer is nearer the handler than any that put a
+        // claim on it: it takes the claim, whether it answers or passes the request on.
+        let claim = cross_origin && self.inner_layers && matches!(outcome, Outcome::Forward(_));
+        if cross_origin {
+            let mut extensions = req.extensions_mut();
+            extensions.remove::<Claim>();
+            if claim {
+                extensions.insert(Claim);
+            }
+        }
         match outcome {
             // The request moves into the response: no reference count to raise and drop.
             Outcome::Answered(response) => CorsFuture::ready(req.into_response(response)),
             Outcome::Forward(decoration) => {
-                // Requests without `Origin` only get `Vary`, which every layer may merge.
-                let claim = cross_origin && self.inner_layers;
-                if cross_origin {
-                    let mut extensions = req.extensions_mut();
-                    // An outer layer's claim: this layer is nearer the handler.
-                    extensions.remove::<Claim>();
-                    if claim {
-                        extensions.insert(Claim);
-                    }
-                }
                 let state = Forwarded { policy: Arc::clone(policy), decoration, claim };
                 CorsFuture::inner(self.service.call(req), state)
             }
