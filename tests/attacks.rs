@@ -851,15 +851,12 @@ async fn partner_item(id: web::Path<String>) -> String {
     format!("item {id}")
 }
 
-/// BUG: an app-wide `Cors` finds a request's `#[cors]` route by matching the path against the
-/// route markers in actix's `ResourceMap`, which skips the other resources. When a plain route
-/// (`/items/admin`) is registered before a `#[cors]` route whose pattern also matches it
-/// (`/items/{id}`), actix routes the request to the plain route, but the app-wide layer answers
-/// its preflight and decorates its response with the `#[cors]` route's policy: here,
-/// `https://partner.example` reads `/items/admin` with the user's cookies although the app-wide
-/// policy allows only `https://app.example`.
+/// A plain route (`/items/admin`) registered before a `#[cors]` route whose pattern also
+/// matches it (`/items/{id}`) takes the request in actix's routing; the app-wide layer must
+/// then neither answer its preflight nor decorate its response with the `#[cors]` route's
+/// policy. Otherwise `https://partner.example` would read `/items/admin` with the user's
+/// cookies although the app-wide policy allows only `https://app.example`.
 #[actix_web::test]
-
 async fn shadowed_route_does_not_borrow_a_route_policy() {
     let policy = build(Policy::builder().allow_origin("https://app.example").allow_credentials(true));
     let calls = Calls::default();

@@ -1,6 +1,7 @@
-//! Wall-clock timings (divan) of the `#[cors]` route variant, in a process of its own: once a
-//! `#[cors]` route is mounted, every app-wide layer of the process looks up route policies,
-//! which would change what `cors.rs` measures.
+//! Wall-clock timings (divan) of the `#[cors]` route variant, in a process of its own: a `Cors`
+//! layer built on a thread after another one (here, a route's) cannot tell whether that one
+//! is inside it, and so claims every cross-origin request for layers inside (~200
+//! instructions), which would change what `cors.rs` measures for the app-wide variant.
 //!
 //! ```text
 //! cargo bench -p cors-actix-benches --bench per_route

@@ -1,4 +1,9 @@
-//! The actix-web middleware: classify, decide, then answer or decorate. Nothing else.
+//! The actix-web middleware: classify, decide, then answer or decorate.
+//!
+//! Which policy decides: for a preflight (or a request this layer would forbid), the policy
+//! of the `#[cors]` route the index finds (`index.rs`), else this layer's; for anything else,
+//! this layer's, unless a layer nearer the handler takes the request's claim (see [`Claim`]),
+//! in which case that layer decorates and this one leaves the response alone.
 
 use std::{
     cell::OnceCell,
