@@ -10,8 +10,9 @@ use std::sync::{
 use actix_web::{
     body::MessageBody,
     dev::{ServiceRequest, ServiceResponse},
-    http::header,
+    http::{header, Method},
     middleware::Next,
+    test::TestRequest,
     web, Error, HttpResponse,
 };
 
@@ -48,6 +49,30 @@ pub async fn require_auth(
     } else {
         Err(actix_web::error::ErrorUnauthorized("no credentials"))
     }
+}
+
+/// A CORS preflight as a browser sends it: `OPTIONS` with `Origin` and
+/// `Access-Control-Request-Method`.
+pub fn preflight(uri: &str, origin: &str, method: &str) -> TestRequest {
+    TestRequest::default()
+        .method(Method::OPTIONS)
+        .uri(uri)
+        .insert_header((header::ORIGIN, origin.to_owned()))
+        .insert_header((header::ACCESS_CONTROL_REQUEST_METHOD, method.to_owned()))
+}
+
+/// A cross-origin actual request: `method` with `Origin`.
+pub fn actual(method: Method, uri: &str, origin: &str) -> TestRequest {
+    TestRequest::default().method(method).uri(uri).insert_header((header::ORIGIN, origin.to_owned()))
+}
+
+/// Every value of the response header `name`, in order (so that a duplicate shows).
+pub fn header_values(response: &ServiceResponse<impl MessageBody>, name: &str) -> Vec<String> {
+    response
+        .headers()
+        .get_all(name)
+        .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
+        .collect()
 }
 
 /// Sends raw bytes as one HTTP/1.1 request over a real socket and returns the response head
