@@ -35,6 +35,8 @@ python3 -m venv "$VENV"
 
 echo "== building the examples (release)"
 cargo build --release --quiet --example quickstart --example browser_demo
+# Where cargo put them (CARGO_TARGET_DIR or the workspace's target/).
+examples=$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')/release/examples
 
 PIDS=()
 cleanup() {
@@ -46,10 +48,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-PORT=$QUICKSTART_PORT RUST_LOG=warn target/release/examples/quickstart >"$WORK/quickstart.log" 2>&1 &
+PORT=$QUICKSTART_PORT RUST_LOG=warn "$examples/quickstart" >"$WORK/quickstart.log" 2>&1 &
 PIDS+=($!)
 PAGE_PORT=$PAGE_PORT API_PORT=$API_PORT OTHER_PORT=$OTHER_PORT RUST_LOG=warn \
-    target/release/examples/browser_demo >"$WORK/browser_demo.log" 2>&1 &
+    "$examples/browser_demo" >"$WORK/browser_demo.log" 2>&1 &
 PIDS+=($!)
 cat >"$WORK/control.py" <<'EOF'
 # The positive control: reflects any Origin with credentials, the textbook misconfiguration.
