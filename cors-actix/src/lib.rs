@@ -119,6 +119,7 @@ pub mod __private {
 }
 
 #[cfg(feature = "macros")]
+#[cfg_attr(docsrs, doc(cfg(feature = "macros")))]
 pub use cors_actix_macros::{cors, policy};
 
 /// The README's examples, compiled and run as doc tests so that they stay true.
