@@ -7,10 +7,12 @@
 //! Then, from another terminal, play the browser:
 //!
 //! ```text
-//! curl -i -X OPTIONS http://127.0.0.1:8080/api/items \
+//! curl -i -X OPTIONS http://127.0.0.1:8080/api/items/7 \
 //!      -H 'Origin: https://app.example' -H 'Access-Control-Request-Method: PUT' \
 //!      -H 'Access-Control-Request-Headers: content-type'
 //! ```
+//!
+//! (The example prints these lines, for its port.)
 //!
 //! Set `RUST_LOG=cors_actix=debug` to see why a request is refused.
 
@@ -41,8 +43,17 @@ async fn main() -> std::io::Result<()> {
         .map_err(|error| std::io::Error::new(std::io::ErrorKind::InvalidInput, error))?;
 
     let port: u16 = std::env::var("PORT").ok().and_then(|p| p.parse().ok()).unwrap_or(8080);
-    println!("cors-actix quickstart listening on http://127.0.0.1:{port}/api/items");
-    println!("policy: {policy:#?}");
+    println!("cors-actix quickstart on http://127.0.0.1:{port}/api/items");
+    println!("play the browser from another terminal: the preflight for a PUT, then the PUT itself");
+    println!(
+        "  curl -i -X OPTIONS http://127.0.0.1:{port}/api/items/7 -H 'Origin: https://app.example' \\\n    \
+         -H 'Access-Control-Request-Method: PUT' -H 'Access-Control-Request-Headers: content-type'"
+    );
+    println!(
+        "  curl -i -X PUT http://127.0.0.1:{port}/api/items/7 -H 'Origin: https://app.example' \\\n    \
+         -H 'Content-Type: text/plain' --data 'pear'"
+    );
+    println!("an origin the policy does not allow (try Origin: https://evil.example) gets a 403 preflight");
 
     let cors = Cors::new(policy);
     HttpServer::new(move || App::new().wrap(cors.clone()).service(list_items).service(put_item))
