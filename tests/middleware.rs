@@ -560,3 +560,50 @@ fn install_capture_logger() {
 fn captured_logs() -> Vec<String> {
     LOGS.get_or_init(Default::default).lock().unwrap().clone()
 }
+
+// Fetch "CORS-preflight fetch": `methods = ["*"]` allows every method. Without credentials the
+// answer is `*`; with credentials a browser reads `*` as a method's name, so the method asked
+// for is echoed. Both answers are judged as a browser judges them.
+#[actix_web::test]
+async fn any_method_policies_answer_as_browsers_read_them() {
+    use cors_actix::test::preflight_check;
+    for credentials in [false, true] {
+        let policy = if credentials {
+            cors_actix::policy! { origins = ["https://app.example"], methods = ["*"], credentials = true }
+        } else {
+            cors_actix::policy! { origins = ["https://app.example"], methods = ["*"] }
+        };
+        let calls = Calls::default();
+        let app = test::init_service(
+            App::new()
+                .app_data(web::Data::new(calls.clone()))
+                .wrap(Cors::new(policy))
+                .route("/items", web::to(counted)),
+        )
+        .await;
+        let request = preflight("https://app.example", "PATCH").to_request();
+        let response = test::call_service(&app, request).await;
+        assert_eq!(response.status(), StatusCode::NO_CONTENT, "credentials: {credentials}");
+        let expected = if credentials { "PATCH" } else { "*" };
+        assert_eq!(response.headers().get("access-control-allow-methods").unwrap(), expected);
+        let check =
+            preflight_check(204, response.headers(), "https://app.example", "PATCH", &[], credentials);
+        assert_eq!(check, Ok(()), "credentials: {credentials}");
+        assert_eq!(calls.count(), 0);
+    }
+    let star = cors_actix::test::preflight_check(
+        204,
+        &{
+            let mut headers = actix_web::http::header::HeaderMap::new();
+            headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, "https://app.example".parse().unwrap());
+            headers.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, "true".parse().unwrap());
+            headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, "*".parse().unwrap());
+            headers
+        },
+        "https://app.example",
+        "PATCH",
+        &[],
+        true,
+    );
+    assert!(star.is_err(), "why the credentialed answer echoes the method: `*` would not do");
+}

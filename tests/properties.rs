@@ -253,6 +253,7 @@ const METHODS: &[(&str, bool)] = &[
     ("PATCH", true),
     ("PURGE", true),
     ("OPTIONS", true),
+    ("*", true),
     ("patch", false),
     ("Get", false),
     ("CONNECT", false),
@@ -397,7 +398,15 @@ impl Spec {
             || (self.predicate && dyn_predicate(origin))
     }
 
+    /// `*` listed among the methods: every method is allowed.
+    fn any_method(&self) -> bool {
+        self.methods.iter().any(|&i| METHODS[i].0 == "*")
+    }
+
     fn methods_header(&self) -> String {
+        if self.any_method() {
+            return "*".to_owned();
+        }
         let mut names: Vec<&str> = Vec::new();
         for &i in &self.methods {
             if !names.contains(&METHODS[i].0) {
@@ -554,6 +563,8 @@ enum Expect {
     Preflight {
         origin: Option<Vec<u8>>,
         mirrored: Option<Vec<u8>>,
+        /// The method asked for, echoed when any method is allowed with credentials.
+        mirrored_method: Option<Vec<u8>>,
         private_network: bool,
     },
     Rejected {
@@ -586,6 +597,7 @@ fn model(spec: &Spec, req: &Req) -> Expect {
         return Expect::Actual(allowed_origin);
     };
     let method_ok = matches!(method.as_slice(), b"GET" | b"HEAD" | b"POST")
+        || spec.any_method()
         || spec.methods.iter().any(|&i| METHODS[i].0.as_bytes() == method.as_slice());
     if method.is_empty() || !method.iter().all(|&b| is_tchar(b)) || !method_ok {
         return refused;
@@ -617,7 +629,9 @@ fn model(spec: &Spec, req: &Req) -> Expect {
         return refused;
     }
     let mirrored = req.acrh.first().filter(|_| spec.any_header()).cloned();
-    Expect::Preflight { origin: allowed_origin, mirrored, private_network }
+    // Fetch: with credentials, `*` in `Access-Control-Allow-Methods` names no method.
+    let mirrored_method = (spec.any_method() && spec.credentials).then(|| method.clone());
+    Expect::Preflight { origin: allowed_origin, mirrored, mirrored_method, private_network }
 }
 
 /// What the response must look like, header by header.
@@ -674,13 +688,17 @@ fn expected_response(spec: &Spec, req: &Req) -> Response {
             cors: BTreeMap::new(),
             vary: if preflight { vec![spec.vary_preflight()] } else { origin_vary.into_iter().collect() },
         },
-        Expect::Preflight { origin, mirrored, private_network } => {
+        Expect::Preflight { origin, mirrored, mirrored_method, private_network } => {
             let mut cors = BTreeMap::new();
             cors.insert("access-control-allow-origin".to_owned(), acao(&origin));
             if spec.credentials {
                 cors.insert("access-control-allow-credentials".to_owned(), "true".to_owned());
             }
-            cors.insert("access-control-allow-methods".to_owned(), spec.methods_header());
+            let allow_methods = match mirrored_method {
+                Some(method) => String::from_utf8_lossy(&method).into_owned(),
+                None => spec.methods_header(),
+            };
+            cors.insert("access-control-allow-methods".to_owned(), allow_methods);
             let listed = spec.listed_headers();
             let allow_headers = match mirrored {
                 Some(mirrored) => Some(String::from_utf8_lossy(&mirrored).into_owned()),
@@ -1006,7 +1024,7 @@ fn spec() -> impl Strategy<Value = Spec> {
     ];
     (
         origins_regexes_predicate,
-        prop::collection::vec(few(6, METHODS.len()), 0..4),
+        prop::collection::vec(few(7, METHODS.len()), 0..4),
         prop::collection::vec(few(5, ALLOW_HEADERS.len()), 0..3),
         prop::collection::vec(few(3, EXPOSE_HEADERS.len()), 0..3),
         prop::bool::ANY,
@@ -1123,6 +1141,7 @@ proptest! {
                 Decision::Preflight(answer) => Expect::Preflight {
                     origin: origin_of(answer.allow_origin),
                     mirrored: answer.mirrored_headers.map(|v| v.as_bytes().to_vec()),
+                    mirrored_method: answer.mirrored_method.map(|v| v.as_bytes().to_vec()),
                     private_network: answer.private_network,
                 },
                 Decision::Rejected(rejection) => {

@@ -57,6 +57,10 @@ pub struct PreflightAnswer<'r> {
     /// The request's `Access-Control-Request-Headers`, echoed as
     /// `Access-Control-Allow-Headers` when the policy allows any header.
     pub mirrored_headers: Option<&'r HeaderValue>,
+    /// The request's `Access-Control-Request-Method`, echoed as
+    /// `Access-Control-Allow-Methods` when the policy allows any method and credentials (for
+    /// a request with credentials, browsers read `*` there as a method's name).
+    pub mirrored_method: Option<&'r HeaderValue>,
     /// Whether to send `Access-Control-Allow-Private-Network: true`.
     pub private_network: bool,
 }
@@ -193,7 +197,13 @@ impl Policy {
         }
 
         let mirrored_headers = requested.filter(|_| self.allow_headers.is_any());
-        Decision::Preflight(PreflightAnswer { allow_origin, mirrored_headers, private_network })
+        let mirrored_method = (self.methods.is_any() && self.credentials).then_some(request_method);
+        Decision::Preflight(PreflightAnswer {
+            allow_origin,
+            mirrored_headers,
+            mirrored_method,
+            private_network,
+        })
     }
 }
 

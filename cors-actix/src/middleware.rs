@@ -377,7 +377,8 @@ impl Policy {
         if self.credentials {
             headers.append(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, HeaderValue::from_static("true"));
         }
-        headers.append(header::ACCESS_CONTROL_ALLOW_METHODS, self.methods.header().clone());
+        let allow_methods = answer.mirrored_method.unwrap_or(self.methods.header());
+        headers.append(header::ACCESS_CONTROL_ALLOW_METHODS, allow_methods.clone());
         if let Some(allow_headers) = answer.mirrored_headers.or(self.allow_headers.header()) {
             headers.append(header::ACCESS_CONTROL_ALLOW_HEADERS, allow_headers.clone());
         }

@@ -68,6 +68,7 @@ fn fetch_preflight_is_options_with_request_method() {
         Decision::Preflight(PreflightAnswer {
             allow_origin: AllowOrigin::Origin(origin),
             mirrored_headers: None,
+            mirrored_method: None,
             private_network: false
         })
     );
@@ -319,4 +320,26 @@ fn reasons_escape_and_shorten_client_bytes() {
     assert!(text.starts_with("request header `\\n\\n"));
     assert!(text.ends_with("...(100 bytes)` not allowed"));
     assert!(!text.contains('\n'));
+}
+
+// Fetch "CORS-preflight fetch": `*` in `Access-Control-Allow-Methods` covers every method only
+// for a request without credentials; a policy allowing any method with credentials echoes the
+// method asked for.
+#[test]
+fn fetch_any_method_is_star_without_credentials_and_echoed_with() {
+    let without = policy(Policy::builder().allow_origin("https://app.example").allow_method("*"));
+    assert!(without.allows_any_method());
+    assert!(without.allowed_methods().is_empty());
+    let req = preflight("https://app.example", "PATCH", &[]);
+    let Decision::Preflight(answer) = without.decide(req.head()) else { panic!("PATCH is allowed") };
+    assert_eq!(answer.mirrored_method, None);
+
+    let with = policy(
+        Policy::builder().allow_origin("https://app.example").allow_method("*").allow_credentials(true),
+    );
+    let Decision::Preflight(answer) = with.decide(req.head()) else { panic!("PATCH is allowed") };
+    assert_eq!(answer.mirrored_method.unwrap(), "PATCH");
+
+    let req = preflight("https://app.example", "BAD METHOD", &[]);
+    assert_eq!(reason(with.decide(req.head())), Reason::MalformedMethod(b"BAD METHOD"));
 }

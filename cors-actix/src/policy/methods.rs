@@ -10,6 +10,8 @@ use crate::error::Problem;
 #[derive(Debug, Clone)]
 pub(crate) struct AllowMethods {
     methods: Vec<Method>,
+    /// `*` was listed: every method is allowed.
+    any: bool,
     header: HeaderValue,
 }
 
@@ -20,7 +22,8 @@ const DEFAULT_METHODS: [Method; 3] = [Method::GET, Method::HEAD, Method::POST];
 impl AllowMethods {
     pub(crate) fn new(inputs: &[String], problems: &mut Vec<Problem>) -> Self {
         let mut methods: Vec<Method> = Vec::new();
-        for input in inputs {
+        let any = inputs.iter().any(|input| input == "*");
+        for input in inputs.iter().filter(|input| *input != "*") {
             if let Err(error) = check_method(input) {
                 problems.push(Problem::Method { input: input.clone(), error });
                 continue;
@@ -37,16 +40,28 @@ impl AllowMethods {
         if inputs.is_empty() {
             methods = DEFAULT_METHODS.to_vec();
         }
-        let header = join_header_value(methods.iter().map(Method::as_str));
-        Self { methods, header }
+        // Fetch's "CORS-preflight fetch" reads `*` as every method only for requests without
+        // credentials; a policy with credentials answers with the method asked for instead.
+        let header = if any {
+            HeaderValue::from_static("*")
+        } else {
+            join_header_value(methods.iter().map(Method::as_str))
+        };
+        Self { methods, any, header }
     }
 
     /// Fetch "CORS-preflight fetch": the browser accepts its method if the response lists
     /// it or if it is CORS-safelisted, so a safelisted method needs no listing here either.
     /// Comparison is byte-exact: `patch` is not `PATCH`.
     pub(crate) fn allows(&self, requested: &[u8]) -> bool {
-        is_cors_safelisted_method(requested)
+        self.any
+            || is_cors_safelisted_method(requested)
             || self.methods.iter().any(|m| m.as_str().as_bytes() == requested)
+    }
+
+    /// Whether every method is allowed (`*`).
+    pub(crate) fn is_any(&self) -> bool {
+        self.any
     }
 
     pub(crate) fn header(&self) -> &HeaderValue {

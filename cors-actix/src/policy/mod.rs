@@ -81,9 +81,16 @@ impl Policy {
         self.origins.is_any()
     }
 
-    /// The methods named in `Access-Control-Allow-Methods`, in configured order.
+    /// The methods named in `Access-Control-Allow-Methods`, in configured order (without
+    /// `*`).
     pub fn allowed_methods(&self) -> &[Method] {
         self.methods.methods()
+    }
+
+    /// Whether every method is allowed (`*`: answered `*`, or, with credentials, with the
+    /// method the preflight asks for).
+    pub fn allows_any_method(&self) -> bool {
+        self.methods.is_any()
     }
 
     /// The request headers listed as allowed (lower case), without `*`.
@@ -212,7 +219,8 @@ impl PolicyBuilder {
 
     /// Allows a method in preflights. Methods are case-sensitive tokens; the CORS-safelisted
     /// `GET`, `HEAD` and `POST` are always accepted. Default when none is given: `GET`,
-    /// `HEAD`, `POST`.
+    /// `HEAD`, `POST`. `"*"` allows every method: answered `*`, or, with credentials (for
+    /// which browsers read `*` as a method's name), with the method the preflight asks for.
     pub fn allow_method(mut self, method: impl AsRef<str>) -> Self {
         self.methods.push(method.as_ref().to_owned());
         self
