@@ -178,6 +178,7 @@ const ORIGIN_ENTRIES: &[(&str, Option<Kind>)] = &[
     ),
     ("ws://*.app.example", Some(Kind::Pattern("ws", HostP::Sub("app.example"), PortP::Default))),
     ("http://localhost:*", Some(Kind::Pattern("http", HostP::Exact("localhost"), PortP::Any))),
+    ("http://[::1]:*", Some(Kind::Pattern("http", HostP::Exact("[::1]"), PortP::Any))),
     ("http://*.lan.example:*", Some(Kind::Pattern("http", HostP::Sub("lan.example"), PortP::Any))),
     ("https://app.example/", None),
     ("https://App.example", None),
@@ -334,7 +335,7 @@ impl Spec {
             && MAX_AGES[self.max_age].1
             && (any || others)
             && !(any && others)
-            && !(self.credentials && (any || self.any_header() || self.expose_any()))
+            && !(self.credentials && (any || self.expose_any()))
     }
 
     /// Builds the policy with the crate's builder. The predicate counts calls it should never

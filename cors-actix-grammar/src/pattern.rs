@@ -206,7 +206,11 @@ impl<'a> OriginPattern<'a> {
         else {
             return false;
         };
-        let host = authority.split(|&byte| byte == b':').next().unwrap_or(authority);
+        // An IPv6 host is bracketed and holds colons itself; any other host ends at the port's.
+        let host = match authority.iter().position(|&byte| byte == b']') {
+            Some(end) if authority.first() == Some(&b'[') => &authority[..=end],
+            _ => authority.split(|&byte| byte == b':').next().unwrap_or(authority),
+        };
         match self.host {
             HostPattern::Exact(exact) => host == exact.as_bytes(),
             HostPattern::Subdomains(suffix) => host
@@ -272,18 +276,27 @@ mod tests {
             "https://xexample.com",
             "null",
             "https://app.example.com/",
+            "http://[::1]:8080",
+            "http://[::1]",
+            "http://[::2]:8080",
+            "http://127.0.0.1:3000",
         ];
         for pattern in [
             "https://*.example.com",
             "http://localhost:*",
             "https://*.example.com:*",
             "https://*.example.com:8443",
+            "http://[::1]:*",
+            "http://127.0.0.1:*",
         ] {
             let parsed = OriginPattern::parse(pattern).unwrap();
-            for origin in origins {
-                if matches(pattern, origin) {
-                    assert!(parsed.may_match(origin.as_bytes()), "{pattern} {origin}");
-                }
+            let matching: Vec<&str> = origins.into_iter().filter(|origin| matches(pattern, origin)).collect();
+            assert!(
+                !matching.is_empty(),
+                "{pattern} matches none of the origins: the check would be vacuous"
+            );
+            for origin in matching {
+                assert!(parsed.may_match(origin.as_bytes()), "{pattern} {origin}");
             }
             assert!(!parsed.may_match(b"https://evil.com"), "{pattern}");
         }
