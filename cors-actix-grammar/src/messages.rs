@@ -14,9 +14,6 @@ pub const NO_ORIGIN: &str = "no origin is allowed, so every cross-origin request
 /// A regex that matches any origin, together with credentials.
 pub const ANY_ORIGIN_REGEX_WITH_CREDENTIALS: &str = "this regex matches unrelated sites such as `https://attacker.test`, so with credentials it would hand them the user's session; narrow it to the sites you trust";
 
-/// `*` for request headers together with credentials.
-pub const ANY_HEADER_WITH_CREDENTIALS: &str = "cannot combine `Access-Control-Allow-Credentials: true` with `Access-Control-Allow-Headers: *`: with credentials browsers read `*` as a header named `*`; list the headers";
-
 /// `*` for exposed headers together with credentials.
 pub const ANY_EXPOSED_HEADER_WITH_CREDENTIALS: &str = "cannot combine `Access-Control-Allow-Credentials: true` with `Access-Control-Expose-Headers: *`: with credentials browsers read `*` as a header named `*`; list the headers";
 

@@ -103,8 +103,7 @@ use proc_macro::TokenStream;
 /// suggested; bad wildcards (`https://*example.com`, `https://*.com`, `*://..`); `"*"`
 /// beside other origins; `"*"` or a regex matching any origin together with credentials;
 /// regexes that do not compile or are not anchored; lower-case standard methods; methods
-/// and headers that browsers never send or expose; `"*"` headers or exposed headers with
-/// credentials; a negative or over-a-day `max_age`; no origin at all; `#[cors]` without a
+/// and headers that browsers never send or expose; `"*"` exposed headers with credentials; a negative or over-a-day `max_age`; no origin at all; `#[cors]` without a
 /// route attribute below it, on a non-`async` fn, or given twice.
 ///
 /// [`Cors`]: https://docs.rs/cors-actix/latest/cors_actix/struct.Cors.html

@@ -194,7 +194,6 @@ impl PolicyArgs {
         }
         for lit in &self.headers {
             match lit.value().as_str() {
-                "*" if self.credentials => cx.error_spanned_by(lit, messages::ANY_HEADER_WITH_CREDENTIALS),
                 "*" => {}
                 name => {
                     if let Err(error) = check_request_header_name(name) {

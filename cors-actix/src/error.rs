@@ -99,8 +99,6 @@ pub enum Problem {
         /// What is wrong with it.
         error: HeaderNameError,
     },
-    /// Any request header (`*`) together with credentials.
-    AnyHeaderWithCredentials,
     /// Exposing any header (`*`) together with credentials.
     AnyExposedHeaderWithCredentials,
     /// `max_age` longer than [`MAX_AGE_LIMIT`](cors_actix_grammar::MAX_AGE_LIMIT) seconds.
@@ -127,7 +125,6 @@ impl fmt::Display for Problem {
             Self::Method { input, error } => write!(f, "method `{input}`: {error}"),
             Self::AllowedHeader { input, error } => write!(f, "allowed header `{input}`: {error}"),
             Self::ExposedHeader { input, error } => write!(f, "exposed header `{input}`: {error}"),
-            Self::AnyHeaderWithCredentials => f.write_str(messages::ANY_HEADER_WITH_CREDENTIALS),
             Self::AnyExposedHeaderWithCredentials => {
                 f.write_str(messages::ANY_EXPOSED_HEADER_WITH_CREDENTIALS)
             }

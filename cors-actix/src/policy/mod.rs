@@ -15,6 +15,16 @@ pub(crate) use self::origins::{AllowOrigins, OriginVerdict};
 pub use self::origins::{OriginPredicate, OriginRefusal};
 use crate::error::{PolicyError, Problem};
 
+/// The origins of [`PolicyBuilder::local_development`]: this machine, any port.
+const LOOPBACK_ORIGINS: [&str; 6] = [
+    "http://localhost:*",
+    "http://127.0.0.1:*",
+    "http://[::1]:*",
+    "https://localhost:*",
+    "https://127.0.0.1:*",
+    "https://[::1]:*",
+];
+
 /// What to do with an actual (non-preflight) request from an origin the policy does not allow.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub enum OnMismatch {
@@ -170,6 +180,34 @@ pub struct PolicyBuilder {
 }
 
 impl PolicyBuilder {
+    /// A starting point for development against a front-end dev server on the same machine
+    /// (`http://localhost:5173` and the like): every loopback origin on any port
+    /// (`http://localhost:*`, `http://127.0.0.1:*`, `http://[::1]:*`, and the same over
+    /// `https`), any method, any request header but `Authorization` (mirrored), and
+    /// credentials.
+    ///
+    /// Safe by construction: only pages served from this machine can read responses. (This is
+    /// what to use instead of actix-cors's `Cors::permissive()`, which lets every site on the
+    /// web read responses with the user's cookies.) Add to it like to any builder:
+    ///
+    /// ```
+    /// use cors_actix::Policy;
+    ///
+    /// let policy = cors_actix::PolicyBuilder::local_development()
+    ///     .allow_header("authorization")
+    ///     .expose_header("x-request-id")
+    ///     .build()?;
+    /// assert!(policy.allows_credentials() && policy.allows_any_method());
+    /// # Ok::<_, cors_actix::PolicyError>(())
+    /// ```
+    pub fn local_development() -> Self {
+        Policy::builder()
+            .allow_origins(LOOPBACK_ORIGINS)
+            .allow_method("*")
+            .allow_any_header()
+            .allow_credentials(true)
+    }
+
     /// Allows one origin: an exact serialized origin (`https://app.example`), a pattern
     /// (`https://*.app.example`, `http://localhost:*`), `null` (opaque origins, only ever
     /// matched when listed), or `*` (any origin, answered with `*`; not with credentials).
@@ -255,8 +293,9 @@ impl PolicyBuilder {
         self
     }
 
-    /// Allows any request header but `Authorization` (answered by mirroring the preflight's
-    /// `Access-Control-Request-Headers`). Cannot be combined with credentials.
+    /// Allows any request header but `Authorization` (a `*` in the Fetch standard never covers
+    /// it), answered by mirroring the preflight's `Access-Control-Request-Headers`: browsers
+    /// accept that with credentials too, where they would read a `*` as a header's name.
     pub fn allow_any_header(self) -> Self {
         self.allow_header("*")
     }
@@ -329,9 +368,6 @@ impl PolicyBuilder {
         let methods = AllowMethods::new(&self.methods, &mut problems);
         let allow_headers = AllowHeaders::new(&self.allow_headers, &mut problems);
         let expose_headers = ExposeHeaders::new(&self.expose_headers, &mut problems);
-        if self.credentials && allow_headers.is_any() {
-            problems.push(Problem::AnyHeaderWithCredentials);
-        }
         if self.credentials && expose_headers.is_any() {
             problems.push(Problem::AnyExposedHeaderWithCredentials);
         }
