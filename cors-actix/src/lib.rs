@@ -126,3 +126,8 @@ pub use cors_actix_macros::{cors, policy};
 #[doc = include_str!("../../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
+
+/// MIGRATING.md's examples, likewise.
+#[doc = include_str!("../../MIGRATING.md")]
+#[cfg(doctest)]
+pub struct MigratingDoctests;
