@@ -1,83 +1,70 @@
-//! Origins read at start-up, from a file or the environment, through the builder that
-//! returns every problem as a `Result` instead of panicking.
+//! A policy read from a TOML file with serde (cors-actix's `serde` feature). Every problem of
+//! the file is reported at start-up, under its key, with the fix where there is one.
 //!
 //! ```text
-//! cargo run --example config_file -- examples/cors-origins.txt
-//! CORS_ALLOWED_ORIGINS="https://app.example, http://localhost:*" cargo run --example config_file
-//! CORS_ALLOWED_ORIGINS="https://App.Example/" cargo run --example config_file   # refused, with the fix
+//! cargo run --example config_file -- examples/cors.toml
+//! cargo run --example config_file -- examples/cors-broken.toml   # refused: every problem, under its key
+//! CORS_ALLOWED_ORIGINS="https://app.example, http://localhost:*" cargo run --example config_file -- examples/cors.toml
 //! ```
 //!
-//! The file has one origin (or pattern, or `null`, or `*`) per line; `#` starts a comment.
-//! `CORS_CREDENTIALS=true` and `CORS_MAX_AGE=600` are read too.
+//! `CORS_ALLOWED_ORIGINS`, when set, replaces the file's origins (a deployment's environment
+//! overriding a checked-in file).
 
 use std::process::ExitCode;
 
 use actix_web::{web, App, HttpServer};
-use cors_actix::{Cors, Policy, PolicyError};
+use cors_actix::{Cors, Policy, PolicyConfig};
 
-/// Where the origins come from, as said on start-up.
-enum Source {
-    File(String),
-    Environment,
+/// The application's own start-up errors: the CORS configuration's composes with them.
+#[derive(Debug)]
+enum StartError {
+    Usage,
+    Read(String, std::io::Error),
+    Parse(String, toml::de::Error),
+    Cors(String, cors_actix::ConfigError),
 }
 
-fn read_origins() -> Result<(Source, Vec<String>), String> {
-    if let Some(path) = std::env::args().nth(1) {
-        let text = std::fs::read_to_string(&path).map_err(|error| format!("cannot read {path}: {error}"))?;
-        let origins = text
-            .lines()
-            .map(|line| line.split('#').next().unwrap_or("").trim())
-            .filter(|line| !line.is_empty())
-            .map(str::to_owned)
-            .collect();
-        return Ok((Source::File(path), origins));
+impl std::fmt::Display for StartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Usage => {
+                f.write_str("give the policy's TOML file as the first argument (examples/cors.toml)")
+            }
+            Self::Read(path, error) => write!(f, "cannot read {path}: {error}"),
+            Self::Parse(path, error) => write!(f, "{path} is not a CORS policy: {error}"),
+            Self::Cors(path, error) => write!(f, "the CORS policy in {path} is refused: {error}"),
+        }
     }
-    let list = std::env::var("CORS_ALLOWED_ORIGINS").map_err(|_| {
-        "give a file of origins as the first argument, or set CORS_ALLOWED_ORIGINS".to_owned()
-    })?;
-    Ok((
-        Source::Environment,
-        list.split(',').map(str::trim).filter(|o| !o.is_empty()).map(str::to_owned).collect(),
-    ))
 }
 
-fn build_policy(origins: Vec<String>) -> Result<Policy, PolicyError> {
-    let credentials = std::env::var("CORS_CREDENTIALS").is_ok_and(|value| value == "true");
-    let mut builder = Policy::builder()
-        .allow_origins(origins)
-        .allow_methods(["GET", "POST", "PUT", "DELETE"])
-        .allow_headers(["content-type"])
-        .allow_credentials(credentials);
-    if let Some(seconds) = std::env::var("CORS_MAX_AGE").ok().and_then(|value| value.parse().ok()) {
-        builder = builder.max_age(seconds);
+fn load_policy() -> Result<(String, Policy), StartError> {
+    let path = std::env::args().nth(1).ok_or(StartError::Usage)?;
+    let text = std::fs::read_to_string(&path).map_err(|error| StartError::Read(path.clone(), error))?;
+    let mut config: PolicyConfig =
+        toml::from_str(&text).map_err(|error| StartError::Parse(path.clone(), error))?;
+    if let Ok(list) = std::env::var("CORS_ALLOWED_ORIGINS") {
+        config.origins =
+            list.split(',').map(str::trim).filter(|o| !o.is_empty()).map(str::to_owned).collect();
     }
-    builder.build()
+    let policy = config.build().map_err(|error| StartError::Cors(path.clone(), error))?;
+    Ok((path, policy))
 }
 
 #[actix_web::main]
 async fn main() -> ExitCode {
-    let (source, origins) = match read_origins() {
-        Ok(read) => read,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return ExitCode::from(2);
-        }
-    };
-    let from = match &source {
-        Source::File(path) => format!("file {path}"),
-        Source::Environment => "CORS_ALLOWED_ORIGINS".to_owned(),
-    };
-    let policy = match build_policy(origins) {
-        Ok(policy) => policy,
+    let (path, policy) = match load_policy() {
+        Ok(loaded) => loaded,
         Err(error) => {
-            // Every problem at once, each with the fix where there is one.
-            eprintln!("error: the CORS configuration from {from} is refused\n{error}");
+            eprintln!("error: {error}");
             return ExitCode::from(2);
         }
     };
     let port: u16 = std::env::var("PORT").ok().and_then(|p| p.parse().ok()).unwrap_or(8080);
-    println!("cors-actix config_file listening on http://127.0.0.1:{port}/ with origins from {from}");
-    println!("policy: {policy:#?}");
+    println!("cors-actix config_file on http://127.0.0.1:{port}/ with the policy of {path}");
+    println!("try: curl -i http://127.0.0.1:{port}/ -H 'Origin: https://eu.app.example'   (allowed)");
+    println!(
+        "     curl -i http://127.0.0.1:{port}/ -H 'Origin: https://evil.example'      (no CORS headers)"
+    );
 
     let cors = Cors::new(policy);
     let server = HttpServer::new(move || {

@@ -44,6 +44,8 @@
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+#[cfg(feature = "serde")]
+mod config;
 mod decision;
 mod error;
 mod index;
@@ -121,6 +123,10 @@ pub mod __private {
 #[cfg(feature = "macros")]
 #[cfg_attr(docsrs, doc(cfg(feature = "macros")))]
 pub use cors_actix_macros::{cors, policy};
+
+#[cfg(feature = "serde")]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
+pub use crate::config::{ConfigError, PolicyConfig};
 
 /// The README's examples, compiled and run as doc tests so that they stay true.
 #[doc = include_str!("../../README.md")]

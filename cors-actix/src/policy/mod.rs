@@ -27,6 +27,7 @@ const LOOPBACK_ORIGINS: [&str; 6] = [
 
 /// What to do with an actual (non-preflight) request from an origin the policy does not allow.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(rename_all = "lowercase"))]
 pub enum OnMismatch {
     /// Run the handler and send its response without CORS headers: the browser then
     /// refuses to let the page read it. This is what the Fetch protocol expects of a server.
