@@ -176,7 +176,7 @@ impl PolicyArgs {
                 cx.error_spanned_by(lit, error);
                 continue;
             }
-            match regex::Regex::new(&text) {
+            match regex_lite::Regex::new(&text) {
                 Err(error) => cx.error_spanned_by(lit, format!("this regex does not compile: {error}")),
                 Ok(regex)
                     if self.credentials && regex_allows_unrelated_sites(|origin| regex.is_match(origin)) =>

@@ -11,7 +11,7 @@ use actix_web::{dev::RequestHead, http::header::HeaderValue};
 use cors_actix_grammar::{
     check_regex_anchored, regex_allows_unrelated_sites, Origin, OriginError, OriginSpec, OwnedOriginPattern,
 };
-use regex::Regex;
+use regex_lite::Regex;
 
 use crate::error::Problem;
 
