@@ -97,6 +97,18 @@ pub enum Reason<'r> {
     PrivateNetworkNotAllowed,
 }
 
+impl Reason<'_> {
+    /// Which rule refused: `origin`, `method`, `headers` or `private_network`.
+    pub fn rule(&self) -> &'static str {
+        match self {
+            Self::Origin(_) | Self::RepeatedOrigin => "origin",
+            Self::MalformedMethod(_) | Self::MethodNotAllowed(_) => "method",
+            Self::MalformedRequestHeaders | Self::HeaderNotAllowed(_) => "headers",
+            Self::PrivateNetworkNotAllowed => "private_network",
+        }
+    }
+}
+
 impl fmt::Display for Reason<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -116,6 +128,7 @@ impl fmt::Display for Reason<'_> {
 }
 
 /// Client bytes made safe for a log line: escaped, and cut after 64 bytes.
+#[derive(Clone, Copy)]
 pub(crate) struct Escaped<'a>(pub(crate) &'a [u8]);
 
 impl fmt::Display for Escaped<'_> {

@@ -340,32 +340,46 @@ fn allow_origin_value(allow_origin: AllowOrigin<'_>) -> HeaderValue {
 }
 
 fn log_rejection(req: &HttpRequest, rejection: &Rejection<'_>) {
-    // The parse that says why an origin was refused is paid for here, when debug logging is
-    // on, not by every refused request.
-    if !log::log_enabled!(target: "cors_actix", log::Level::Debug) {
+    // What explains a refusal (a parse of the origin) is paid for only when someone listens.
+    #[cfg(feature = "tracing")]
+    let listening = tracing::enabled!(target: "cors_actix", tracing::Level::DEBUG);
+    #[cfg(not(feature = "tracing"))]
+    let listening = false;
+    if !listening && !log::log_enabled!(target: "cors_actix", log::Level::Debug) {
         return;
     }
-    let origin = req.headers().get(header::ORIGIN).map_or(&b""[..], HeaderValue::as_bytes);
+    let headers = req.headers();
+    let origin = headers.get(header::ORIGIN).map_or(&b""[..], HeaderValue::as_bytes);
     let reason = match rejection.reason {
         Reason::Origin(refusal) => Reason::Origin(refusal.explained(origin)),
         reason => reason,
     };
     // A preflight asks for another method than its own `OPTIONS`: name the one asked for.
     let method = match rejection.preflight {
-        true => {
-            req.headers().get(header::ACCESS_CONTROL_REQUEST_METHOD).map_or(&b""[..], HeaderValue::as_bytes)
-        }
+        true => headers.get(header::ACCESS_CONTROL_REQUEST_METHOD).map_or(&b""[..], HeaderValue::as_bytes),
         false => req.method().as_str().as_bytes(),
     };
-    log::debug!(
-        target: "cors_actix",
-        "{} {} {} refused: {}; origin `{}`",
-        if rejection.preflight { "preflight for" } else { "request" },
-        crate::decision::Escaped(method),
-        req.path(),
-        reason,
-        crate::decision::Escaped(origin),
-    );
+    let kind = if rejection.preflight { "preflight for" } else { "request" };
+    let (method, origin) = (crate::decision::Escaped(method), crate::decision::Escaped(origin));
+    #[cfg(feature = "tracing")]
+    {
+        let requested_headers =
+            headers.get(header::ACCESS_CONTROL_REQUEST_HEADERS).map_or(&b""[..], HeaderValue::as_bytes);
+        tracing::debug!(
+            target: "cors_actix",
+            preflight = rejection.preflight,
+            method = %method,
+            path = req.path(),
+            origin = %origin,
+            requested_headers = %crate::decision::Escaped(requested_headers),
+            rule = reason.rule(),
+            forbidden = rejection.forbid,
+            "{kind} {method} {} refused: {reason}; origin `{origin}`",
+            req.path(),
+        );
+    }
+    #[cfg(not(feature = "tracing"))]
+    log::debug!(target: "cors_actix", "{kind} {method} {} refused: {reason}; origin `{origin}`", req.path());
 }
 
 impl Policy {
@@ -554,3 +568,6 @@ where
         }
     }
 }
+
+#[cfg(all(test, feature = "tracing"))]
+mod tracing_tests;

@@ -1,0 +1,116 @@
+//! With the `tracing` feature, a refusal is one `tracing` event whose fields say why.
+
+use std::{
+    collections::BTreeMap,
+    fmt,
+    sync::{Arc, Mutex},
+};
+
+use actix_web::{test as actix_test, web, App, HttpResponse};
+use tracing::{
+    field::{Field, Visit},
+    span, Event, Metadata, Subscriber,
+};
+
+use crate::{Cors, Policy};
+
+/// An event's target and its fields, rendered.
+type Recorded = (String, BTreeMap<String, String>);
+
+/// Records every event's target and fields.
+#[derive(Clone, Default)]
+struct Recorder(Arc<Mutex<Vec<Recorded>>>);
+
+struct Fields<'a>(&'a mut BTreeMap<String, String>);
+
+impl Visit for Fields<'_> {
+    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
+        self.0.insert(field.name().to_owned(), format!("{value:?}"));
+    }
+
+    fn record_str(&mut self, field: &Field, value: &str) {
+        self.0.insert(field.name().to_owned(), value.to_owned());
+    }
+
+    fn record_bool(&mut self, field: &Field, value: bool) {
+        self.0.insert(field.name().to_owned(), value.to_string());
+    }
+}
+
+impl Subscriber for Recorder {
+    fn enabled(&self, _: &Metadata<'_>) -> bool {
+        true
+    }
+
+    fn new_span(&self, _: &span::Attributes<'_>) -> span::Id {
+        span::Id::from_u64(1)
+    }
+
+    fn record(&self, _: &span::Id, _: &span::Record<'_>) {}
+
+    fn record_follows_from(&self, _: &span::Id, _: &span::Id) {}
+
+    fn event(&self, event: &Event<'_>) {
+        let mut fields = BTreeMap::new();
+        event.record(&mut Fields(&mut fields));
+        self.0.lock().unwrap().push((event.metadata().target().to_owned(), fields));
+    }
+
+    fn enter(&self, _: &span::Id) {}
+
+    fn exit(&self, _: &span::Id) {}
+}
+
+#[test]
+fn a_refused_preflight_is_one_event_with_its_reasons() {
+    let recorder = Recorder::default();
+    tracing::subscriber::with_default(recorder.clone(), || {
+        actix_web::rt::System::new().block_on(async {
+            let policy = Policy::builder()
+                .allow_origin("https://app.example")
+                .allow_methods(["GET", "PUT"])
+                .allow_header("content-type")
+                .build()
+                .unwrap();
+            let app = actix_test::init_service(
+                App::new().wrap(Cors::new(policy)).route("/items", web::to(HttpResponse::Ok)),
+            )
+            .await;
+            let request = actix_test::TestRequest::default()
+                .method(actix_web::http::Method::OPTIONS)
+                .uri("/items")
+                .insert_header(("origin", "https://app.example"))
+                .insert_header(("access-control-request-method", "PUT"))
+                .insert_header(("access-control-request-headers", "content-type,x-secret"))
+                .to_request();
+            assert_eq!(actix_test::call_service(&app, request).await.status(), 403);
+            let request = actix_test::TestRequest::get()
+                .uri("/items")
+                .insert_header((
+                    "origin",
+                    actix_web::http::header::HeaderValue::from_bytes(b"https://b\xfccher.example").unwrap(),
+                ))
+                .to_request();
+            assert_eq!(actix_test::call_service(&app, request).await.status(), 200);
+        });
+    });
+    let events = recorder.0.lock().unwrap();
+    let refusals: Vec<&BTreeMap<String, String>> =
+        events.iter().filter(|(target, _)| target == "cors_actix").map(|(_, fields)| fields).collect();
+    assert_eq!(refusals.len(), 2, "{events:#?}");
+
+    let preflight = refusals[0];
+    assert_eq!(preflight["preflight"], "true");
+    assert_eq!(preflight["method"], "PUT", "the method asked for, not OPTIONS");
+    assert_eq!(preflight["path"], "/items");
+    assert_eq!(preflight["origin"], "https://app.example");
+    assert_eq!(preflight["requested_headers"], "content-type,x-secret");
+    assert_eq!(preflight["rule"], "headers");
+    assert_eq!(preflight["forbidden"], "true");
+    assert!(preflight["message"].contains("request header `x-secret` not allowed"), "{preflight:?}");
+
+    let actual = refusals[1];
+    assert_eq!((actual["preflight"].as_str(), actual["rule"].as_str()), ("false", "origin"));
+    assert_eq!(actual["origin"], "https://b\\xfccher.example", "escaped, never the raw bytes");
+    assert!(actual["message"].contains("malformed Origin"), "explained: {actual:?}");
+}
