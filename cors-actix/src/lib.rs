@@ -7,6 +7,8 @@
 //! This crate answers preflights and decorates responses from a [`Policy`] that is checked
 //! and rendered once, when it is built.
 //!
+//! # App-wide: a policy and the middleware
+//!
 //! ```
 //! use actix_web::{test, web, App, HttpResponse};
 //! use cors_actix::{Cors, Policy};
@@ -39,8 +41,80 @@
 //! # });
 //! ```
 //!
+//! [`Cors`] wraps an `App`, a `Scope` or a `Resource`; put it outside (`wrap` it after) any
+//! authentication middleware, since preflights carry no credentials.
+//!
+//! # Per route: `#[cors]`, checked at compile time
+//!
+//! ```
+//! use actix_web::{get, App, HttpResponse};
+//! use cors_actix::{cors, policy, Cors};
+//!
+//! #[cors(origins = ["https://partner.example"], credentials = true)]
+//! #[get("/reports/{id}")]
+//! async fn report() -> HttpResponse {
+//!     HttpResponse::Ok().body("report")
+//! }
+//!
+//! // The route's own policy wins for the route; the app-wide one for everything else.
+//! let app = App::new()
+//!     .wrap(Cors::new(policy! { origins = ["https://app.example"] }))
+//!     .service(report);
+//! ```
+//!
+//! A mistake in `#[cors]` or [`policy!`] (an origin with a trailing slash, `*` with
+//! credentials, a lower-case method, ...) is a compile error on the token, with the fix.
+//! Which policy governs a request when layers and routes meet is set out in [`Cors`].
+//!
+//! # From configuration: every problem at once
+//!
+//! [`PolicyBuilder::build`] returns a [`PolicyError`] listing every problem, each with its fix
+//! where there is one. With the `serde` feature, [`PolicyConfig`] reads the same keys from a
+//! configuration file and reports each problem under its key.
+//!
+//! ```
+//! let error = cors_actix::Policy::builder()
+//!     .allow_origins(["https://app.example/", "*"])
+//!     .allow_credentials(true)
+//!     .build()
+//!     .unwrap_err();
+//! assert_eq!(error.problems().len(), 3);
+//! assert!(error.to_string().contains("did you mean `https://app.example`?"));
+//! ```
+//!
+//! For a front-end dev server on your machine, start from
+//! [`PolicyBuilder::local_development`] (every loopback origin, any port) rather than
+//! allowing any origin. Coming from actix-cors, `MIGRATING.md` in the repository maps every
+//! builder method.
+//!
+//! # Testing your setup as a browser would
+//!
+//! [`test`](mod@test) builds the requests a browser sends and judges the answers with the Fetch
+//! standard's CORS check, so a test says what a page could do:
+//!
+//! ```
+//! use actix_web::{test, web, App, HttpResponse};
+//! use cors_actix::{test as cors_test, Cors};
+//!
+//! # actix_web::rt::System::new().block_on(async {
+//! let policy = cors_actix::policy! { origins = ["https://app.example"], methods = ["PUT"] };
+//! let app = test::init_service(App::new().wrap(Cors::new(policy)).route("/items", web::to(HttpResponse::Ok))).await;
+//! let preflight = cors_test::preflight("/items", "https://app.example", "PUT").to_request();
+//! cors_test::assert_preflight_allowed(&test::call_service(&app, preflight).await, "https://app.example", "PUT", &[]);
+//! let request = cors_test::cross_origin(actix_web::http::Method::GET, "/items", "https://evil.example").to_request();
+//! cors_test::assert_blocked(&test::call_service(&app, request).await, "https://evil.example");
+//! # });
+//! ```
+//!
+//! # Features
+//!
+//! `macros` (default): `#[cors]` and `policy!`. `serde`: [`PolicyConfig`]. `tracing`: refusals
+//! as `tracing` events with fields instead of `log` lines (target `cors_actix`, debug level).
+//!
 //! [actix-web]: https://docs.rs/actix-web
 //! [Fetch standard]: https://fetch.spec.whatwg.org/#http-cors-protocol
+//! [`policy!`]: crate::policy
+//! [`PolicyConfig`]: https://docs.rs/cors-actix/latest/cors_actix/struct.PolicyConfig.html
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
