@@ -7,12 +7,16 @@ use syn::{Attribute, ItemFn};
 
 use crate::{
     ctxt::Ctxt,
-    policy_args::{PolicyArgs, RawArgs},
+    policy_args::{DefaultMethods, PolicyArgs, RawArgs},
     route_attr::{is_routes, route_kind, RouteAttr, RouteKind},
 };
 
-/// `policy! { ... }`.
+/// `policy! { ... }`: a `Policy` expression, or, as `policy! { static NAME = { ... } }`, a
+/// policy defined once for several routes (`#[cors(policy = NAME)]`).
 pub(crate) fn policy(input: TokenStream) -> TokenStream {
+    if let Ok(item) = syn::parse2::<SharedItem>(input.clone()) {
+        return shared_policy(item);
+    }
     let cx = Ctxt::new();
     let args = match syn::parse2::<RawArgs>(input) {
         Ok(raw) => PolicyArgs::from_raw(&cx, raw, Span::call_site()),
@@ -22,12 +26,63 @@ pub(crate) fn policy(input: TokenStream) -> TokenStream {
         }
     };
     match cx.check() {
-        Ok(()) => args.build_tokens(&[]),
+        Ok(()) => args.build_tokens(DefaultMethods::Route(&[])),
         Err(error) => {
             let error = error.to_compile_error();
             // Still an expression of type `Policy`, so that no error follows from ours.
             quote! {{ #error ::core::unreachable!() }}
         }
+    }
+}
+
+/// `#[attrs] vis static NAME = { keys };`
+struct SharedItem {
+    attrs: Vec<Attribute>,
+    vis: syn::Visibility,
+    name: syn::Ident,
+    keys: TokenStream,
+}
+
+impl syn::parse::Parse for SharedItem {
+    fn parse(input: syn::parse::ParseStream<'_>) -> syn::Result<Self> {
+        let attrs = input.call(Attribute::parse_outer)?;
+        let vis = input.parse()?;
+        input.parse::<syn::Token![static]>()?;
+        let name = input.parse()?;
+        input.parse::<syn::Token![=]>()?;
+        let content;
+        syn::braced!(content in input);
+        let keys = content.parse()?;
+        let _: Option<syn::Token![;]> = input.parse()?;
+        Ok(Self { attrs, vis, name, keys })
+    }
+}
+
+/// A `SharedPolicy` static: checked now, built for each route that names it with the
+/// route's methods when it names none.
+fn shared_policy(item: SharedItem) -> TokenStream {
+    let SharedItem { attrs, vis, name, keys } = item;
+    let cx = Ctxt::new();
+    let args = match syn::parse2::<RawArgs>(keys) {
+        Ok(raw) => PolicyArgs::from_raw(&cx, raw, name.span()),
+        Err(error) => {
+            cx.syn_error(error);
+            PolicyArgs::default()
+        }
+    };
+    if args.is_shared() {
+        cx.error_spanned_by(&name, "a shared policy is defined by its keys, not by naming another one");
+    }
+    let (error, build) = match cx.check() {
+        Ok(()) => (None, args.build_tokens(DefaultMethods::Runtime(quote!(__route_methods)))),
+        // Still a `SharedPolicy`, so that the routes naming it add no error to ours.
+        Err(error) => (Some(error.to_compile_error()), quote!(::core::unreachable!())),
+    };
+    quote! {
+        #error
+        #(#attrs)*
+        #vis static #name: ::cors_actix::SharedPolicy =
+            ::cors_actix::SharedPolicy::new(|__route_methods: &[&'static str]| #build);
     }
 }
 
@@ -155,7 +210,7 @@ fn expand_route(
     let methods = &route.methods;
     let guards = &route.guards;
     let wraps = &route.wraps;
-    let build_policy = policy.build_tokens(methods);
+    let build_policy = policy.build_tokens(DefaultMethods::Route(methods));
     quote! {
         #(#docs)*
         #[allow(non_camel_case_types)]

@@ -68,6 +68,7 @@ use proc_macro::TokenStream;
 ///
 /// | key | value | default |
 /// |---|---|---|
+/// | `policy` | the name of a policy defined with `policy! { static NAME = { ... } }`; then no other key | — |
 /// | `origins` | a string or list: exact origins (`"https://app.example"`), patterns (`"https://*.app.example"`, `"http://localhost:*"`), `"*"` (any), `"null"` | — |
 /// | `origin_regex` | a string or list of regexes anchored with `^...$` | — |
 /// | `origin_fn` | path of a `fn(&HeaderValue, &RequestHead) -> bool` | — |
@@ -80,7 +81,23 @@ use proc_macro::TokenStream;
 /// | `on_mismatch` | `"omit"` (handler runs, no CORS headers) / `"reject"` (`403`) | `"omit"` |
 ///
 /// At least one of `origins`, `origin_regex`, `origin_fn` is required. `policy!` takes the
-/// same keys.
+/// same keys. The values are checked at compile time, so they are written in the attribute:
+/// to share one policy between routes, define it once and name it:
+///
+/// ```
+/// use actix_web::{get, post, HttpResponse};
+/// use cors_actix::{cors, policy};
+///
+/// policy! { static PARTNERS = { origins = ["https://partner.example"], credentials = true } }
+///
+/// #[cors(policy = PARTNERS)]
+/// #[get("/orders")]
+/// async fn orders() -> HttpResponse { HttpResponse::Ok().finish() }
+///
+/// #[cors(policy = PARTNERS)] // a shared policy without `methods` takes the route's: POST here
+/// #[post("/orders")]
+/// async fn place_order() -> HttpResponse { HttpResponse::Created().finish() }
+/// ```
 ///
 /// # Preflights
 ///
@@ -113,7 +130,9 @@ pub fn cors(args: TokenStream, input: TokenStream) -> TokenStream {
 }
 
 /// Builds a `cors_actix::Policy` from the same keys as [`macro@cors`], checked at compile
-/// time, for an app-wide or scope-wide `Cors`.
+/// time, for an app-wide or scope-wide `Cors`; or, written `policy! { static NAME = { ... } }`
+/// (with attributes and a visibility if wanted), defines a `cors_actix::SharedPolicy` once for
+/// routes to name with `#[cors(policy = NAME)]` and apps to use with `NAME.policy()`.
 ///
 /// ```
 /// use actix_web::{web, App, HttpResponse};

@@ -18,7 +18,8 @@ use syn::{
 use crate::ctxt::Ctxt;
 
 /// Every key, in the order the documentation lists them.
-const KEYS: [&str; 10] = [
+const KEYS: [&str; 11] = [
+    "policy",
     "origins",
     "origin_regex",
     "origin_fn",
@@ -70,6 +71,16 @@ pub(crate) struct PolicyArgs {
     max_age: Option<u64>,
     private_network: bool,
     reject: bool,
+    /// `policy = NAME`: a policy defined once with `policy! { static NAME = { .. } }`.
+    shared: Option<syn::Path>,
+}
+
+/// Where the methods of a policy that names none come from.
+pub(crate) enum DefaultMethods<'a> {
+    /// A route's own, known to the macro.
+    Route(&'a [String]),
+    /// A slice the expansion has at run time (a shared policy's route, or none).
+    Runtime(TokenStream),
 }
 
 impl PolicyArgs {
@@ -98,6 +109,13 @@ impl PolicyArgs {
             }
             seen.push(name.clone());
             match name.as_str() {
+                "policy" => match &value {
+                    Expr::Path(path) if path.qself.is_none() => args.shared = Some(path.path.clone()),
+                    _ => cx.error_spanned_by(
+                        &value,
+                        "`policy` expects the name of a policy defined with `policy! { static NAME = { ... } }`",
+                    ),
+                },
                 "origins" => {
                     args.origins = string_list(cx, &value, "origins", r#"["https://app.example"]"#);
                     origins_unreadable |= !is_string_list(&value);
@@ -134,8 +152,23 @@ impl PolicyArgs {
                 _ => unreachable!("every key of KEYS is handled"),
             }
         }
+        if args.shared.is_some() {
+            // A shared policy is checked where it is defined; a route adds nothing to it.
+            for other in seen.iter().filter(|key| *key != "policy") {
+                cx.syn_error(syn::Error::new(
+                    span,
+                    format!("`policy = ...` names a whole policy, so `{other}` cannot be added to it here; define another policy with `policy! {{ static NAME = {{ ... }} }}`"),
+                ));
+            }
+            return args;
+        }
         args.check(cx, span, origins_unreadable);
         args
+    }
+
+    /// Whether the policy is a shared one (`policy = NAME`).
+    pub(crate) fn is_shared(&self) -> bool {
+        self.shared.is_some()
     }
 
     fn check(&self, cx: &Ctxt, span: Span, origins_unreadable: bool) {
@@ -217,17 +250,30 @@ impl PolicyArgs {
         }
     }
 
-    /// The builder chain for this policy, ending in the compile-time-checked build.
-    /// `default_methods` is used when the policy does not name its methods.
-    pub(crate) fn build_tokens(&self, default_methods: &[String]) -> TokenStream {
+    /// The builder chain for this policy, ending in the compile-time-checked build (or, for
+    /// `policy = NAME`, the shared policy made for the route's methods). `default_methods`
+    /// is used when the policy does not name its methods.
+    pub(crate) fn build_tokens(&self, default_methods: DefaultMethods<'_>) -> TokenStream {
+        if let Some(shared) = &self.shared {
+            let methods: &[String] = match &default_methods {
+                DefaultMethods::Route(methods) => methods,
+                DefaultMethods::Runtime(_) => &[],
+            };
+            // Spanned on the name, so that a name that is not a `SharedPolicy` is rustc's
+            // error on the user's token.
+            return quote_spanned! {shared.span()=>
+                ::cors_actix::SharedPolicy::for_route(&#shared, &[#(#methods),*])
+            };
+        }
         let origins = &self.origins;
         let regexes = &self.origin_regexes;
         let origin_fn = self.origin_fn.iter().map(|predicate| {
             quote_spanned! {predicate.span()=> .allow_origin_fn(#predicate) }
         });
-        let methods: Vec<TokenStream> = match &self.methods {
-            Some(methods) => methods.iter().map(|lit| quote!(#lit)).collect(),
-            None => default_methods.iter().map(|method| quote!(#method)).collect(),
+        let methods = match (&self.methods, default_methods) {
+            (Some(methods), _) => quote!(#(.allow_method(#methods))*),
+            (None, DefaultMethods::Route(methods)) => quote!(#(.allow_method(#methods))*),
+            (None, DefaultMethods::Runtime(slice)) => quote!(.allow_methods(#slice.iter().copied())),
         };
         let headers = &self.headers;
         let expose = &self.expose;
@@ -241,7 +287,7 @@ impl PolicyArgs {
                     #(.allow_origin(#origins))*
                     #(.allow_origin_regex(#regexes))*
                     #(#origin_fn)*
-                    #(.allow_method(#methods))*
+                    #methods
                     #(.allow_header(#headers))*
                     #(.expose_header(#expose))*
                     .allow_credentials(#credentials)
@@ -268,6 +314,18 @@ fn is_string_list(value: &Expr) -> bool {
 fn string_list(cx: &Ctxt, value: &Expr, key: &str, example: &str) -> Vec<LitStr> {
     let wrong = || format!("`{key}` expects a string or a list of strings, as in `{key} = {example}`");
     match value {
+        Expr::Path(path) => {
+            cx.error_spanned_by(
+                path,
+                format!(
+                    "`{key}` is checked at compile time, so it must be written here: the macro cannot read \
+                     what a constant holds. To share a policy between routes, define it once with \
+                     `policy! {{ static NAME = {{ ... }} }}` and write `#[cors(policy = NAME)]`; for \
+                     values known only at run time, use `Policy::builder()`"
+                ),
+            );
+            Vec::new()
+        }
         Expr::Lit(ExprLit { lit: Lit::Str(lit), .. }) => vec![lit.clone()],
         Expr::Array(array) => array
             .elems

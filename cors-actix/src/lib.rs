@@ -137,7 +137,7 @@ pub use crate::{
     error::{PolicyError, Problem},
     middleware::{Cors, CorsFuture, CorsMiddleware},
     policy::{OnMismatch, OriginPredicate, OriginRefusal, Policy, PolicyBuilder},
-    route::{routes, RouteCors},
+    route::{routes, RouteCors, SharedPolicy},
 };
 
 /// What the macros' expansions use. Not public API.

@@ -86,6 +86,60 @@ impl std::fmt::Debug for RouteCors {
     }
 }
 
+/// A policy defined once with `policy! { static NAME = { ... } }` and named by routes with
+/// `#[cors(policy = NAME)]`: checked at compile time where it is defined.
+///
+/// ```
+/// use actix_web::{get, put, App, HttpResponse};
+/// use cors_actix::{cors, policy, Cors};
+///
+/// policy! {
+///     /// What partners' pages may do.
+///     pub static PARTNERS = { origins = ["https://partner.example"], credentials = true };
+/// }
+///
+/// #[cors(policy = PARTNERS)]
+/// #[get("/reports")]
+/// async fn reports() -> HttpResponse {
+///     HttpResponse::Ok().finish()
+/// }
+///
+/// #[cors(policy = PARTNERS)]
+/// #[put("/reports/{id}")]
+/// async fn update_report() -> HttpResponse {
+///     HttpResponse::Ok().finish()
+/// }
+///
+/// // The same policy for a scope or an app: its methods, or `GET`, `HEAD`, `POST`.
+/// let app = App::new().wrap(Cors::new(PARTNERS.policy())).service(reports).service(update_report);
+/// ```
+///
+/// A shared policy that names no `methods` takes, for each route, the route's own (as a
+/// `#[cors]` policy does): above, `update_report`'s preflights for `PUT` are allowed.
+#[derive(Debug, Clone, Copy)]
+pub struct SharedPolicy {
+    build: fn(&[&'static str]) -> Policy,
+}
+
+impl SharedPolicy {
+    /// Made by the `policy!` macro's `static` form.
+    #[doc(hidden)]
+    pub const fn new(build: fn(&[&'static str]) -> Policy) -> Self {
+        Self { build }
+    }
+
+    /// The policy, for an app-wide or scope-wide [`Cors`](crate::Cors).
+    pub fn policy(&self) -> Policy {
+        (self.build)(&[])
+    }
+
+    /// The policy for a route with these methods (used by `#[cors(policy = ..)]`).
+    #[doc(hidden)]
+    pub fn for_route(&self, methods: &[&'static str]) -> Policy {
+        (self.build)(methods)
+    }
+}
+
 /// Every `#[cors]` route mounted in the process: for audits, never read to answer a request.
 static ROUTES: RwLock<Vec<&'static RouteCors>> = RwLock::new(Vec::new());
 
