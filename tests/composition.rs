@@ -9,17 +9,13 @@ use actix_web::{
     web, App, HttpResponse,
 };
 use cors_actix::{cors, policy, Cors};
-use cors_actix_tests::{actual, header_values as all, preflight, Calls};
+use cors_actix_tests::{actual, allow_origin_values as acao, header_values as all, preflight, Calls};
 
 const APP_ORIGIN: &str = "https://app.example";
 const PARTNER_ORIGIN: &str = "https://partner.example";
 
 fn app_policy() -> Cors {
     Cors::new(policy! { origins = ["https://app.example"], credentials = true })
-}
-
-fn acao(response: &actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>) -> Vec<String> {
-    all(response, "access-control-allow-origin")
 }
 
 /// Same-named handlers in different modules: actix names a resource after its handler, so

@@ -75,6 +75,11 @@ pub fn header_values(response: &ServiceResponse<impl MessageBody>, name: &str) -
         .collect()
 }
 
+/// Every `Access-Control-Allow-Origin` the response carries (more than one would be a bug).
+pub fn allow_origin_values(response: &ServiceResponse<impl MessageBody>) -> Vec<String> {
+    header_values(response, "access-control-allow-origin")
+}
+
 /// Sends raw bytes as one HTTP/1.1 request over a real socket and returns the response head
 /// (status line and headers, lower-cased), or what arrived before the server closed.
 pub fn raw_request(address: std::net::SocketAddr, request: &[u8]) -> String {

@@ -28,11 +28,18 @@ fn api_policy() -> PolicyBuilder {
 async fn app(
     policy: PolicyBuilder,
 ) -> (impl Service<actix_http::Request, Response = ServiceResponse<impl MessageBody>, Error = Error>, Calls) {
+    app_with(policy.build().expect("valid test policy")).await
+}
+
+/// `/items` (a counted handler for every method) behind `Cors::new(policy)`.
+async fn app_with(
+    policy: Policy,
+) -> (impl Service<actix_http::Request, Response = ServiceResponse<impl MessageBody>, Error = Error>, Calls) {
     let calls = Calls::default();
     let service = test::init_service(
         App::new()
             .app_data(web::Data::new(calls.clone()))
-            .wrap(Cors::new(policy.build().expect("valid test policy")))
+            .wrap(Cors::new(policy))
             .route("/items", web::to(counted)),
     )
     .await;
@@ -573,14 +580,7 @@ async fn any_method_policies_answer_as_browsers_read_them() {
         } else {
             cors_actix::policy! { origins = ["https://app.example"], methods = ["*"] }
         };
-        let calls = Calls::default();
-        let app = test::init_service(
-            App::new()
-                .app_data(web::Data::new(calls.clone()))
-                .wrap(Cors::new(policy))
-                .route("/items", web::to(counted)),
-        )
-        .await;
+        let (app, calls) = app_with(policy).await;
         let request = preflight("https://app.example", "PATCH").to_request();
         let response = test::call_service(&app, request).await;
         assert_eq!(response.status(), StatusCode::NO_CONTENT, "credentials: {credentials}");
@@ -616,14 +616,7 @@ async fn the_local_development_preset_allows_this_machine_only() {
     use cors_actix::test::{cors_check, preflight_check};
     let policy =
         cors_actix::PolicyBuilder::local_development().allow_header("authorization").build().unwrap();
-    let calls = Calls::default();
-    let app = test::init_service(
-        App::new()
-            .app_data(web::Data::new(calls.clone()))
-            .wrap(Cors::new(policy))
-            .route("/items", web::to(counted)),
-    )
-    .await;
+    let (app, calls) = app_with(policy).await;
     for origin in [
         "http://localhost:5173",
         "http://127.0.0.1:3000",

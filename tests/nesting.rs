@@ -10,17 +10,15 @@ use actix_web::{
     test, web, App, HttpResponse,
 };
 use cors_actix::{cors, policy, Cors};
-use cors_actix_tests::{actual, counted, header_values as all, preflight, require_auth, Calls};
+use cors_actix_tests::{
+    actual, allow_origin_values as acao, counted, header_values as all, preflight, require_auth, Calls,
+};
 
 const APP_ORIGIN: &str = "https://app.example";
 const PARTNER_ORIGIN: &str = "https://partner.example";
 
 fn app_policy() -> Cors {
     Cors::new(policy! { origins = ["https://app.example"], credentials = true })
-}
-
-fn acao(response: &actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>) -> Vec<String> {
-    all(response, "access-control-allow-origin")
 }
 
 fn json_content_type(ctx: &actix_web::guard::GuardContext<'_>) -> bool {
