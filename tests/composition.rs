@@ -369,3 +369,36 @@ async fn a_routes_pattern_name_and_url_are_actixs_own() {
     let body = test::read_body(response).await;
     assert_eq!(body, r#"Some("/v2/named/{id}") Some("named_route") Some("/v2/named/9")"#);
 }
+
+#[cors(origins = ["https://partner.example"])]
+#[actix_web::get("/documents/{id:[0-9a-f]{24}}")]
+async fn document(calls: web::Data<Calls>) -> HttpResponse {
+    calls.hit();
+    HttpResponse::Ok().body("document")
+}
+
+/// A segment with a regex of its own (a 24-digit hexadecimal id) is found too, inside a scope.
+#[actix_web::test]
+async fn routes_with_regex_segments_are_found() {
+    let calls = Calls::default();
+    let app = test::init_service(
+        App::new()
+            .app_data(web::Data::new(calls.clone()))
+            .wrap(app_policy())
+            .service(web::scope("/v1").service(document)),
+    )
+    .await;
+    let id = "0123456789abcdef01234567";
+    let response = test::call_service(
+        &app,
+        preflight(&format!("/v1/documents/{id}"), PARTNER_ORIGIN, "GET").to_request(),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    assert_eq!(acao(&response), [PARTNER_ORIGIN]);
+    let response =
+        test::call_service(&app, preflight("/v1/documents/not-hex", PARTNER_ORIGIN, "GET").to_request())
+            .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN, "not the route's path: the app's policy");
+    assert_eq!(calls.count(), 0);
+}

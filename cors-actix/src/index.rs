@@ -167,23 +167,30 @@ impl AppRoutes {
         };
         routes
             .iter()
-            .filter(|route| route.full_pattern() == Some(full_pattern.as_str()))
+            .filter(|route| route.full_pattern(Some(path)) == Some(full_pattern.as_str()))
             .find(handles)
             .map(|route| route.route)
     }
 }
 
 impl Route {
-    /// The route's full pattern, learned from its node the first time it is asked for: the
-    /// node knows its parents (the scopes), and reports the full pattern for any path its own
-    /// pattern matches. Such a path is made from the pattern itself, or, for segments with a
-    /// regex of their own, from a few likely values.
-    fn full_pattern(&self) -> Option<&str> {
+    /// The route's full pattern, learned from its node the first time it can be: the node
+    /// knows its parents (the scopes), and reports the full pattern for any path its own
+    /// pattern matches. Such a path is made from the pattern itself or, for segments with a
+    /// regex of their own, from a few likely values; failing those, it is the part of a
+    /// looked-up `path` after some prefix (the scopes' part), once a request brings one.
+    fn full_pattern(&self, path: Option<&str>) -> Option<&str> {
         if let Some(full) = self.full_pattern.get() {
             return Some(full);
         }
         let node = self.node.upgrade()?;
-        let full = sample_paths(self.route.path()).find_map(|sample| node.match_pattern(&sample))?;
+        let from_samples = || sample_paths(self.route.path()).find_map(|sample| node.match_pattern(&sample));
+        let from_path = || {
+            let path = path?;
+            let starts = path.match_indices('/').map(|(index, _)| index).chain([path.len()]);
+            starts.filter_map(|start| path.get(start..)).find_map(|rest| node.match_pattern(rest))
+        };
+        let full = from_samples().or_else(from_path)?;
         Some(self.full_pattern.get_or_init(|| full))
     }
 
@@ -191,7 +198,7 @@ impl Route {
     /// route's full pattern before its first dynamic segment. A byte comparison that rules
     /// out most paths; the full pattern is compared after the map has matched the path.
     fn may_take(&self, path: &str) -> bool {
-        self.full_pattern().is_some_and(|full| {
+        self.full_pattern(Some(path)).is_some_and(|full| {
             let literal = full.split('{').next().unwrap_or(full);
             if literal.len() == full.len() {
                 path == full
