@@ -106,7 +106,7 @@ fn oracle(bytes: &[u8]) -> Option<Parts> {
     if let Some(inner) = host.strip_prefix('[') {
         let inner = inner.strip_suffix(']')?;
         let address: Ipv6Addr = inner.parse().ok()?;
-        if address.to_string() != inner {
+        if url_standard_ipv6(address) != inner {
             return None;
         }
     } else {
@@ -131,6 +131,27 @@ fn oracle(bytes: &[u8]) -> Option<Parts> {
         }
     }
     Some(Parts { scheme: scheme.to_owned(), host: host.to_owned(), port })
+}
+
+/// The URL standard's IPv6 serialization, written for the model: every run of two or more
+/// zero pieces is a candidate, the longest (then the first) becomes `::`; pieces in
+/// lower-case hex; never a dotted IPv4 tail.
+fn url_standard_ipv6(address: Ipv6Addr) -> String {
+    let pieces = address.segments();
+    let hex = |range: &[u16]| range.iter().map(|piece| format!("{piece:x}")).collect::<Vec<_>>().join(":");
+    let mut best: Option<(usize, usize)> = None;
+    for start in 0..8 {
+        for end in start + 2..=8 {
+            let zeros = pieces[start..end].iter().all(|&piece| piece == 0);
+            if zeros && best.is_none_or(|(_, length)| end - start > length) {
+                best = Some((start, end - start));
+            }
+        }
+    }
+    match best {
+        Some((start, length)) => format!("{}::{}", hex(&pieces[..start]), hex(&pieces[start + length..])),
+        None => hex(&pieces),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -179,6 +200,8 @@ const ORIGIN_ENTRIES: &[(&str, Option<Kind>)] = &[
     ("ws://*.app.example", Some(Kind::Pattern("ws", HostP::Sub("app.example"), PortP::Default))),
     ("http://localhost:*", Some(Kind::Pattern("http", HostP::Exact("localhost"), PortP::Any))),
     ("http://[::1]:*", Some(Kind::Pattern("http", HostP::Exact("[::1]"), PortP::Any))),
+    ("http://[::ffff:7f00:1]", Some(Kind::Exact)),
+    ("http://[::ffff:127.0.0.1]", None),
     ("http://*.lan.example:*", Some(Kind::Pattern("http", HostP::Sub("lan.example"), PortP::Any))),
     ("https://app.example/", None),
     ("https://App.example", None),
@@ -806,6 +829,8 @@ const HOSTS: &[&str] = &[
     "127.0.0.1",
     "127.1",
     "[::1]",
+    "[::ffff:7f00:1]",
+    "[::ffff:127.0.0.1]",
     "[0:0:0:0:0:0:0:1]",
     "xn--bcher-kva.example",
     "b\u{fc}cher.example",
@@ -850,6 +875,8 @@ const AIMED: &[&str] = &[
     "http://localhost:3000",
     "http://127.0.0.1:8080",
     "http://[::1]:8080",
+    "http://[::ffff:7f00:1]",
+    "http://[::ffff:127.0.0.1]",
     "https://xn--bcher-kva.example",
     "http://x.lan.example:9000",
     "https://tenant-42.example",

@@ -47,6 +47,8 @@ pub enum OriginError {
     Userinfo,
     /// The host is not a valid domain name, IPv4 address or bracketed IPv6 address.
     InvalidHost,
+    /// A valid IPv6 address, not written as browsers write it (the URL standard's form).
+    Ipv6NotAsBrowsersWriteIt,
     /// The host has upper-case letters; browsers serialize it in lower case.
     UppercaseHost,
     /// The port is not a decimal number from 0 to 65535 without leading zeros.
@@ -83,6 +85,9 @@ impl fmt::Display for OriginError {
             Self::Userinfo => "an origin has no `user@` part; browsers never send one",
             Self::InvalidHost => {
                 "the host is not a valid domain name, IPv4 address or bracketed IPv6 address"
+            }
+            Self::Ipv6NotAsBrowsersWriteIt => {
+                "browsers write an IPv6 host in the URL standard's form (lower-case hex pieces, the longest run of zeros as `::`, no dotted IPv4 tail), so this one never matches"
             }
             Self::UppercaseHost => {
                 "browsers send the host in lower case, so an upper-case host never matches"
@@ -254,10 +259,14 @@ pub(crate) fn check_host(host: &str) -> Result<(), OriginError> {
         if inner.bytes().any(|b| b.is_ascii_uppercase()) {
             return Err(OriginError::UppercaseHost);
         }
-        // Browsers write IPv6 in its canonical compressed form (RFC 5952), which is also
-        // what `Ipv6Addr`'s `Display` writes; anything else would never match a real request.
+        // Browsers write an IPv6 host as the URL standard serializes it; anything else would
+        // never match a real request.
         let parsed: Ipv6Addr = inner.parse().map_err(|_| OriginError::InvalidHost)?;
-        return if parsed.to_string() == inner { Ok(()) } else { Err(OriginError::InvalidHost) };
+        return if serialize_ipv6(parsed) == inner {
+            Ok(())
+        } else {
+            Err(OriginError::Ipv6NotAsBrowsersWriteIt)
+        };
     }
     check_domain(host)?;
     // A host whose last label is numeric is an IPv4 address to the URL parser, which
@@ -298,6 +307,43 @@ pub(crate) fn check_domain(domain: &str) -> Result<(), OriginError> {
     }
 }
 
+/// An IPv6 address as the URL standard serializes it ("IPv6 serializer"): lower-case hex
+/// pieces without leading zeros, the first longest run of two or more zero pieces written
+/// `::`, and never a dotted IPv4 tail. Rust's `Ipv6Addr` display differs for IPv4-mapped
+/// addresses (`::ffff:127.0.0.1`, where a browser sends `::ffff:7f00:1`).
+pub(crate) fn serialize_ipv6(address: Ipv6Addr) -> String {
+    let pieces = address.segments();
+    // The first longest run of zero pieces, if it is at least two long.
+    let mut compress: Option<(usize, usize)> = None;
+    let mut index = 0;
+    while index < pieces.len() {
+        let start = index;
+        while index < pieces.len() && pieces[index] == 0 {
+            index += 1;
+        }
+        let length = index - start;
+        if length >= 2 && compress.is_none_or(|(_, longest)| length > longest) {
+            compress = Some((start, length));
+        }
+        index += usize::from(length == 0);
+    }
+    let mut output = String::with_capacity(39);
+    let mut index = 0;
+    while index < pieces.len() {
+        if let Some((start, length)) = compress.filter(|&(start, _)| start == index) {
+            output.push_str(if start == 0 { "::" } else { ":" });
+            index += length;
+            continue;
+        }
+        output.push_str(&format!("{:x}", pieces[index]));
+        if index != pieces.len() - 1 {
+            output.push(':');
+        }
+        index += 1;
+    }
+    output
+}
+
 /// The origin a browser would send for something a person wrote by hand, when that differs
 /// from what they wrote: `HTTPS://App.Example:443/` becomes `https://app.example`, and
 /// `app.example` becomes `https://app.example`. `None` when no such origin exists.
@@ -313,7 +359,12 @@ pub fn suggest_origin(written: &str) -> Option<String> {
         Some(at) if !authority[at..].contains(']') => (&authority[..at], Some(&authority[at + 1..])),
         _ => (authority, None),
     };
-    let host = host.to_ascii_lowercase();
+    let mut host = host.to_ascii_lowercase();
+    if let Some(address) =
+        host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).and_then(|h| h.parse().ok())
+    {
+        host = format!("[{}]", serialize_ipv6(address));
+    }
     let port = port
         .and_then(|digits| digits.parse::<u16>().ok())
         .filter(|&port| default_port(&scheme) != Some(port));
@@ -367,7 +418,7 @@ mod tests {
         assert_eq!(err("http://127.1"), OriginError::InvalidHost);
         assert!(Origin::parse("http://[::1]:8080").is_ok());
         assert_eq!(Origin::parse("http://[::1]:8080").unwrap().host(), "[::1]");
-        assert_eq!(err("http://[0:0:0:0:0:0:0:1]"), OriginError::InvalidHost);
+        assert_eq!(err("http://[0:0:0:0:0:0:0:1]"), OriginError::Ipv6NotAsBrowsersWriteIt);
         assert_eq!(err("http://[::1"), OriginError::InvalidHost);
         assert!(Origin::parse("https://xn--bcher-kva.example").is_ok());
         assert!(Origin::parse("chrome-extension://abcdefghijklmnop").is_ok());
@@ -391,6 +442,34 @@ mod tests {
         assert_eq!(err("1https://app.example"), OriginError::InvalidScheme);
         assert_eq!(Origin::parse_bytes(b"https://b\xc3\xbccher.example"), Err(OriginError::NotAscii));
         assert_eq!(Origin::parse_bytes(&[b'a'; MAX_ORIGIN_LEN + 1]), Err(OriginError::TooLong));
+    }
+
+    // URL standard, "IPv6 serializer": the host a browser writes for an IPv6 address.
+    #[test]
+    fn url_standard_ipv6_serialization() {
+        let serialized = |text: &str| serialize_ipv6(text.parse().unwrap());
+        assert_eq!(serialized("::ffff:127.0.0.1"), "::ffff:7f00:1", "IPv4-mapped: hex pieces, never dotted");
+        assert_eq!(serialized("::1"), "::1");
+        assert_eq!(serialized("::"), "::");
+        assert_eq!(serialized("1::"), "1::");
+        assert_eq!(serialized("2001:db8:0:0:1:0:0:1"), "2001:db8::1:0:0:1", "the first of two longest runs");
+        assert_eq!(serialized("2001:db8:0:1:0:0:0:1"), "2001:db8:0:1::1", "the longest run, not the first");
+        assert_eq!(
+            serialized("2001:db8:1:2:3:4:5:0"),
+            "2001:db8:1:2:3:4:5:0",
+            "a single zero is not compressed"
+        );
+        assert_eq!(serialized("FE80::ABCD"), "fe80::abcd");
+
+        assert!(Origin::parse("http://[::ffff:7f00:1]").is_ok(), "what a browser sends");
+        assert_eq!(
+            err("http://[::ffff:127.0.0.1]"),
+            OriginError::Ipv6NotAsBrowsersWriteIt,
+            "what no browser sends"
+        );
+        assert_eq!(err("http://[0:0:0:0:0:0:0:1]:8080"), OriginError::Ipv6NotAsBrowsersWriteIt);
+        assert_eq!(suggest_origin("http://[::ffff:127.0.0.1]").as_deref(), Some("http://[::ffff:7f00:1]"));
+        assert_eq!(suggest_origin("http://[0:0:0:0:0:0:0:1]:8080").as_deref(), Some("http://[::1]:8080"));
     }
 
     #[test]
