@@ -154,10 +154,7 @@ impl Policy {
         let Some(origin) = origins.next() else {
             return Decision::NotCors;
         };
-        let request_method = match head.method {
-            Method::OPTIONS => headers.get(header::ACCESS_CONTROL_REQUEST_METHOD),
-            _ => None,
-        };
+        let request_method = requested_method(head);
         let preflight = request_method.is_some();
         let refuse = |reason| {
             let forbid = preflight || self.on_mismatch == OnMismatch::Reject;
@@ -217,6 +214,16 @@ impl Policy {
             mirrored_method,
             private_network,
         })
+    }
+}
+
+/// The method a preflight asks for: the `Access-Control-Request-Method` of an `OPTIONS`
+/// request (Fetch "CORS-preflight request"; with `Origin`, the request is a preflight).
+/// `None` for any other request: `OPTIONS` without it is an ordinary request.
+pub(crate) fn requested_method(head: &RequestHead) -> Option<&HeaderValue> {
+    match head.method {
+        Method::OPTIONS => head.headers().get(header::ACCESS_CONTROL_REQUEST_METHOD),
+        _ => None,
     }
 }
 

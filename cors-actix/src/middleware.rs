@@ -20,7 +20,7 @@ use actix_web::{
     dev::{Service, ServiceRequest, ServiceResponse, Transform},
     http::{
         header::{self, HeaderMap, HeaderName, HeaderValue},
-        Method, StatusCode,
+        StatusCode,
     },
     HttpMessage, HttpRequest, HttpResponse,
 };
@@ -28,7 +28,8 @@ use pin_project_lite::pin_project;
 
 use crate::{
     decision::{
-        AllowOrigin, Decision, PreflightAnswer, Reason, Rejection, ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK,
+        requested_method, AllowOrigin, Decision, PreflightAnswer, Reason, Rejection,
+        ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK,
     },
     index::AppRoutes,
     route::RouteCors,
@@ -226,13 +227,8 @@ impl<S> CorsMiddleware<S> {
     /// route of the method it asks for; otherwise the route of its own method.
     fn route_of(&self, req: &ServiceRequest) -> Option<&'static RouteCors> {
         let index = self.index.get_or_init(|| AppRoutes::of(req)).as_ref()?;
-        let asked = match req.method() {
-            &Method::OPTIONS => {
-                req.headers().get(header::ACCESS_CONTROL_REQUEST_METHOD).map(HeaderValue::as_bytes)
-            }
-            _ => None,
-        };
-        let method = asked.unwrap_or(req.method().as_str().as_bytes());
+        let method =
+            requested_method(req.head()).map_or(req.method().as_str().as_bytes(), HeaderValue::as_bytes);
         index.find(req.resource_map(), req.match_info().as_str(), method)
     }
 
@@ -282,10 +278,7 @@ impl<S> CorsMiddleware<S> {
 /// Whether the request is a CORS preflight: `OPTIONS` with `Origin` and
 /// `Access-Control-Request-Method` (Fetch, "CORS-preflight request").
 fn is_preflight(req: &ServiceRequest) -> bool {
-    let headers = req.headers();
-    req.method() == Method::OPTIONS
-        && headers.contains_key(header::ACCESS_CONTROL_REQUEST_METHOD)
-        && headers.contains_key(header::ORIGIN)
+    requested_method(req.head()).is_some() && req.headers().contains_key(header::ORIGIN)
 }
 
 /// What a layer keeps while the inner service runs.

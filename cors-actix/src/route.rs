@@ -18,7 +18,7 @@ use actix_web::{
     Error,
 };
 
-use crate::{index, Policy};
+use crate::{decision::requested_method, index, Policy};
 
 /// The policy of one `#[cors]` route, with where it is mounted. Created by the macro as a
 /// `static`; registered into the process-wide table the first time its route is mounted.
@@ -166,11 +166,8 @@ struct RouteGuard {
 impl Guard for RouteGuard {
     fn check(&self, ctx: &GuardContext<'_>) -> bool {
         let head = ctx.head();
-        let headers = head.headers();
-        let preflight = head.method == Method::OPTIONS
-            && headers.contains_key(header::ORIGIN)
-            && headers
-                .get(header::ACCESS_CONTROL_REQUEST_METHOD)
+        let preflight = head.headers().contains_key(header::ORIGIN)
+            && requested_method(head)
                 .is_some_and(|asked| self.methods.iter().any(|m| m.as_str().as_bytes() == asked.as_bytes()));
         preflight || (self.methods.contains(&head.method) && self.guards.iter().all(|guard| guard.check(ctx)))
     }
