@@ -32,6 +32,7 @@ use crate::{
         ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK,
     },
     index::AppRoutes,
+    policy::OriginCheck,
     route::RouteCors,
     Policy,
 };
@@ -67,6 +68,11 @@ use crate::{
 /// | actual request this layer would refuse with [`OnMismatch::Reject`](crate::OnMismatch) | before routing | as for a preflight: a `#[cors]` route's request is passed on to the route |
 /// | no `Origin` | after routing | every layer adds `Vary: Origin` where its policy depends on it (merged, never twice) |
 ///
+/// A policy with an asynchronous origin check
+/// ([`PolicyBuilder::allow_origin_async`](crate::PolicyBuilder::allow_origin_async)) is waited
+/// for before the request is answered or passed on, by the layer that decides it; a layer
+/// that finds a `#[cors]` route for the request leaves the route to decide (and ask) instead.
+///
 /// A preflight must be answered before routing: forwarding it to see who takes it would run
 /// the handler of a resource without a method guard, or reach an authentication middleware.
 /// The outer layer finds the route in actix's route table, which holds every resource's path
@@ -85,6 +91,8 @@ use crate::{
 pub struct Cors {
     policy: Arc<Policy>,
     role: Role,
+    /// The `#[cors]` route whose policy this is, named in refusal logs.
+    route: Option<&'static RouteCors>,
 }
 
 /// Where a `Cors` sits: around an app, scope or resource, or around one `#[cors]` route.
@@ -102,13 +110,13 @@ impl Cors {
 
     /// A middleware sharing an already shared policy.
     pub fn from_shared(policy: Arc<Policy>) -> Self {
-        Self { policy, role: Role::Layer }
+        Self { policy, role: Role::Layer, route: None }
     }
 
     /// The layer a `#[cors]` route wraps itself in (used by the macro's expansion).
     #[doc(hidden)]
     pub fn for_route(route: &'static RouteCors) -> Self {
-        Self { policy: Arc::clone(route.policy()), role: Role::Route }
+        Self { policy: Arc::clone(route.policy()), role: Role::Route, route: Some(route) }
     }
 
     /// The policy this middleware enforces.
@@ -135,9 +143,10 @@ where
         // another app built earlier on this thread only costs the claim, never a wrong answer.
         let inner_layers = LAYERS_BUILT.with(|built| built.replace(built.get() + 1)) > 0;
         ready(Ok(CorsMiddleware {
-            service,
+            service: Rc::new(service),
             policy: Arc::clone(&self.policy),
             role: self.role,
+            route: self.route,
             inner_layers: self.role == Role::Layer && inner_layers,
             index: OnceCell::new(),
         }))
@@ -152,9 +161,12 @@ thread_local! {
 /// The service [`Cors`] wraps around the inner service.
 #[derive(Debug)]
 pub struct CorsMiddleware<S> {
-    service: S,
+    /// Shared with a response future that waits for an asynchronous origin check before it
+    /// calls the service.
+    service: Rc<S>,
     policy: Arc<Policy>,
     role: Role,
+    route: Option<&'static RouteCors>,
     /// Whether a CORS layer may sit inside this one (a `#[cors]` route, a `Cors` on a scope).
     inner_layers: bool,
     /// For a layer around an app or scope: the index of its app's `#[cors]` routes, if it
@@ -193,7 +205,7 @@ where
 {
     type Response = ServiceResponse<EitherBody<B>>;
     type Error = actix_web::Error;
-    type Future = CorsFuture<S::Future>;
+    type Future = CorsFuture<S>;
 
     actix_web::dev::forward_ready!(service);
 
@@ -202,23 +214,33 @@ where
         // this layer's; only the governing policy decides.
         if self.role == Role::Layer && is_preflight(&req) {
             if let Some(route) = self.route_of(&req) {
-                return self.respond(req, route.policy());
+                return self.respond(req, route);
             }
         }
         let decision = self.policy.decide(req.head());
-        // So is a request this layer would forbid: a `#[cors]` route's request is passed on to
-        // the route. Every other request is decided after routing, by the layer nearest the
-        // handler.
-        let forbidden =
-            matches!(decision, Decision::Rejected(Rejection { forbid: true, preflight: false, .. }));
-        if forbidden && self.role == Role::Layer {
-            if let Some(route) = self.route_of(&req) {
-                return self.respond(req, route.policy());
+        if self.role == Role::Layer {
+            // So is a request this layer would forbid: a `#[cors]` route's request is passed
+            // on to the route.
+            let forbidden =
+                matches!(decision, Decision::Rejected(Rejection { forbid: true, preflight: false, .. }));
+            // An actual request only this layer's asynchronous check could allow: if a
+            // `#[cors]` route governs it, this layer's answer does not matter, so it is passed
+            // on for the route to decide (and its check to run) once.
+            let unsettled = decision == Decision::CheckOrigin && !is_preflight(&req);
+            if forbidden || unsettled {
+                if let Some(route) = self.route_of(&req) {
+                    if forbidden {
+                        return self.respond(req, route);
+                    }
+                    let plan =
+                        Plan::Carry { outcome: Outcome::Forward(Decoration::VaryOnly), cross_origin: true };
+                    return self.settle(req, &self.policy, self.route, plan);
+                }
             }
         }
-        let cross_origin = !matches!(decision, Decision::NotCors);
-        let outcome = outcome(req.request(), &self.policy, decision);
-        self.dispatch(req, &self.policy, outcome, cross_origin)
+        // Every other request is decided after routing, by the layer nearest the handler.
+        let plan = Plan::of(req.request(), &self.policy, self.route, decision);
+        self.settle(req, &self.policy, self.route, plan)
     }
 }
 
@@ -232,47 +254,79 @@ impl<S> CorsMiddleware<S> {
         index.find(req.resource_map(), req.match_info().as_str(), method)
     }
 
-    /// Answers or forwards the request as `policy` decides.
-    fn respond<B>(&self, req: ServiceRequest, policy: &Arc<Policy>) -> CorsFuture<S::Future>
+    /// Answers or forwards the request as `route`'s policy decides.
+    fn respond<B>(&self, req: ServiceRequest, route: &'static RouteCors) -> CorsFuture<S>
     where
         S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
     {
-        let decision = policy.decide(req.head());
-        let cross_origin = !matches!(decision, Decision::NotCors);
-        let outcome = outcome(req.request(), policy, decision);
-        self.dispatch(req, policy, outcome, cross_origin)
+        let policy = route.policy();
+        let plan = Plan::of(req.request(), policy, Some(route), policy.decide(req.head()));
+        self.settle(req, policy, Some(route), plan)
     }
 
-    fn dispatch<B>(
+    /// Carries out a plan of `policy`'s, first waiting for its asynchronous origin check
+    /// when the decision depends on it.
+    fn settle<B>(
         &self,
         req: ServiceRequest,
         policy: &Arc<Policy>,
-        outcome: Outcome,
-        cross_origin: bool,
-    ) -> CorsFuture<S::Future>
+        route: Option<&'static RouteCors>,
+        plan: Plan,
+    ) -> CorsFuture<S>
     where
         S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
     {
-        // Requests without `Origin` only get `Vary`, which every layer may merge: no claim.
-        // Of a cross-origin request, this layer is nearer the handler than any that put a
-        // claim on it: it takes the claim, whether it answers or passes the request on.
-        let claim = cross_origin && self.inner_layers && matches!(outcome, Outcome::Forward(_));
-        if cross_origin {
-            let mut extensions = req.extensions_mut();
-            extensions.remove::<Claim>();
-            if claim {
-                extensions.insert(Claim);
+        let (outcome, cross_origin) = match plan {
+            Plan::Carry { outcome, cross_origin } => (outcome, cross_origin),
+            Plan::CheckOrigin => {
+                let check = policy.check_origin(req.head());
+                let checking = Checking {
+                    req,
+                    policy: Arc::clone(policy),
+                    route,
+                    service: Rc::clone(&self.service),
+                    inner_layers: self.inner_layers,
+                };
+                return CorsFuture { state: State::Checking { check, checking: Some(checking) } };
             }
-        }
-        match outcome {
-            // The request moves into the response: no reference count to raise and drop.
-            Outcome::Answered(response) => CorsFuture::ready(req.into_response(response)),
-            Outcome::Forward(decoration) => {
-                let state = Forwarded { policy: Arc::clone(policy), decoration, claim };
-                CorsFuture::inner(self.service.call(req), state)
-            }
+        };
+        dispatch(&self.service, self.inner_layers, req, policy, outcome, cross_origin)
+    }
+}
+
+/// Answers the request, or passes it to `service` with what to do to the response.
+/// `inner_layers`: whether CORS layers may sit inside the one dispatching.
+fn dispatch<S, B>(
+    service: &Rc<S>,
+    inner_layers: bool,
+    req: ServiceRequest,
+    policy: &Arc<Policy>,
+    outcome: Outcome,
+    cross_origin: bool,
+) -> CorsFuture<S>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
+{
+    // Requests without `Origin` only get `Vary`, which every layer may merge: no claim.
+    // Of a cross-origin request, this layer is nearer the handler than any that put a
+    // claim on it: it takes the claim, whether it answers or passes the request on.
+    let claim = cross_origin && inner_layers && matches!(outcome, Outcome::Forward(_));
+    if cross_origin {
+        let mut extensions = req.extensions_mut();
+        extensions.remove::<Claim>();
+        if claim {
+            extensions.insert(Claim);
         }
     }
+    let state = match outcome {
+        // The request moves into the response: no reference count to raise and drop.
+        Outcome::Answered(response) => State::Ready { response: Some(req.into_response(response)) },
+        Outcome::Forward(decoration) => {
+            let forwarded = Forwarded { policy: Arc::clone(policy), decoration, claim };
+            State::Inner { future: service.call(req), forwarded: Some(forwarded) }
+        }
+    };
+    CorsFuture { state }
 }
 
 /// Whether the request is a CORS preflight: `OPTIONS` with `Origin` and
@@ -298,30 +352,49 @@ enum Outcome {
     Forward(Decoration),
 }
 
-fn outcome(req: &HttpRequest, policy: &Policy, decision: Decision<'_>) -> Outcome {
-    match decision {
-        Decision::NotCors | Decision::SameOrigin => Outcome::Forward(Decoration::VaryOnly),
-        Decision::Actual(allow_origin) => {
-            Outcome::Forward(Decoration::Allow(allow_origin_value(allow_origin)))
-        }
-        Decision::Preflight(answer) => {
-            let mut response = HttpResponse::new(StatusCode::NO_CONTENT);
-            policy.write_preflight(response.headers_mut(), &answer);
-            Outcome::Answered(response)
-        }
-        Decision::Rejected(rejection) => {
-            log_rejection(req, &rejection);
-            if !rejection.forbid {
-                return Outcome::Forward(Decoration::Strip);
+/// What a layer does with a request, owned, so that the request can move on.
+enum Plan {
+    /// Wait for the policy's asynchronous origin check, then decide again.
+    CheckOrigin,
+    /// Carry out this outcome. `cross_origin`: the request has an `Origin`.
+    Carry { outcome: Outcome, cross_origin: bool },
+}
+
+impl Plan {
+    /// `route`: the `#[cors]` route whose policy `policy` is, if it is one.
+    fn of(req: &HttpRequest, policy: &Policy, route: Option<&RouteCors>, decision: Decision<'_>) -> Self {
+        let outcome = match decision {
+            Decision::CheckOrigin => return Self::CheckOrigin,
+            Decision::NotCors => {
+                return Self::Carry { outcome: Outcome::Forward(Decoration::VaryOnly), cross_origin: false }
             }
-            let mut response = HttpResponse::new(StatusCode::FORBIDDEN);
-            let vary =
-                if rejection.preflight { Some(&policy.vary_preflight) } else { policy.vary_origin.as_ref() };
-            if let Some(vary) = vary {
-                response.headers_mut().insert(header::VARY, vary.clone());
+            Decision::SameOrigin => Outcome::Forward(Decoration::VaryOnly),
+            Decision::Actual(allow_origin) => {
+                Outcome::Forward(Decoration::Allow(allow_origin_value(allow_origin)))
             }
-            Outcome::Answered(response)
-        }
+            Decision::Preflight(answer) => {
+                let mut response = HttpResponse::new(StatusCode::NO_CONTENT);
+                policy.write_preflight(response.headers_mut(), &answer);
+                Outcome::Answered(response)
+            }
+            Decision::Rejected(rejection) => {
+                log_rejection(req, route, &rejection);
+                if rejection.forbid {
+                    let mut response = HttpResponse::new(StatusCode::FORBIDDEN);
+                    let vary = match rejection.preflight {
+                        true => Some(&policy.vary_preflight),
+                        false => policy.vary_origin.as_ref(),
+                    };
+                    if let Some(vary) = vary {
+                        response.headers_mut().insert(header::VARY, vary.clone());
+                    }
+                    Outcome::Answered(response)
+                } else {
+                    Outcome::Forward(Decoration::Strip)
+                }
+            }
+        };
+        Self::Carry { outcome, cross_origin: true }
     }
 }
 
@@ -332,7 +405,7 @@ fn allow_origin_value(allow_origin: AllowOrigin<'_>) -> HeaderValue {
     }
 }
 
-fn log_rejection(req: &HttpRequest, rejection: &Rejection<'_>) {
+fn log_rejection(req: &HttpRequest, route: Option<&RouteCors>, rejection: &Rejection<'_>) {
     // What explains a refusal (a parse of the origin) is paid for only when someone listens.
     #[cfg(feature = "tracing")]
     let listening = tracing::enabled!(target: "cors_actix", tracing::Level::DEBUG);
@@ -354,6 +427,9 @@ fn log_rejection(req: &HttpRequest, rejection: &Rejection<'_>) {
     };
     let kind = if rejection.preflight { "preflight for" } else { "request" };
     let (method, origin) = (crate::decision::Escaped(method), crate::decision::Escaped(origin));
+    // Which policy refused: a `#[cors]` route's (named by its handler) or a layer's.
+    let handler = route.map_or("", RouteCors::handler);
+    let by = if route.is_some() { "; policy of route " } else { "" };
     #[cfg(feature = "tracing")]
     {
         let requested_headers =
@@ -367,12 +443,17 @@ fn log_rejection(req: &HttpRequest, rejection: &Rejection<'_>) {
             requested_headers = %crate::decision::Escaped(requested_headers),
             rule = reason.rule(),
             forbidden = rejection.forbid,
-            "{kind} {method} {} refused: {reason}; origin `{origin}`",
+            route = handler,
+            "{kind} {method} {} refused: {reason}; origin `{origin}`{by}{handler}",
             req.path(),
         );
     }
     #[cfg(not(feature = "tracing"))]
-    log::debug!(target: "cors_actix", "{kind} {method} {} refused: {reason}; origin `{origin}`", req.path());
+    log::debug!(
+        target: "cors_actix",
+        "{kind} {method} {} refused: {reason}; origin `{origin}`{by}{handler}",
+        req.path()
+    );
 }
 
 impl Policy {
@@ -476,58 +557,85 @@ fn put(headers: &mut HeaderMap, present: bool, name: HeaderName, value: HeaderVa
     }
 }
 
+/// A request waiting for its policy's asynchronous origin check, with what carrying out the
+/// decision then takes.
+struct Checking<S> {
+    req: ServiceRequest,
+    policy: Arc<Policy>,
+    route: Option<&'static RouteCors>,
+    service: Rc<S>,
+    inner_layers: bool,
+}
+
 pin_project! {
-    /// The response future of [`CorsMiddleware`]. Allocation-free: it holds the inner
-    /// future and what to add to its response.
-    pub struct CorsFuture<F> {
+    /// The response future of [`CorsMiddleware`]. Allocation-free unless the policy has an
+    /// asynchronous origin check to wait for: it holds the inner future and what to add to its
+    /// response.
+    pub struct CorsFuture<S>
+    where
+        S: Service<ServiceRequest>,
+    {
         #[pin]
-        state: State<F>,
+        state: State<S>,
     }
 }
 
 pin_project! {
     #[project = StateProj]
-    enum State<F> {
+    enum State<S>
+    where
+        S: Service<ServiceRequest>,
+    {
         // Answered without calling the inner service.
         Ready { response: Option<ServiceResponse<BoxBody>> },
+        // Waiting for the policy's asynchronous origin check; then answered or passed on.
+        Checking {
+            check: OriginCheck,
+            checking: Option<Checking<S>>,
+        },
         // Waiting for the inner service.
         Inner {
             #[pin]
-            future: F,
+            future: S::Future,
             forwarded: Option<Forwarded>,
         },
     }
 }
 
-impl<F> CorsFuture<F> {
-    fn ready(response: ServiceResponse<BoxBody>) -> Self {
-        Self { state: State::Ready { response: Some(response) } }
-    }
-
-    fn inner(future: F, forwarded: Forwarded) -> Self {
-        Self { state: State::Inner { future, forwarded: Some(forwarded) } }
-    }
-}
-
-impl<F> fmt::Debug for CorsFuture<F> {
+impl<S: Service<ServiceRequest>> fmt::Debug for CorsFuture<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CorsFuture").finish_non_exhaustive()
     }
 }
 
-impl<F, B> Future for CorsFuture<F>
+impl<S, B> Future for CorsFuture<S>
 where
-    F: Future<Output = Result<ServiceResponse<B>, actix_web::Error>>,
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
     B: MessageBody,
 {
     type Output = Result<ServiceResponse<EitherBody<B>>, actix_web::Error>;
 
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        match self.project().state.project() {
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.as_mut().project().state.project() {
             StateProj::Ready { response } => match response.take() {
                 Some(response) => Poll::Ready(Ok(response.map_into_right_body())),
                 None => panic!("CorsFuture polled after completion"),
             },
+            StateProj::Checking { check, checking } => {
+                let origin_allowed = std::task::ready!(Pin::new(check).poll(cx));
+                let Some(Checking { req, policy, route, service, inner_layers }) = checking.take() else {
+                    panic!("CorsFuture polled after completion");
+                };
+                let decision = policy.decide_checked(req.head(), origin_allowed);
+                let (outcome, cross_origin) = match Plan::of(req.request(), &policy, route, decision) {
+                    Plan::Carry { outcome, cross_origin } => (outcome, cross_origin),
+                    // `decide_checked` never asks for the check again; refuse if it did.
+                    Plan::CheckOrigin => (Outcome::Answered(HttpResponse::new(StatusCode::FORBIDDEN)), true),
+                };
+                let next = dispatch(&service, inner_layers, req, &policy, outcome, cross_origin);
+                self.as_mut().project().state.set(next.state);
+                self.poll(cx)
+            }
             StateProj::Inner { future, forwarded } => {
                 let result = std::task::ready!(future.poll(cx));
                 let Some(forwarded) = forwarded.take() else {

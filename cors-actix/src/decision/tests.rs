@@ -174,6 +174,47 @@ fn regexes_and_predicates_see_only_well_formed_origins() {
     assert_eq!(calls.load(Ordering::SeqCst), before, "predicate must not see malformed origins");
 }
 
+/// An asynchronous check is the last word on a well-formed origin nothing else allowed, and
+/// only for a request every other rule allows; its answer then decides as a listed origin or
+/// a refusal would.
+#[test]
+fn async_checks_decide_only_what_nothing_else_settles() {
+    let store = policy(
+        Policy::builder()
+            .allow_origin("https://app.example")
+            .allow_origin_async(|origin: &HeaderValue, _: &RequestHead| {
+                let allowed = origin == "https://shop.example";
+                async move { allowed }
+            })
+            .allow_method("PUT")
+            .on_mismatch(OnMismatch::Reject),
+    );
+    let actual = request(Method::GET, &[("origin", "https://shop.example")]);
+    assert_eq!(store.decide(actual.head()), Decision::CheckOrigin);
+    let shop = HeaderValue::from_static("https://shop.example");
+    assert_eq!(store.decide_checked(actual.head(), true), Decision::Actual(AllowOrigin::Origin(&shop)));
+    assert_eq!(reason(store.decide_checked(actual.head(), false)), Reason::Origin(OriginRefusal::NotAllowed));
+    assert!(actix_web::rt::System::new().block_on(store.check_origin(actual.head())));
+
+    let put = preflight("https://shop.example", "PUT", &[]);
+    assert_eq!(store.decide(put.head()), Decision::CheckOrigin);
+    assert!(matches!(store.decide_checked(put.head(), true), Decision::Preflight(_)));
+    let delete = preflight("https://shop.example", "DELETE", &[]);
+    assert_eq!(reason(store.decide(delete.head())), Reason::MethodNotAllowed(b"DELETE"), "no check needed");
+
+    for settled in ["https://app.example", "null", "https://shop.example/"] {
+        let req = request(Method::GET, &[("origin", settled)]);
+        assert_ne!(store.decide(req.head()), Decision::CheckOrigin, "{settled}");
+    }
+    // A same-origin request refused by the check still passes in reject mode.
+    let same_origin = request(Method::POST, &[("origin", "https://api.example"), ("host", "api.example")]);
+    assert_eq!(store.decide(same_origin.head()), Decision::CheckOrigin);
+    assert_eq!(store.decide_checked(same_origin.head(), false), Decision::SameOrigin);
+    // Without `Origin` there is nothing to check.
+    let no_origin = request(Method::GET, &[]);
+    assert!(!actix_web::rt::System::new().block_on(store.check_origin(no_origin.head())));
+}
+
 // Bad input: malformed, non-ASCII, huge or repeated Origin is refused, never reflected. An
 // origin no pattern could match is refused without a parse; the debug log's explanation
 // (`explained`) says it was malformed.

@@ -4,7 +4,7 @@ mod headers;
 mod methods;
 mod origins;
 
-use std::{fmt, sync::Arc};
+use std::{fmt, future::Future, sync::Arc};
 
 use actix_web::http::{header::HeaderValue, Method};
 use cors_actix_grammar::MAX_AGE_LIMIT;
@@ -12,7 +12,9 @@ use cors_actix_grammar::MAX_AGE_LIMIT;
 pub(crate) use self::headers::{AllowHeaders, ExposeHeaders, HeadersRefusal};
 pub(crate) use self::methods::AllowMethods;
 pub(crate) use self::origins::{AllowOrigins, OriginVerdict};
-pub use self::origins::{OriginPredicate, OriginRefusal};
+pub use self::origins::{
+    AsyncOriginPredicate, OriginCheck, OriginCheckFuture, OriginPredicate, OriginRefusal,
+};
 use crate::error::{PolicyError, Problem};
 
 /// The origins of [`PolicyBuilder::local_development`]: this machine, any port.
@@ -171,6 +173,7 @@ pub struct PolicyBuilder {
     origins: Vec<String>,
     origin_regexes: Vec<String>,
     origin_predicates: Vec<OriginPredicate>,
+    async_origin_predicates: Vec<AsyncOriginPredicate>,
     methods: Vec<String>,
     allow_headers: Vec<String>,
     expose_headers: Vec<String>,
@@ -253,6 +256,41 @@ impl PolicyBuilder {
         F: Fn(&HeaderValue, &actix_web::dev::RequestHead) -> bool + Send + Sync + 'static,
     {
         self.origin_predicates.push(Arc::new(predicate));
+        self
+    }
+
+    /// Allows origins for which `check` resolves to true: for allow-lists kept in a database
+    /// or a tenant service. The future owns what it needs (clone the origin into it) and need
+    /// not be `Send`.
+    ///
+    /// It is asked last, and only when it can change the answer: about a well-formed origin
+    /// (never `null`) that no exact origin, pattern, regex or predicate allowed, of a request
+    /// that every other rule of the policy allows. Policies without it never wait. Cache its
+    /// answers where the store is slow: a browser asks again at every preflight and request.
+    ///
+    /// ```
+    /// use std::{collections::HashSet, sync::{Arc, RwLock}};
+    /// use cors_actix::Policy;
+    ///
+    /// let tenants = Arc::new(RwLock::new(HashSet::from(["https://shop.example".to_owned()])));
+    /// let policy = Policy::builder()
+    ///     .allow_origin("https://app.example")
+    ///     .allow_origin_async(move |origin, _head| {
+    ///         let (tenants, origin) = (Arc::clone(&tenants), origin.clone());
+    ///         async move {
+    ///             // A database query would go here.
+    ///             origin.to_str().is_ok_and(|origin| tenants.read().unwrap().contains(origin))
+    ///         }
+    ///     })
+    ///     .build()?;
+    /// # Ok::<_, cors_actix::PolicyError>(())
+    /// ```
+    pub fn allow_origin_async<F, Fut>(mut self, check: F) -> Self
+    where
+        F: Fn(&HeaderValue, &actix_web::dev::RequestHead) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = bool> + 'static,
+    {
+        self.async_origin_predicates.push(Arc::new(move |origin, head| Box::pin(check(origin, head))));
         self
     }
 
@@ -364,6 +402,7 @@ impl PolicyBuilder {
         origins.add_specs(&self.origins, &mut problems);
         origins.add_regexes(&self.origin_regexes, &mut problems);
         origins.add_predicates(&self.origin_predicates);
+        origins.add_async_predicates(&self.async_origin_predicates);
         origins.check(self.credentials, &mut problems);
 
         let methods = AllowMethods::new(&self.methods, &mut problems);
@@ -420,6 +459,7 @@ impl fmt::Debug for PolicyBuilder {
             .field("origins", &self.origins)
             .field("origin_regexes", &self.origin_regexes)
             .field("origin_predicates", &self.origin_predicates.len())
+            .field("async_origin_predicates", &self.async_origin_predicates.len())
             .field("methods", &self.methods)
             .field("allow_headers", &self.allow_headers)
             .field("expose_headers", &self.expose_headers)
