@@ -185,6 +185,7 @@ impl Policy {
         }
     }
 
+    #[inline(always)]
     fn decide_with<'r>(&self, head: &'r RequestHead, asked: AsyncVerdict) -> Decision<'r> {
         let headers = head.headers();
         let mut origins = headers.get_all(header::ORIGIN);

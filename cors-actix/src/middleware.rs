@@ -226,21 +226,24 @@ where
             // An actual request only this layer's asynchronous check could allow: if a
             // `#[cors]` route governs it, this layer's answer does not matter, so it is passed
             // on for the route to decide (and its check to run) once.
-            let unsettled = decision == Decision::CheckOrigin && !is_preflight(&req);
+            let unsettled = matches!(decision, Decision::CheckOrigin) && !is_preflight(&req);
             if forbidden || unsettled {
                 if let Some(route) = self.route_of(&req) {
                     if forbidden {
                         return self.respond(req, route);
                     }
-                    let plan =
-                        Plan::Carry { outcome: Outcome::Forward(Decoration::VaryOnly), cross_origin: true };
-                    return self.settle(req, &self.policy, self.route, plan);
+                    let outcome = Outcome::Forward(Decoration::VaryOnly);
+                    return dispatch(&self.service, self.inner_layers, req, &self.policy, outcome, true);
                 }
             }
         }
         // Every other request is decided after routing, by the layer nearest the handler.
-        let plan = Plan::of(req.request(), &self.policy, self.route, decision);
-        self.settle(req, &self.policy, self.route, plan)
+        if matches!(decision, Decision::CheckOrigin) {
+            return self.check_origin_first(req, &self.policy, self.route);
+        }
+        let cross_origin = !matches!(decision, Decision::NotCors);
+        let outcome = outcome(req.request(), &self.policy, self.route, decision);
+        dispatch(&self.service, self.inner_layers, req, &self.policy, outcome, cross_origin)
     }
 }
 
@@ -260,37 +263,37 @@ impl<S> CorsMiddleware<S> {
         S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
     {
         let policy = route.policy();
-        let plan = Plan::of(req.request(), policy, Some(route), policy.decide(req.head()));
-        self.settle(req, policy, Some(route), plan)
+        let decision = policy.decide(req.head());
+        if matches!(decision, Decision::CheckOrigin) {
+            return self.check_origin_first(req, policy, Some(route));
+        }
+        let cross_origin = !matches!(decision, Decision::NotCors);
+        let outcome = outcome(req.request(), policy, Some(route), decision);
+        dispatch(&self.service, self.inner_layers, req, policy, outcome, cross_origin)
     }
 
-    /// Carries out a plan of `policy`'s, first waiting for its asynchronous origin check
-    /// when the decision depends on it.
-    fn settle<B>(
+    /// A request whose answer depends on `policy`'s asynchronous origin check: waits for it,
+    /// then decides again and carries that out.
+    #[cold]
+    fn check_origin_first(
         &self,
         req: ServiceRequest,
         policy: &Arc<Policy>,
         route: Option<&'static RouteCors>,
-        plan: Plan,
     ) -> CorsFuture<S>
     where
-        S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
+        S: Service<ServiceRequest>,
     {
-        let (outcome, cross_origin) = match plan {
-            Plan::Carry { outcome, cross_origin } => (outcome, cross_origin),
-            Plan::CheckOrigin => {
-                let check = policy.check_origin(req.head());
-                let checking = Checking {
-                    req,
-                    policy: Arc::clone(policy),
-                    route,
-                    service: Rc::clone(&self.service),
-                    inner_layers: self.inner_layers,
-                };
-                return CorsFuture { state: State::Checking { check, checking: Some(checking) } };
-            }
+        let checking = Checking {
+            check: policy.check_origin(req.head()),
+            req,
+            policy: Arc::clone(policy),
+            route,
+            service: Rc::clone(&self.service),
+            inner_layers: self.inner_layers,
         };
-        dispatch(&self.service, self.inner_layers, req, policy, outcome, cross_origin)
+        // Boxed: the future of every other request stays as small as it was without checks.
+        CorsFuture { state: State::Checking { checking: Some(Box::new(checking)) } }
     }
 }
 
@@ -352,49 +355,35 @@ enum Outcome {
     Forward(Decoration),
 }
 
-/// What a layer does with a request, owned, so that the request can move on.
-enum Plan {
-    /// Wait for the policy's asynchronous origin check, then decide again.
-    CheckOrigin,
-    /// Carry out this outcome. `cross_origin`: the request has an `Origin`.
-    Carry { outcome: Outcome, cross_origin: bool },
-}
-
-impl Plan {
-    /// `route`: the `#[cors]` route whose policy `policy` is, if it is one.
-    fn of(req: &HttpRequest, policy: &Policy, route: Option<&RouteCors>, decision: Decision<'_>) -> Self {
-        let outcome = match decision {
-            Decision::CheckOrigin => return Self::CheckOrigin,
-            Decision::NotCors => {
-                return Self::Carry { outcome: Outcome::Forward(Decoration::VaryOnly), cross_origin: false }
+/// What becomes of a request as `decision` says. `route`: the `#[cors]` route whose policy
+/// `policy` is, if it is one.
+fn outcome(req: &HttpRequest, policy: &Policy, route: Option<&RouteCors>, decision: Decision<'_>) -> Outcome {
+    match decision {
+        // Callers wait for the check before they come here; were one not to, the response
+        // would carry no CORS header, which a browser reads as a refusal.
+        Decision::CheckOrigin => Outcome::Forward(Decoration::Strip),
+        Decision::NotCors | Decision::SameOrigin => Outcome::Forward(Decoration::VaryOnly),
+        Decision::Actual(allow_origin) => {
+            Outcome::Forward(Decoration::Allow(allow_origin_value(allow_origin)))
+        }
+        Decision::Preflight(answer) => {
+            let mut response = HttpResponse::new(StatusCode::NO_CONTENT);
+            policy.write_preflight(response.headers_mut(), &answer);
+            Outcome::Answered(response)
+        }
+        Decision::Rejected(rejection) => {
+            log_rejection(req, route, &rejection);
+            if !rejection.forbid {
+                return Outcome::Forward(Decoration::Strip);
             }
-            Decision::SameOrigin => Outcome::Forward(Decoration::VaryOnly),
-            Decision::Actual(allow_origin) => {
-                Outcome::Forward(Decoration::Allow(allow_origin_value(allow_origin)))
+            let mut response = HttpResponse::new(StatusCode::FORBIDDEN);
+            let vary =
+                if rejection.preflight { Some(&policy.vary_preflight) } else { policy.vary_origin.as_ref() };
+            if let Some(vary) = vary {
+                response.headers_mut().insert(header::VARY, vary.clone());
             }
-            Decision::Preflight(answer) => {
-                let mut response = HttpResponse::new(StatusCode::NO_CONTENT);
-                policy.write_preflight(response.headers_mut(), &answer);
-                Outcome::Answered(response)
-            }
-            Decision::Rejected(rejection) => {
-                log_rejection(req, route, &rejection);
-                if rejection.forbid {
-                    let mut response = HttpResponse::new(StatusCode::FORBIDDEN);
-                    let vary = match rejection.preflight {
-                        true => Some(&policy.vary_preflight),
-                        false => policy.vary_origin.as_ref(),
-                    };
-                    if let Some(vary) = vary {
-                        response.headers_mut().insert(header::VARY, vary.clone());
-                    }
-                    Outcome::Answered(response)
-                } else {
-                    Outcome::Forward(Decoration::Strip)
-                }
-            }
-        };
-        Self::Carry { outcome, cross_origin: true }
+            Outcome::Answered(response)
+        }
     }
 }
 
@@ -560,6 +549,7 @@ fn put(headers: &mut HeaderMap, present: bool, name: HeaderName, value: HeaderVa
 /// A request waiting for its policy's asynchronous origin check, with what carrying out the
 /// decision then takes.
 struct Checking<S> {
+    check: OriginCheck,
     req: ServiceRequest,
     policy: Arc<Policy>,
     route: Option<&'static RouteCors>,
@@ -589,10 +579,7 @@ pin_project! {
         // Answered without calling the inner service.
         Ready { response: Option<ServiceResponse<BoxBody>> },
         // Waiting for the policy's asynchronous origin check; then answered or passed on.
-        Checking {
-            check: OriginCheck,
-            checking: Option<Checking<S>>,
-        },
+        Checking { checking: Option<Box<Checking<S>>> },
         // Waiting for the inner service.
         Inner {
             #[pin]
@@ -621,17 +608,18 @@ where
                 Some(response) => Poll::Ready(Ok(response.map_into_right_body())),
                 None => panic!("CorsFuture polled after completion"),
             },
-            StateProj::Checking { check, checking } => {
-                let origin_allowed = std::task::ready!(Pin::new(check).poll(cx));
-                let Some(Checking { req, policy, route, service, inner_layers }) = checking.take() else {
+            StateProj::Checking { checking } => {
+                let Some(state) = checking else {
                     panic!("CorsFuture polled after completion");
                 };
-                let decision = policy.decide_checked(req.head(), origin_allowed);
-                let (outcome, cross_origin) = match Plan::of(req.request(), &policy, route, decision) {
-                    Plan::Carry { outcome, cross_origin } => (outcome, cross_origin),
-                    // `decide_checked` never asks for the check again; refuse if it did.
-                    Plan::CheckOrigin => (Outcome::Answered(HttpResponse::new(StatusCode::FORBIDDEN)), true),
+                let origin_allowed = std::task::ready!(Pin::new(&mut state.check).poll(cx));
+                let Some(state) = checking.take() else {
+                    panic!("CorsFuture polled after completion");
                 };
+                let Checking { req, policy, route, service, inner_layers, .. } = *state;
+                let decision = policy.decide_checked(req.head(), origin_allowed);
+                let cross_origin = !matches!(decision, Decision::NotCors);
+                let outcome = outcome(req.request(), &policy, route, decision);
                 let next = dispatch(&service, inner_layers, req, &policy, outcome, cross_origin);
                 self.as_mut().project().state.set(next.state);
                 self.poll(cx)
