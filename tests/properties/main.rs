@@ -165,7 +165,7 @@ proptest! {
     /// `build()` never panics on any regex string: one that ends inside a multi-byte
     /// character (`^é`) has no char boundary where the anchor check expects its `$`, and must
     /// still come back as an `Err` (the named case:
-    /// `attacks::non_ascii_regex_is_an_error_not_a_panic`).
+    /// `attacks::misconfiguration::non_ascii_regex_is_an_error_not_a_panic`).
     #[test]
     fn builder_never_panics_on_non_ascii_regexes(regex in prop_oneof!["\\PC{0,24}", "\\^\\PC{0,20}", "(\\(\\?i\\))?\\^[a-z]{0,4}\\PC"]) {
         let result = std::panic::catch_unwind(|| {
