@@ -9,7 +9,7 @@ use actix_web::{
         Method,
     },
 };
-use cors_actix_grammar::{default_port, is_token, Origin};
+use cors_actix_grammar::{default_port, is_token, list_elements, Origin};
 
 use crate::policy::{HeadersRefusal, OnMismatch, OriginCheck, OriginRefusal, OriginVerdict, Policy};
 
@@ -36,7 +36,8 @@ pub enum Decision<'r> {
     /// `Origin` on same-origin `POST`s too): pass it through untouched.
     SameOrigin,
     /// Refused. A refused preflight gets `403` without CORS headers; a refused actual
-    /// request gets no CORS headers ([`OnMismatch::Omit`]) or `403` ([`OnMismatch::Reject`]).
+    /// request gets no CORS headers ([`OnMismatch::Omit`]) or `403` ([`OnMismatch::Reject`]);
+    /// a refused WebSocket handshake always gets `403`.
     Rejected(Rejection<'r>),
     /// Everything but the origin is allowed, and the origin, well formed, is allowed by no
     /// synchronous rule: the policy's asynchronous origin checks decide. Await
@@ -81,8 +82,8 @@ pub struct PreflightAnswer<'r> {
 pub struct Rejection<'r> {
     /// Whether the request was a preflight.
     pub preflight: bool,
-    /// Whether the response must be `403` (always for preflights; for actual requests with
-    /// [`OnMismatch::Reject`]).
+    /// Whether the response must be `403` (always for preflights and WebSocket handshakes; for
+    /// other actual requests with [`OnMismatch::Reject`]).
     pub forbid: bool,
     /// Why, for the debug log. Never sent to the client.
     pub reason: Reason<'r>,
@@ -194,8 +195,13 @@ impl Policy {
         };
         let request_method = requested_method(head);
         let preflight = request_method.is_some();
+        // A refused actual request still reaches its handler with `OnMismatch::Omit`, since the
+        // browser keeps the response from the page. A WebSocket handshake is not protected that
+        // way: once the server upgrades, the page talks to it, with the user's cookies. So an
+        // upgrade from an origin the policy refuses is always forbidden.
+        let strict = || self.on_mismatch == OnMismatch::Reject || is_websocket_upgrade(head);
         let refuse = |reason| {
-            let forbid = preflight || self.on_mismatch == OnMismatch::Reject;
+            let forbid = preflight || strict();
             Decision::Rejected(Rejection { preflight, forbid, reason })
         };
 
@@ -203,7 +209,7 @@ impl Policy {
             return refuse(Reason::RepeatedOrigin);
         }
         let refuse_origin = |refusal| {
-            if !preflight && self.on_mismatch == OnMismatch::Reject && is_same_origin(origin, head) {
+            if !preflight && strict() && is_same_origin(origin, head) {
                 return Decision::SameOrigin;
             }
             refuse(Reason::Origin(refusal))
@@ -278,6 +284,14 @@ pub(crate) fn requested_method(head: &RequestHead) -> Option<&HeaderValue> {
         Method::OPTIONS => head.headers().get(header::ACCESS_CONTROL_REQUEST_METHOD),
         _ => None,
     }
+}
+
+/// Whether the request asks to become a WebSocket: an `Upgrade` header listing `websocket`
+/// (RFC 6455, section 4.1; the token is case-insensitive).
+pub(crate) fn is_websocket_upgrade(head: &RequestHead) -> bool {
+    head.headers().get_all(header::UPGRADE).any(|value| {
+        list_elements(value.as_bytes()).any(|protocol| protocol.eq_ignore_ascii_case(b"websocket"))
+    })
 }
 
 /// Whether `origin` is the request's own origin, from `Sec-Fetch-Site` or by comparing it

@@ -215,6 +215,56 @@ fn async_checks_decide_only_what_nothing_else_settles() {
     assert!(!actix_web::rt::System::new().block_on(store.check_origin(no_origin.head())));
 }
 
+/// A WebSocket handshake from a refused origin is forbidden whatever `on_mismatch` says:
+/// nothing keeps a page from an open socket (RFC 6455, section 10.2: servers check `Origin`).
+#[test]
+fn websocket_handshakes_from_refused_origins_are_forbidden() {
+    use Expected::*;
+    #[derive(Debug, PartialEq)]
+    enum Expected {
+        Allowed,
+        Passed,
+        Forbidden,
+        Stripped,
+    }
+    /// `Upgrade`, `Origin`, more headers, the verdict with `Omit`, with `Reject`.
+    type Case =
+        (&'static str, Option<&'static str>, &'static [(&'static str, &'static str)], Expected, Expected);
+    let cases: &[Case] = &[
+        ("websocket", Some("https://app.example"), &[], Allowed, Allowed),
+        ("websocket", Some("https://evil.example"), &[], Forbidden, Forbidden),
+        ("WebSocket", Some("https://evil.example"), &[], Forbidden, Forbidden),
+        ("h2c, websocket", Some("https://evil.example"), &[], Forbidden, Forbidden),
+        ("websocket", Some("null"), &[], Forbidden, Forbidden),
+        ("websocket", Some("https://app.example/"), &[], Forbidden, Forbidden),
+        ("websocket", Some("https://api.example"), &[("host", "api.example")], Passed, Passed),
+        ("websocket", Some("https://evil.example"), &[("sec-fetch-site", "same-origin")], Passed, Passed),
+        ("websocket", None, &[], Passed, Passed),
+        ("h2c", Some("https://evil.example"), &[], Stripped, Forbidden),
+        ("", Some("https://evil.example"), &[], Stripped, Forbidden),
+    ];
+    for on_mismatch in [OnMismatch::Omit, OnMismatch::Reject] {
+        let policy = policy(Policy::builder().allow_origin("https://app.example").on_mismatch(on_mismatch));
+        for (upgrade, origin, more, with_omit, with_reject) in cases {
+            let mut headers: Vec<(&str, &str)> = more.to_vec();
+            headers.extend(origin.map(|origin| ("origin", origin)));
+            if !upgrade.is_empty() {
+                headers.extend([("upgrade", *upgrade), ("connection", "Upgrade")]);
+            }
+            let req = request(Method::GET, &headers);
+            let got = match policy.decide(req.head()) {
+                Decision::Actual(_) => Allowed,
+                Decision::NotCors | Decision::SameOrigin => Passed,
+                Decision::Rejected(Rejection { forbid: true, .. }) => Forbidden,
+                Decision::Rejected(Rejection { forbid: false, .. }) => Stripped,
+                other => panic!("{other:?}"),
+            };
+            let expected = if on_mismatch == OnMismatch::Omit { with_omit } else { with_reject };
+            assert_eq!(&got, expected, "{on_mismatch:?}: Upgrade `{upgrade}`, Origin {origin:?}, {more:?}");
+        }
+    }
+}
+
 // Bad input: malformed, non-ASCII, huge or repeated Origin is refused, never reflected. An
 // origin no pattern could match is refused without a parse; the debug log's explanation
 // (`explained`) says it was malformed.

@@ -28,6 +28,11 @@ const LOOPBACK_ORIGINS: [&str; 6] = [
 ];
 
 /// What to do with an actual (non-preflight) request from an origin the policy does not allow.
+///
+/// A WebSocket handshake (`Upgrade: websocket`) from such an origin is refused with `403`
+/// either way, before the handler: browsers open cross-origin WebSockets without asking,
+/// with the user's cookies, and nothing keeps the page from the socket once it is open.
+/// Handshakes without `Origin` (not from a browser) and from the server's own origin pass.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(rename_all = "lowercase"))]
 pub enum OnMismatch {
