@@ -125,6 +125,7 @@
 mod config;
 mod decision;
 mod error;
+mod explain;
 mod index;
 mod middleware;
 mod policy;
@@ -138,6 +139,7 @@ pub use crate::{
         ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK,
     },
     error::{PolicyError, Problem},
+    explain::{Explanation, RequestKind, Rule, Verdict, EXPLANATION_HEADER},
     middleware::{Cors, CorsFuture, CorsMiddleware},
     policy::{
         AsyncOriginPredicate, OnMismatch, OriginCheck, OriginCheckFuture, OriginPredicate, OriginRefusal,

@@ -28,9 +28,10 @@ use pin_project_lite::pin_project;
 
 use crate::{
     decision::{
-        requested_method, AllowOrigin, Decision, PreflightAnswer, Reason, Rejection,
+        requested_method, AllowOrigin, Decision, PreflightAnswer, Rejection,
         ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK,
     },
+    explain::{Explanation, EXPLANATION_HEADER},
     index::AppRoutes,
     policy::OriginCheck,
     route::RouteCors,
@@ -91,8 +92,16 @@ use crate::{
 pub struct Cors {
     policy: Arc<Policy>,
     role: Role,
-    /// The `#[cors]` route whose policy this is, named in refusal logs.
+    /// How this layer reports its refusals.
+    refusals: Refusals,
+}
+
+/// How a layer reports the refusals it decides: in the debug log, naming the `#[cors]` route
+/// whose policy refused, and, in development, in a response header.
+#[derive(Debug, Clone, Copy, Default)]
+struct Refusals {
     route: Option<&'static RouteCors>,
+    explain: bool,
 }
 
 /// Where a `Cors` sits: around an app, scope or resource, or around one `#[cors]` route.
@@ -110,13 +119,28 @@ impl Cors {
 
     /// A middleware sharing an already shared policy.
     pub fn from_shared(policy: Arc<Policy>) -> Self {
-        Self { policy, role: Role::Layer, route: None }
+        Self { policy, role: Role::Layer, refusals: Refusals::default() }
     }
 
     /// The layer a `#[cors]` route wraps itself in (used by the macro's expansion).
     #[doc(hidden)]
     pub fn for_route(route: &'static RouteCors) -> Self {
-        Self { policy: Arc::clone(route.policy()), role: Role::Route, route: Some(route) }
+        Self {
+            policy: Arc::clone(route.policy()),
+            role: Role::Route,
+            refusals: Refusals { route: Some(route), explain: false },
+        }
+    }
+
+    /// A development aid: every refusal this layer decides carries its
+    /// [`Explanation`](crate::Explanation) in the response header
+    /// [`EXPLANATION_HEADER`](crate::EXPLANATION_HEADER), which the
+    /// [`test`](mod@crate::test) assertions quote when they fail. Off by default, and keep it
+    /// off in production: it tells any client which rule refused it. (A `#[cors]` route's
+    /// own refusals of actual requests are decided by the route and do not carry it.)
+    pub fn explain_refusals(mut self) -> Self {
+        self.refusals.explain = true;
+        self
     }
 
     /// The policy this middleware enforces.
@@ -146,7 +170,7 @@ where
             service: Rc::new(service),
             policy: Arc::clone(&self.policy),
             role: self.role,
-            route: self.route,
+            refusals: self.refusals,
             inner_layers: self.role == Role::Layer && inner_layers,
             index: OnceCell::new(),
         }))
@@ -166,7 +190,7 @@ pub struct CorsMiddleware<S> {
     service: Rc<S>,
     policy: Arc<Policy>,
     role: Role,
-    route: Option<&'static RouteCors>,
+    refusals: Refusals,
     /// Whether a CORS layer may sit inside this one (a `#[cors]` route, a `Cors` on a scope).
     inner_layers: bool,
     /// For a layer around an app or scope: the index of its app's `#[cors]` routes, if it
@@ -182,8 +206,9 @@ pub(crate) enum Decoration {
     VaryOnly,
     /// Allowed: set `Access-Control-Allow-Origin` to this value and the other CORS headers.
     Allow(HeaderValue),
-    /// Refused but answered: remove any CORS header a handler set, add `Vary: Origin`.
-    Strip,
+    /// Refused but answered: remove any CORS header a handler set, add `Vary: Origin` (and
+    /// the explanation, when the layer gives them).
+    Strip(Option<HeaderValue>),
 }
 
 /// The claim between nested layers, in the request's extensions. A layer that may have
@@ -239,10 +264,10 @@ where
         }
         // Every other request is decided after routing, by the layer nearest the handler.
         if matches!(decision, Decision::CheckOrigin) {
-            return self.check_origin_first(req, &self.policy, self.route);
+            return self.check_origin_first(req, &self.policy, self.refusals);
         }
         let cross_origin = !matches!(decision, Decision::NotCors);
-        let outcome = outcome(req.request(), &self.policy, self.route, decision);
+        let outcome = outcome(req.request(), &self.policy, self.refusals, decision);
         dispatch(&self.service, self.inner_layers, req, &self.policy, outcome, cross_origin)
     }
 }
@@ -257,6 +282,11 @@ impl<S> CorsMiddleware<S> {
         index.find(req.resource_map(), req.match_info().as_str(), method)
     }
 
+    /// How to report refusals decided by `route`'s policy on this layer's behalf.
+    fn refusals_for(&self, route: &'static RouteCors) -> Refusals {
+        Refusals { route: Some(route), ..self.refusals }
+    }
+
     /// Answers or forwards the request as `route`'s policy decides.
     fn respond<B>(&self, req: ServiceRequest, route: &'static RouteCors) -> CorsFuture<S>
     where
@@ -265,10 +295,10 @@ impl<S> CorsMiddleware<S> {
         let policy = route.policy();
         let decision = policy.decide(req.head());
         if matches!(decision, Decision::CheckOrigin) {
-            return self.check_origin_first(req, policy, Some(route));
+            return self.check_origin_first(req, policy, self.refusals_for(route));
         }
         let cross_origin = !matches!(decision, Decision::NotCors);
-        let outcome = outcome(req.request(), policy, Some(route), decision);
+        let outcome = outcome(req.request(), policy, self.refusals_for(route), decision);
         dispatch(&self.service, self.inner_layers, req, policy, outcome, cross_origin)
     }
 
@@ -279,7 +309,7 @@ impl<S> CorsMiddleware<S> {
         &self,
         req: ServiceRequest,
         policy: &Arc<Policy>,
-        route: Option<&'static RouteCors>,
+        refusals: Refusals,
     ) -> CorsFuture<S>
     where
         S: Service<ServiceRequest>,
@@ -288,7 +318,7 @@ impl<S> CorsMiddleware<S> {
             check: policy.check_origin(req.head()),
             req,
             policy: Arc::clone(policy),
-            route,
+            refusals,
             service: Rc::clone(&self.service),
             inner_layers: self.inner_layers,
         };
@@ -355,13 +385,12 @@ enum Outcome {
     Forward(Decoration),
 }
 
-/// What becomes of a request as `decision` says. `route`: the `#[cors]` route whose policy
-/// `policy` is, if it is one.
-fn outcome(req: &HttpRequest, policy: &Policy, route: Option<&RouteCors>, decision: Decision<'_>) -> Outcome {
+/// What becomes of a request as `policy`'s `decision` says.
+fn outcome(req: &HttpRequest, policy: &Policy, refusals: Refusals, decision: Decision<'_>) -> Outcome {
     match decision {
         // Callers wait for the check before they come here; were one not to, the response
         // would carry no CORS header, which a browser reads as a refusal.
-        Decision::CheckOrigin => Outcome::Forward(Decoration::Strip),
+        Decision::CheckOrigin => Outcome::Forward(Decoration::Strip(None)),
         Decision::NotCors | Decision::SameOrigin => Outcome::Forward(Decoration::VaryOnly),
         Decision::Actual(allow_origin) => {
             Outcome::Forward(Decoration::Allow(allow_origin_value(allow_origin)))
@@ -372,11 +401,14 @@ fn outcome(req: &HttpRequest, policy: &Policy, route: Option<&RouteCors>, decisi
             Outcome::Answered(response)
         }
         Decision::Rejected(rejection) => {
-            log_rejection(req, route, &rejection);
+            let explanation = report_rejection(req, policy, refusals, rejection);
             if !rejection.forbid {
-                return Outcome::Forward(Decoration::Strip);
+                return Outcome::Forward(Decoration::Strip(explanation));
             }
             let mut response = HttpResponse::new(StatusCode::FORBIDDEN);
+            if let Some(explanation) = explanation {
+                response.headers_mut().insert(EXPLANATION_HEADER, explanation);
+            }
             let vary =
                 if rejection.preflight { Some(&policy.vary_preflight) } else { policy.vary_origin.as_ref() };
             if let Some(vary) = vary {
@@ -394,55 +426,63 @@ fn allow_origin_value(allow_origin: AllowOrigin<'_>) -> HeaderValue {
     }
 }
 
-fn log_rejection(req: &HttpRequest, route: Option<&RouteCors>, rejection: &Rejection<'_>) {
-    // What explains a refusal (a parse of the origin) is paid for only when someone listens.
+/// Logs a refusal at debug level, and returns its explanation as a header value when the
+/// layer gives them. What explains a refusal (a parse of the origin, an allocation) is paid
+/// for only when someone listens.
+fn report_rejection(
+    req: &HttpRequest,
+    policy: &Policy,
+    refusals: Refusals,
+    rejection: Rejection<'_>,
+) -> Option<HeaderValue> {
     #[cfg(feature = "tracing")]
     let listening = tracing::enabled!(target: "cors_actix", tracing::Level::DEBUG);
     #[cfg(not(feature = "tracing"))]
     let listening = false;
-    if !listening && !log::log_enabled!(target: "cors_actix", log::Level::Debug) {
-        return;
+    let logging = listening || log::log_enabled!(target: "cors_actix", log::Level::Debug);
+    if !logging && !refusals.explain {
+        return None;
     }
-    let headers = req.headers();
-    let origin = headers.get(header::ORIGIN).map_or(&b""[..], HeaderValue::as_bytes);
-    let reason = match rejection.reason {
-        Reason::Origin(refusal) => Reason::Origin(refusal.explained(origin)),
-        reason => reason,
-    };
-    // A preflight asks for another method than its own `OPTIONS`: name the one asked for.
-    let method = match rejection.preflight {
-        true => headers.get(header::ACCESS_CONTROL_REQUEST_METHOD).map_or(&b""[..], HeaderValue::as_bytes),
-        false => req.method().as_str().as_bytes(),
-    };
-    let kind = if rejection.preflight { "preflight for" } else { "request" };
-    let (method, origin) = (crate::decision::Escaped(method), crate::decision::Escaped(origin));
+    let explanation = Explanation::of(policy, req.head(), Decision::Rejected(rejection));
+    if logging {
+        log_rejection(req, refusals.route, &rejection, &explanation);
+    }
+    // Client bytes in it are escaped, so it is always a valid value.
+    refusals.explain.then(|| HeaderValue::from_str(&explanation.to_string()).ok()).flatten()
+}
+
+fn log_rejection(
+    req: &HttpRequest,
+    route: Option<&RouteCors>,
+    rejection: &Rejection<'_>,
+    explanation: &Explanation,
+) {
     // Which policy refused: a `#[cors]` route's (named by its handler) or a layer's.
     let handler = route.map_or("", RouteCors::handler);
     let by = if route.is_some() { "; policy of route " } else { "" };
     #[cfg(feature = "tracing")]
     {
+        let headers = req.headers();
         let requested_headers =
             headers.get(header::ACCESS_CONTROL_REQUEST_HEADERS).map_or(&b""[..], HeaderValue::as_bytes);
         tracing::debug!(
             target: "cors_actix",
             preflight = rejection.preflight,
-            method = %method,
+            method = explanation.method,
             path = req.path(),
-            origin = %origin,
+            origin = explanation.origin.as_deref().unwrap_or_default(),
             requested_headers = %crate::decision::Escaped(requested_headers),
-            rule = reason.rule(),
+            rule = rejection.reason.rule(),
             forbidden = rejection.forbid,
             route = handler,
-            "{kind} {method} {} refused: {reason}; origin `{origin}`{by}{handler}",
-            req.path(),
+            "{explanation}{by}{handler}",
         );
     }
     #[cfg(not(feature = "tracing"))]
-    log::debug!(
-        target: "cors_actix",
-        "{kind} {method} {} refused: {reason}; origin `{origin}`{by}{handler}",
-        req.path()
-    );
+    {
+        let _ = (req, rejection);
+        log::debug!(target: "cors_actix", "{explanation}{by}{handler}");
+    }
 }
 
 impl Policy {
@@ -493,7 +533,7 @@ impl Policy {
                     headers.remove(header::ACCESS_CONTROL_EXPOSE_HEADERS);
                 }
             }
-            Decoration::Strip => {
+            Decoration::Strip(explanation) => {
                 if present.allow_origin {
                     headers.remove(header::ACCESS_CONTROL_ALLOW_ORIGIN);
                 }
@@ -502,6 +542,9 @@ impl Policy {
                 }
                 if present.expose {
                     headers.remove(header::ACCESS_CONTROL_EXPOSE_HEADERS);
+                }
+                if let Some(explanation) = explanation {
+                    headers.insert(EXPLANATION_HEADER, explanation.clone());
                 }
             }
         }
@@ -552,7 +595,7 @@ struct Checking<S> {
     check: OriginCheck,
     req: ServiceRequest,
     policy: Arc<Policy>,
-    route: Option<&'static RouteCors>,
+    refusals: Refusals,
     service: Rc<S>,
     inner_layers: bool,
 }
@@ -616,10 +659,10 @@ where
                 let Some(state) = checking.take() else {
                     panic!("CorsFuture polled after completion");
                 };
-                let Checking { req, policy, route, service, inner_layers, .. } = *state;
+                let Checking { req, policy, refusals, service, inner_layers, .. } = *state;
                 let decision = policy.decide_checked(req.head(), origin_allowed);
                 let cross_origin = !matches!(decision, Decision::NotCors);
-                let outcome = outcome(req.request(), &policy, route, decision);
+                let outcome = outcome(req.request(), &policy, refusals, decision);
                 let next = dispatch(&service, inner_layers, req, &policy, outcome, cross_origin);
                 self.as_mut().project().state.set(next.state);
                 self.poll(cx)

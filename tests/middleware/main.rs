@@ -2,6 +2,7 @@
 //! test (preflights, actual requests, `Vary`, errors), with exact statuses and header values.
 
 mod actual_requests;
+mod explanations;
 mod layers;
 mod preflights;
 mod presets;

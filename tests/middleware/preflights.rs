@@ -68,8 +68,9 @@ async fn refused_preflights_get_403_without_cors_headers() {
     assert_eq!(calls.count(), 0);
 }
 
-// "Why was my preflight refused" is answered by the log: the reason of a refusal is logged at
-// debug level (and only there), never sent to the client.
+// "Why was my preflight refused" is answered by the log: the explanation of a refusal is
+// logged at debug level, and sent to the client only when the layer is built to give it
+// (`explanations.rs`).
 #[actix_web::test]
 async fn refusal_reason_is_logged_at_debug_level() {
     install_capture_logger();
@@ -81,7 +82,7 @@ async fn refusal_reason_is_logged_at_debug_level() {
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     let logged = captured_logs();
     assert!(
-        logged.iter().any(|line| line.contains("DEBUG cors_actix: preflight for PUT /items refused: request header `x-secret` not allowed; origin `https://app.example`")),
+        logged.iter().any(|line| line.contains("DEBUG cors_actix: preflight for PUT /items from `https://app.example`: refused by the headers rule (request header `x-secret` not allowed); the browser will not send the PUT, and fetch() rejects")),
         "{logged:#?}"
     );
 }
