@@ -9,11 +9,16 @@
 //!
 //! `CORS_ALLOWED_ORIGINS`, when set, replaces the file's origins (a deployment's environment
 //! overriding a checked-in file).
+//!
+//! Edit the file while the server runs and send it `SIGHUP` (`kill -HUP <pid>`; the example
+//! prints the command): the file is read and checked again, and the new policy takes over for
+//! every worker without a restart (cors-actix's `reload` feature). A file with a problem is
+//! reported, and the policy in force stays.
 
 use std::process::ExitCode;
 
 use actix_web::{web, App, HttpServer};
-use cors_actix::{Cors, Policy, PolicyConfig};
+use cors_actix::{Cors, Policy, PolicyConfig, PolicyHandle};
 
 /// The application's own start-up errors: the CORS configuration's composes with them.
 #[derive(Debug)]
@@ -39,15 +44,38 @@ impl std::fmt::Display for StartError {
 
 fn load_policy() -> Result<(String, Policy), StartError> {
     let path = std::env::args().nth(1).ok_or(StartError::Usage)?;
-    let text = std::fs::read_to_string(&path).map_err(|error| StartError::Read(path.clone(), error))?;
+    let policy = read_policy(&path)?;
+    Ok((path, policy))
+}
+
+fn read_policy(path: &str) -> Result<Policy, StartError> {
+    let text = std::fs::read_to_string(path).map_err(|error| StartError::Read(path.to_owned(), error))?;
     let mut config: PolicyConfig =
-        toml::from_str(&text).map_err(|error| StartError::Parse(path.clone(), error))?;
+        toml::from_str(&text).map_err(|error| StartError::Parse(path.to_owned(), error))?;
     if let Ok(list) = std::env::var("CORS_ALLOWED_ORIGINS") {
         config.origins =
             list.split(',').map(str::trim).filter(|o| !o.is_empty()).map(str::to_owned).collect();
     }
-    let policy = config.build().map_err(|error| StartError::Cors(path.clone(), error))?;
-    Ok((path, policy))
+    config.build().map_err(|error| StartError::Cors(path.to_owned(), error))
+}
+
+/// Reads the policy again at every `SIGHUP`; one with a problem leaves the one in force.
+#[cfg(unix)]
+async fn reload_on_hangup(path: String, handle: PolicyHandle) {
+    use actix_web::rt::signal::unix::{signal, SignalKind};
+    let Ok(mut hangups) = signal(SignalKind::hangup()) else {
+        eprintln!("warning: cannot listen for SIGHUP; the policy will not be reloaded");
+        return;
+    };
+    while hangups.recv().await.is_some() {
+        match read_policy(&path) {
+            Ok(policy) => {
+                drop(handle.replace(policy));
+                println!("reloaded the policy of {path}");
+            }
+            Err(error) => eprintln!("error: {error}; the policy in force stays"),
+        }
+    }
 }
 
 #[actix_web::main]
@@ -66,7 +94,13 @@ async fn main() -> ExitCode {
         "     curl -i http://127.0.0.1:{port}/ -H 'Origin: https://evil.example'      (no CORS headers)"
     );
 
-    let cors = Cors::new(policy);
+    println!("reload after editing the file: kill -HUP {}", std::process::id());
+
+    let (cors, handle) = Cors::reloadable(policy);
+    #[cfg(unix)]
+    actix_web::rt::spawn(reload_on_hangup(path.clone(), handle));
+    #[cfg(not(unix))]
+    drop((path, handle));
     let server = HttpServer::new(move || {
         App::new().wrap(cors.clone()).route("/", web::get().to(|| async { "hello" }))
     })

@@ -129,6 +129,7 @@ mod explain;
 mod index;
 mod middleware;
 mod policy;
+mod reload;
 mod route;
 pub mod test;
 mod vary;
@@ -209,6 +210,9 @@ pub use cors_actix_macros::{cors, policy};
 #[cfg(feature = "serde")]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 pub use crate::config::{ConfigError, PolicyConfig};
+
+#[cfg(feature = "reload")]
+pub use crate::reload::PolicyHandle;
 
 /// The README's examples, compiled and run as doc tests so that they stay true.
 #[doc = include_str!("../../README.md")]

@@ -26,6 +26,8 @@ use actix_web::{
 };
 use pin_project_lite::pin_project;
 
+#[cfg(feature = "reload")]
+use crate::PolicyHandle;
 use crate::{
     decision::{
         requested_method, AllowOrigin, Decision, PreflightAnswer, Rejection,
@@ -34,6 +36,7 @@ use crate::{
     explain::{Explanation, EXPLANATION_HEADER},
     index::AppRoutes,
     policy::OriginCheck,
+    reload::PolicySource,
     route::RouteCors,
     Policy,
 };
@@ -90,7 +93,7 @@ use crate::{
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct Cors {
-    policy: Arc<Policy>,
+    policy: PolicySource,
     role: Role,
     /// How this layer reports its refusals.
     refusals: Refusals,
@@ -119,14 +122,23 @@ impl Cors {
 
     /// A middleware sharing an already shared policy.
     pub fn from_shared(policy: Arc<Policy>) -> Self {
-        Self { policy, role: Role::Layer, refusals: Refusals::default() }
+        Self { policy: PolicySource::Fixed(policy), role: Role::Layer, refusals: Refusals::default() }
+    }
+
+    /// A middleware whose policy can be replaced while the server runs, for every worker at
+    /// once, through the returned handle.
+    #[cfg(feature = "reload")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "reload")))]
+    pub fn reloadable(policy: Policy) -> (Self, PolicyHandle) {
+        let (handle, policy) = PolicyHandle::new(policy);
+        (Self { policy, role: Role::Layer, refusals: Refusals::default() }, handle)
     }
 
     /// The layer a `#[cors]` route wraps itself in (used by the macro's expansion).
     #[doc(hidden)]
     pub fn for_route(route: &'static RouteCors) -> Self {
         Self {
-            policy: Arc::clone(route.policy()),
+            policy: PolicySource::Fixed(Arc::clone(route.policy())),
             role: Role::Route,
             refusals: Refusals { route: Some(route), explain: false },
         }
@@ -143,9 +155,9 @@ impl Cors {
         self
     }
 
-    /// The policy this middleware enforces.
-    pub fn policy(&self) -> &Arc<Policy> {
-        &self.policy
+    /// The policy this middleware enforces now.
+    pub fn policy(&self) -> Arc<Policy> {
+        Arc::clone(&self.policy.current())
     }
 }
 
@@ -168,7 +180,7 @@ where
         let inner_layers = LAYERS_BUILT.with(|built| built.replace(built.get() + 1)) > 0;
         ready(Ok(CorsMiddleware {
             service: Rc::new(service),
-            policy: Arc::clone(&self.policy),
+            policy: self.policy.clone(),
             role: self.role,
             refusals: self.refusals,
             inner_layers: self.role == Role::Layer && inner_layers,
@@ -188,7 +200,7 @@ pub struct CorsMiddleware<S> {
     /// Shared with a response future that waits for an asynchronous origin check before it
     /// calls the service.
     service: Rc<S>,
-    policy: Arc<Policy>,
+    policy: PolicySource,
     role: Role,
     refusals: Refusals,
     /// Whether a CORS layer may sit inside this one (a `#[cors]` route, a `Cors` on a scope).
@@ -242,7 +254,9 @@ where
                 return self.respond(req, route);
             }
         }
-        let decision = self.policy.decide(req.head());
+        let current = self.policy.current();
+        let policy: &Arc<Policy> = &current;
+        let decision = policy.decide(req.head());
         if self.role == Role::Layer {
             // So is a request this layer would forbid: a `#[cors]` route's request is passed
             // on to the route.
@@ -258,17 +272,17 @@ where
                         return self.respond(req, route);
                     }
                     let outcome = Outcome::Forward(Decoration::VaryOnly);
-                    return dispatch(&self.service, self.inner_layers, req, &self.policy, outcome, true);
+                    return dispatch(&self.service, self.inner_layers, req, policy, outcome, true);
                 }
             }
         }
         // Every other request is decided after routing, by the layer nearest the handler.
         if matches!(decision, Decision::CheckOrigin) {
-            return self.check_origin_first(req, &self.policy, self.refusals);
+            return self.check_origin_first(req, policy, self.refusals);
         }
         let cross_origin = !matches!(decision, Decision::NotCors);
-        let outcome = outcome(req.request(), &self.policy, self.refusals, decision);
-        dispatch(&self.service, self.inner_layers, req, &self.policy, outcome, cross_origin)
+        let outcome = outcome(req.request(), policy, self.refusals, decision);
+        dispatch(&self.service, self.inner_layers, req, policy, outcome, cross_origin)
     }
 }
 
