@@ -200,19 +200,21 @@ impl Policy {
         // way: once the server upgrades, the page talks to it, with the user's cookies. So an
         // upgrade from an origin the policy refuses is always forbidden.
         let strict = || self.on_mismatch == OnMismatch::Reject || is_websocket_upgrade(head);
-        let refuse = |reason| {
-            let forbid = preflight || strict();
-            Decision::Rejected(Rejection { preflight, forbid, reason })
+        // A preflight is always forbidden: only an actual request asks whether to be strict.
+        let rejected = |reason, strict: bool| {
+            Decision::Rejected(Rejection { preflight, forbid: preflight || strict, reason })
         };
+        let refuse = |reason| rejected(reason, !preflight && strict());
 
         if origins.next().is_some() {
             return refuse(Reason::RepeatedOrigin);
         }
         let refuse_origin = |refusal| {
-            if !preflight && strict() && is_same_origin(origin, head) {
+            let strict = !preflight && strict();
+            if strict && is_same_origin(origin, head) {
                 return Decision::SameOrigin;
             }
-            refuse(Reason::Origin(refusal))
+            rejected(Reason::Origin(refusal), strict)
         };
         // Only a request that passes every other rule waits for the asynchronous checks.
         let mut ask = false;
@@ -286,12 +288,13 @@ pub(crate) fn requested_method(head: &RequestHead) -> Option<&HeaderValue> {
     }
 }
 
-/// Whether the request asks to become a WebSocket: an `Upgrade` header listing `websocket`
-/// (RFC 6455, section 4.1; the token is case-insensitive).
+/// Whether the request asks to become a WebSocket: a `GET` with an `Upgrade` header listing
+/// `websocket` (RFC 6455, section 4.1; the token is case-insensitive).
 pub(crate) fn is_websocket_upgrade(head: &RequestHead) -> bool {
-    head.headers().get_all(header::UPGRADE).any(|value| {
-        list_elements(value.as_bytes()).any(|protocol| protocol.eq_ignore_ascii_case(b"websocket"))
-    })
+    head.method == Method::GET
+        && head.headers().get_all(header::UPGRADE).any(|value| {
+            list_elements(value.as_bytes()).any(|protocol| protocol.eq_ignore_ascii_case(b"websocket"))
+        })
 }
 
 /// Whether `origin` is the request's own origin, from `Sec-Fetch-Site` or by comparing it

@@ -263,6 +263,10 @@ fn websocket_handshakes_from_refused_origins_are_forbidden() {
             assert_eq!(&got, expected, "{on_mismatch:?}: Upgrade `{upgrade}`, Origin {origin:?}, {more:?}");
         }
     }
+    // A handshake is a `GET`: any other method with `Upgrade: websocket` is an ordinary request.
+    let omit = policy(Policy::builder().allow_origin("https://app.example"));
+    let post = request(Method::POST, &[("origin", "https://evil.example"), ("upgrade", "websocket")]);
+    assert!(matches!(omit.decide(post.head()), Decision::Rejected(Rejection { forbid: false, .. })));
 }
 
 // Bad input: malformed, non-ASCII, huge or repeated Origin is refused, never reflected. An
