@@ -9,6 +9,8 @@ mod ctxt;
 mod expand;
 mod policy_args;
 mod route_attr;
+#[cfg(test)]
+mod shared_verdicts;
 
 use proc_macro::TokenStream;
 
