@@ -217,7 +217,7 @@ impl PolicyBuilder {
     ///
     /// Exact origins are compared byte for byte, as browsers serialize them: lower case,
     /// no default port, no trailing slash. A string that cannot match anything is an error
-    /// at [`build`](Self::build), with the corrected origin suggested.
+    /// at [`build`](Self::build), with the corrected origin suggested; so is one given twice.
     pub fn allow_origin(mut self, origin: impl Into<String>) -> Self {
         self.origins.push(origin.into());
         self
