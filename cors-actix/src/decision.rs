@@ -9,9 +9,9 @@ use actix_web::{
         Method,
     },
 };
-use cors_actix_grammar::{default_port, is_token, Origin};
+use cors_actix_grammar::{default_port, is_token, list_elements, Origin};
 
-use crate::policy::{HeadersRefusal, OnMismatch, OriginRefusal, OriginVerdict, Policy};
+use crate::policy::{HeadersRefusal, OnMismatch, OriginCheck, OriginRefusal, OriginVerdict, Policy};
 
 /// `Access-Control-Request-Private-Network` (Private Network Access).
 pub const ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK: HeaderName =
@@ -36,8 +36,20 @@ pub enum Decision<'r> {
     /// `Origin` on same-origin `POST`s too): pass it through untouched.
     SameOrigin,
     /// Refused. A refused preflight gets `403` without CORS headers; a refused actual
-    /// request gets no CORS headers ([`OnMismatch::Omit`]) or `403` ([`OnMismatch::Reject`]).
+    /// request gets no CORS headers ([`OnMismatch::Omit`]) or `403` ([`OnMismatch::Reject`]);
+    /// a refused WebSocket handshake always gets `403`.
     Rejected(Rejection<'r>),
+    /// Everything but the origin is allowed, and the origin, well formed, is allowed by no
+    /// synchronous rule: the policy's asynchronous origin checks decide. Await
+    /// [`Policy::check_origin`], then ask [`Policy::decide_checked`] with its answer.
+    CheckOrigin,
+}
+
+/// What the asynchronous origin checks said, if they were asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AsyncVerdict {
+    NotAsked,
+    Answered(bool),
 }
 
 /// The value for `Access-Control-Allow-Origin`.
@@ -70,8 +82,8 @@ pub struct PreflightAnswer<'r> {
 pub struct Rejection<'r> {
     /// Whether the request was a preflight.
     pub preflight: bool,
-    /// Whether the response must be `403` (always for preflights; for actual requests with
-    /// [`OnMismatch::Reject`]).
+    /// Whether the response must be `403` (always for preflights and WebSocket handshakes; for
+    /// other actual requests with [`OnMismatch::Reject`]).
     pub forbid: bool,
     /// Why, for the debug log. Never sent to the client.
     pub reason: Reason<'r>,
@@ -148,7 +160,34 @@ impl Policy {
     ///
     /// A preflight is an `OPTIONS` request with `Origin` and `Access-Control-Request-Method`
     /// (Fetch "CORS-preflight request"); `OPTIONS` without the latter is an ordinary request.
+    ///
+    /// A policy with asynchronous origin checks
+    /// ([`PolicyBuilder::allow_origin_async`](crate::PolicyBuilder::allow_origin_async))
+    /// answers [`Decision::CheckOrigin`] when only they can decide; a policy without them never
+    /// does.
     pub fn decide<'r>(&self, head: &'r RequestHead) -> Decision<'r> {
+        self.decide_with(head, AsyncVerdict::NotAsked)
+    }
+
+    /// Decides a request for which [`decide`](Self::decide) answered
+    /// [`Decision::CheckOrigin`], given what [`check_origin`](Self::check_origin) resolved to.
+    /// Never answers [`Decision::CheckOrigin`].
+    pub fn decide_checked<'r>(&self, head: &'r RequestHead, origin_allowed: bool) -> Decision<'r> {
+        self.decide_with(head, AsyncVerdict::Answered(origin_allowed))
+    }
+
+    /// Runs the policy's asynchronous origin checks on the request's `Origin`, in the order
+    /// they were added, until one allows it. Resolves to `false` for a request without
+    /// `Origin` and for a policy without such checks.
+    pub fn check_origin(&self, head: &RequestHead) -> OriginCheck {
+        match head.headers().get(header::ORIGIN) {
+            Some(origin) => self.origins.check_async(origin, head),
+            None => OriginCheck::none(),
+        }
+    }
+
+    #[inline(always)]
+    fn decide_with<'r>(&self, head: &'r RequestHead, asked: AsyncVerdict) -> Decision<'r> {
         let headers = head.headers();
         let mut origins = headers.get_all(header::ORIGIN);
         let Some(origin) = origins.next() else {
@@ -156,26 +195,43 @@ impl Policy {
         };
         let request_method = requested_method(head);
         let preflight = request_method.is_some();
+        // A refused actual request still reaches its handler with `OnMismatch::Omit`, since the
+        // browser keeps the response from the page. A WebSocket handshake is not protected that
+        // way: once the server upgrades, the page talks to it, with the user's cookies. So an
+        // upgrade from an origin the policy refuses is always forbidden.
+        let strict = || self.on_mismatch == OnMismatch::Reject || is_websocket_upgrade(head);
         let refuse = |reason| {
-            let forbid = preflight || self.on_mismatch == OnMismatch::Reject;
+            let forbid = preflight || strict();
             Decision::Rejected(Rejection { preflight, forbid, reason })
         };
 
         if origins.next().is_some() {
             return refuse(Reason::RepeatedOrigin);
         }
-        let allow_origin = match self.origins.verdict(origin, head) {
-            OriginVerdict::Any => AllowOrigin::Any,
-            OriginVerdict::Allowed => AllowOrigin::Origin(origin),
-            OriginVerdict::Refused(refusal) => {
-                if !preflight && self.on_mismatch == OnMismatch::Reject && is_same_origin(origin, head) {
-                    return Decision::SameOrigin;
-                }
-                return refuse(Reason::Origin(refusal));
+        let refuse_origin = |refusal| {
+            if !preflight && strict() && is_same_origin(origin, head) {
+                return Decision::SameOrigin;
             }
+            refuse(Reason::Origin(refusal))
+        };
+        // Only a request that passes every other rule waits for the asynchronous checks.
+        let mut ask = false;
+        let allow_origin = match (self.origins.verdict(origin, head), asked) {
+            (OriginVerdict::Any, _) => AllowOrigin::Any,
+            (OriginVerdict::Allowed, _) | (OriginVerdict::Ask, AsyncVerdict::Answered(true)) => {
+                AllowOrigin::Origin(origin)
+            }
+            (OriginVerdict::Ask, AsyncVerdict::NotAsked) => {
+                ask = true;
+                AllowOrigin::Origin(origin)
+            }
+            (OriginVerdict::Ask, AsyncVerdict::Answered(false)) => {
+                return refuse_origin(OriginRefusal::NotAllowed)
+            }
+            (OriginVerdict::Refused(refusal), _) => return refuse_origin(refusal),
         };
         let Some(request_method) = request_method else {
-            return Decision::Actual(allow_origin);
+            return if ask { Decision::CheckOrigin } else { Decision::Actual(allow_origin) };
         };
 
         let method = request_method.as_bytes();
@@ -206,6 +262,9 @@ impl Policy {
             return refuse(Reason::PrivateNetworkNotAllowed);
         }
 
+        if ask {
+            return Decision::CheckOrigin;
+        }
         let mirrored_headers = requested.filter(|_| self.allow_headers.is_any());
         let mirrored_method = (self.methods.is_any() && self.credentials).then_some(request_method);
         Decision::Preflight(PreflightAnswer {
@@ -225,6 +284,14 @@ pub(crate) fn requested_method(head: &RequestHead) -> Option<&HeaderValue> {
         Method::OPTIONS => head.headers().get(header::ACCESS_CONTROL_REQUEST_METHOD),
         _ => None,
     }
+}
+
+/// Whether the request asks to become a WebSocket: an `Upgrade` header listing `websocket`
+/// (RFC 6455, section 4.1; the token is case-insensitive).
+pub(crate) fn is_websocket_upgrade(head: &RequestHead) -> bool {
+    head.headers().get_all(header::UPGRADE).any(|value| {
+        list_elements(value.as_bytes()).any(|protocol| protocol.eq_ignore_ascii_case(b"websocket"))
+    })
 }
 
 /// Whether `origin` is the request's own origin, from `Sec-Fetch-Site` or by comparing it

@@ -82,6 +82,9 @@
 //! assert!(error.to_string().contains("did you mean `https://app.example`?"));
 //! ```
 //!
+//! An allow-list kept in a database or a tenant service is asked with
+//! [`PolicyBuilder::allow_origin_async`], only about origins nothing else allowed.
+//!
 //! For a front-end dev server on your machine, start from
 //! [`PolicyBuilder::local_development`] (every loopback origin, any port) rather than
 //! allowing any origin. Coming from actix-cors, `MIGRATING.md` in the repository maps every
@@ -122,6 +125,7 @@
 mod config;
 mod decision;
 mod error;
+mod explain;
 mod index;
 mod middleware;
 mod policy;
@@ -135,8 +139,12 @@ pub use crate::{
         ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK,
     },
     error::{PolicyError, Problem},
+    explain::{Explanation, RequestKind, Rule, Verdict, EXPLANATION_HEADER},
     middleware::{Cors, CorsFuture, CorsMiddleware},
-    policy::{OnMismatch, OriginPredicate, OriginRefusal, Policy, PolicyBuilder},
+    policy::{
+        AsyncOriginPredicate, OnMismatch, OriginCheck, OriginCheckFuture, OriginPredicate, OriginRefusal,
+        Policy, PolicyBuilder,
+    },
     route::{routes, RouteCors, SharedPolicy},
 };
 

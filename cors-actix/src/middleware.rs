@@ -28,10 +28,12 @@ use pin_project_lite::pin_project;
 
 use crate::{
     decision::{
-        requested_method, AllowOrigin, Decision, PreflightAnswer, Reason, Rejection,
+        requested_method, AllowOrigin, Decision, PreflightAnswer, Rejection,
         ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK,
     },
+    explain::{Explanation, EXPLANATION_HEADER},
     index::AppRoutes,
+    policy::OriginCheck,
     route::RouteCors,
     Policy,
 };
@@ -67,6 +69,11 @@ use crate::{
 /// | actual request this layer would refuse with [`OnMismatch::Reject`](crate::OnMismatch) | before routing | as for a preflight: a `#[cors]` route's request is passed on to the route |
 /// | no `Origin` | after routing | every layer adds `Vary: Origin` where its policy depends on it (merged, never twice) |
 ///
+/// A policy with an asynchronous origin check
+/// ([`PolicyBuilder::allow_origin_async`](crate::PolicyBuilder::allow_origin_async)) is waited
+/// for before the request is answered or passed on, by the layer that decides it; a layer
+/// that finds a `#[cors]` route for the request leaves the route to decide (and ask) instead.
+///
 /// A preflight must be answered before routing: forwarding it to see who takes it would run
 /// the handler of a resource without a method guard, or reach an authentication middleware.
 /// The outer layer finds the route in actix's route table, which holds every resource's path
@@ -85,6 +92,16 @@ use crate::{
 pub struct Cors {
     policy: Arc<Policy>,
     role: Role,
+    /// How this layer reports its refusals.
+    refusals: Refusals,
+}
+
+/// How a layer reports the refusals it decides: in the debug log, naming the `#[cors]` route
+/// whose policy refused, and, in development, in a response header.
+#[derive(Debug, Clone, Copy, Default)]
+struct Refusals {
+    route: Option<&'static RouteCors>,
+    explain: bool,
 }
 
 /// Where a `Cors` sits: around an app, scope or resource, or around one `#[cors]` route.
@@ -102,13 +119,28 @@ impl Cors {
 
     /// A middleware sharing an already shared policy.
     pub fn from_shared(policy: Arc<Policy>) -> Self {
-        Self { policy, role: Role::Layer }
+        Self { policy, role: Role::Layer, refusals: Refusals::default() }
     }
 
     /// The layer a `#[cors]` route wraps itself in (used by the macro's expansion).
     #[doc(hidden)]
     pub fn for_route(route: &'static RouteCors) -> Self {
-        Self { policy: Arc::clone(route.policy()), role: Role::Route }
+        Self {
+            policy: Arc::clone(route.policy()),
+            role: Role::Route,
+            refusals: Refusals { route: Some(route), explain: false },
+        }
+    }
+
+    /// A development aid: every refusal this layer decides carries its
+    /// [`Explanation`](crate::Explanation) in the response header
+    /// [`EXPLANATION_HEADER`](crate::EXPLANATION_HEADER), which the
+    /// [`test`](mod@crate::test) assertions quote when they fail. Off by default, and keep it
+    /// off in production: it tells any client which rule refused it. (A `#[cors]` route's
+    /// own refusals of actual requests are decided by the route and do not carry it.)
+    pub fn explain_refusals(mut self) -> Self {
+        self.refusals.explain = true;
+        self
     }
 
     /// The policy this middleware enforces.
@@ -135,9 +167,10 @@ where
         // another app built earlier on this thread only costs the claim, never a wrong answer.
         let inner_layers = LAYERS_BUILT.with(|built| built.replace(built.get() + 1)) > 0;
         ready(Ok(CorsMiddleware {
-            service,
+            service: Rc::new(service),
             policy: Arc::clone(&self.policy),
             role: self.role,
+            refusals: self.refusals,
             inner_layers: self.role == Role::Layer && inner_layers,
             index: OnceCell::new(),
         }))
@@ -152,9 +185,12 @@ thread_local! {
 /// The service [`Cors`] wraps around the inner service.
 #[derive(Debug)]
 pub struct CorsMiddleware<S> {
-    service: S,
+    /// Shared with a response future that waits for an asynchronous origin check before it
+    /// calls the service.
+    service: Rc<S>,
     policy: Arc<Policy>,
     role: Role,
+    refusals: Refusals,
     /// Whether a CORS layer may sit inside this one (a `#[cors]` route, a `Cors` on a scope).
     inner_layers: bool,
     /// For a layer around an app or scope: the index of its app's `#[cors]` routes, if it
@@ -170,8 +206,9 @@ pub(crate) enum Decoration {
     VaryOnly,
     /// Allowed: set `Access-Control-Allow-Origin` to this value and the other CORS headers.
     Allow(HeaderValue),
-    /// Refused but answered: remove any CORS header a handler set, add `Vary: Origin`.
-    Strip,
+    /// Refused but answered: remove any CORS header a handler set, add `Vary: Origin` (and
+    /// the explanation, when the layer gives them).
+    Strip(Option<HeaderValue>),
 }
 
 /// The claim between nested layers, in the request's extensions. A layer that may have
@@ -193,7 +230,7 @@ where
 {
     type Response = ServiceResponse<EitherBody<B>>;
     type Error = actix_web::Error;
-    type Future = CorsFuture<S::Future>;
+    type Future = CorsFuture<S>;
 
     actix_web::dev::forward_ready!(service);
 
@@ -202,23 +239,36 @@ where
         // this layer's; only the governing policy decides.
         if self.role == Role::Layer && is_preflight(&req) {
             if let Some(route) = self.route_of(&req) {
-                return self.respond(req, route.policy());
+                return self.respond(req, route);
             }
         }
         let decision = self.policy.decide(req.head());
-        // So is a request this layer would forbid: a `#[cors]` route's request is passed on to
-        // the route. Every other request is decided after routing, by the layer nearest the
-        // handler.
-        let forbidden =
-            matches!(decision, Decision::Rejected(Rejection { forbid: true, preflight: false, .. }));
-        if forbidden && self.role == Role::Layer {
-            if let Some(route) = self.route_of(&req) {
-                return self.respond(req, route.policy());
+        if self.role == Role::Layer {
+            // So is a request this layer would forbid: a `#[cors]` route's request is passed
+            // on to the route.
+            let forbidden =
+                matches!(decision, Decision::Rejected(Rejection { forbid: true, preflight: false, .. }));
+            // An actual request only this layer's asynchronous check could allow: if a
+            // `#[cors]` route governs it, this layer's answer does not matter, so it is passed
+            // on for the route to decide (and its check to run) once.
+            let unsettled = matches!(decision, Decision::CheckOrigin) && !is_preflight(&req);
+            if forbidden || unsettled {
+                if let Some(route) = self.route_of(&req) {
+                    if forbidden {
+                        return self.respond(req, route);
+                    }
+                    let outcome = Outcome::Forward(Decoration::VaryOnly);
+                    return dispatch(&self.service, self.inner_layers, req, &self.policy, outcome, true);
+                }
             }
         }
+        // Every other request is decided after routing, by the layer nearest the handler.
+        if matches!(decision, Decision::CheckOrigin) {
+            return self.check_origin_first(req, &self.policy, self.refusals);
+        }
         let cross_origin = !matches!(decision, Decision::NotCors);
-        let outcome = outcome(req.request(), &self.policy, decision);
-        self.dispatch(req, &self.policy, outcome, cross_origin)
+        let outcome = outcome(req.request(), &self.policy, self.refusals, decision);
+        dispatch(&self.service, self.inner_layers, req, &self.policy, outcome, cross_origin)
     }
 }
 
@@ -232,47 +282,84 @@ impl<S> CorsMiddleware<S> {
         index.find(req.resource_map(), req.match_info().as_str(), method)
     }
 
-    /// Answers or forwards the request as `policy` decides.
-    fn respond<B>(&self, req: ServiceRequest, policy: &Arc<Policy>) -> CorsFuture<S::Future>
+    /// How to report refusals decided by `route`'s policy on this layer's behalf.
+    fn refusals_for(&self, route: &'static RouteCors) -> Refusals {
+        Refusals { route: Some(route), ..self.refusals }
+    }
+
+    /// Answers or forwards the request as `route`'s policy decides.
+    fn respond<B>(&self, req: ServiceRequest, route: &'static RouteCors) -> CorsFuture<S>
     where
         S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
     {
+        let policy = route.policy();
         let decision = policy.decide(req.head());
+        if matches!(decision, Decision::CheckOrigin) {
+            return self.check_origin_first(req, policy, self.refusals_for(route));
+        }
         let cross_origin = !matches!(decision, Decision::NotCors);
-        let outcome = outcome(req.request(), policy, decision);
-        self.dispatch(req, policy, outcome, cross_origin)
+        let outcome = outcome(req.request(), policy, self.refusals_for(route), decision);
+        dispatch(&self.service, self.inner_layers, req, policy, outcome, cross_origin)
     }
 
-    fn dispatch<B>(
+    /// A request whose answer depends on `policy`'s asynchronous origin check: waits for it,
+    /// then decides again and carries that out.
+    #[cold]
+    fn check_origin_first(
         &self,
         req: ServiceRequest,
         policy: &Arc<Policy>,
-        outcome: Outcome,
-        cross_origin: bool,
-    ) -> CorsFuture<S::Future>
+        refusals: Refusals,
+    ) -> CorsFuture<S>
     where
-        S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
+        S: Service<ServiceRequest>,
     {
-        // Requests without `Origin` only get `Vary`, which every layer may merge: no claim.
-        // Of a cross-origin request, this layer is nearer the handler than any that put a
-        // claim on it: it takes the claim, whether it answers or passes the request on.
-        let claim = cross_origin && self.inner_layers && matches!(outcome, Outcome::Forward(_));
-        if cross_origin {
-            let mut extensions = req.extensions_mut();
-            extensions.remove::<Claim>();
-            if claim {
-                extensions.insert(Claim);
-            }
-        }
-        match outcome {
-            // The request moves into the response: no reference count to raise and drop.
-            Outcome::Answered(response) => CorsFuture::ready(req.into_response(response)),
-            Outcome::Forward(decoration) => {
-                let state = Forwarded { policy: Arc::clone(policy), decoration, claim };
-                CorsFuture::inner(self.service.call(req), state)
-            }
+        let checking = Checking {
+            check: policy.check_origin(req.head()),
+            req,
+            policy: Arc::clone(policy),
+            refusals,
+            service: Rc::clone(&self.service),
+            inner_layers: self.inner_layers,
+        };
+        // Boxed: the future of every other request stays as small as it was without checks.
+        CorsFuture { state: State::Checking { checking: Some(Box::new(checking)) } }
+    }
+}
+
+/// Answers the request, or passes it to `service` with what to do to the response.
+/// `inner_layers`: whether CORS layers may sit inside the one dispatching.
+fn dispatch<S, B>(
+    service: &Rc<S>,
+    inner_layers: bool,
+    req: ServiceRequest,
+    policy: &Arc<Policy>,
+    outcome: Outcome,
+    cross_origin: bool,
+) -> CorsFuture<S>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
+{
+    // Requests without `Origin` only get `Vary`, which every layer may merge: no claim.
+    // Of a cross-origin request, this layer is nearer the handler than any that put a
+    // claim on it: it takes the claim, whether it answers or passes the request on.
+    let claim = cross_origin && inner_layers && matches!(outcome, Outcome::Forward(_));
+    if cross_origin {
+        let mut extensions = req.extensions_mut();
+        extensions.remove::<Claim>();
+        if claim {
+            extensions.insert(Claim);
         }
     }
+    let state = match outcome {
+        // The request moves into the response: no reference count to raise and drop.
+        Outcome::Answered(response) => State::Ready { response: Some(req.into_response(response)) },
+        Outcome::Forward(decoration) => {
+            let forwarded = Forwarded { policy: Arc::clone(policy), decoration, claim };
+            State::Inner { future: service.call(req), forwarded: Some(forwarded) }
+        }
+    };
+    CorsFuture { state }
 }
 
 /// Whether the request is a CORS preflight: `OPTIONS` with `Origin` and
@@ -298,8 +385,12 @@ enum Outcome {
     Forward(Decoration),
 }
 
-fn outcome(req: &HttpRequest, policy: &Policy, decision: Decision<'_>) -> Outcome {
+/// What becomes of a request as `policy`'s `decision` says.
+fn outcome(req: &HttpRequest, policy: &Policy, refusals: Refusals, decision: Decision<'_>) -> Outcome {
     match decision {
+        // Callers wait for the check before they come here; were one not to, the response
+        // would carry no CORS header, which a browser reads as a refusal.
+        Decision::CheckOrigin => Outcome::Forward(Decoration::Strip(None)),
         Decision::NotCors | Decision::SameOrigin => Outcome::Forward(Decoration::VaryOnly),
         Decision::Actual(allow_origin) => {
             Outcome::Forward(Decoration::Allow(allow_origin_value(allow_origin)))
@@ -310,11 +401,14 @@ fn outcome(req: &HttpRequest, policy: &Policy, decision: Decision<'_>) -> Outcom
             Outcome::Answered(response)
         }
         Decision::Rejected(rejection) => {
-            log_rejection(req, &rejection);
+            let explanation = report_rejection(req, policy, refusals, rejection);
             if !rejection.forbid {
-                return Outcome::Forward(Decoration::Strip);
+                return Outcome::Forward(Decoration::Strip(explanation));
             }
             let mut response = HttpResponse::new(StatusCode::FORBIDDEN);
+            if let Some(explanation) = explanation {
+                response.headers_mut().insert(EXPLANATION_HEADER, explanation);
+            }
             let vary =
                 if rejection.preflight { Some(&policy.vary_preflight) } else { policy.vary_origin.as_ref() };
             if let Some(vary) = vary {
@@ -332,47 +426,63 @@ fn allow_origin_value(allow_origin: AllowOrigin<'_>) -> HeaderValue {
     }
 }
 
-fn log_rejection(req: &HttpRequest, rejection: &Rejection<'_>) {
-    // What explains a refusal (a parse of the origin) is paid for only when someone listens.
+/// Logs a refusal at debug level, and returns its explanation as a header value when the
+/// layer gives them. What explains a refusal (a parse of the origin, an allocation) is paid
+/// for only when someone listens.
+fn report_rejection(
+    req: &HttpRequest,
+    policy: &Policy,
+    refusals: Refusals,
+    rejection: Rejection<'_>,
+) -> Option<HeaderValue> {
     #[cfg(feature = "tracing")]
     let listening = tracing::enabled!(target: "cors_actix", tracing::Level::DEBUG);
     #[cfg(not(feature = "tracing"))]
     let listening = false;
-    if !listening && !log::log_enabled!(target: "cors_actix", log::Level::Debug) {
-        return;
+    let logging = listening || log::log_enabled!(target: "cors_actix", log::Level::Debug);
+    if !logging && !refusals.explain {
+        return None;
     }
-    let headers = req.headers();
-    let origin = headers.get(header::ORIGIN).map_or(&b""[..], HeaderValue::as_bytes);
-    let reason = match rejection.reason {
-        Reason::Origin(refusal) => Reason::Origin(refusal.explained(origin)),
-        reason => reason,
-    };
-    // A preflight asks for another method than its own `OPTIONS`: name the one asked for.
-    let method = match rejection.preflight {
-        true => headers.get(header::ACCESS_CONTROL_REQUEST_METHOD).map_or(&b""[..], HeaderValue::as_bytes),
-        false => req.method().as_str().as_bytes(),
-    };
-    let kind = if rejection.preflight { "preflight for" } else { "request" };
-    let (method, origin) = (crate::decision::Escaped(method), crate::decision::Escaped(origin));
+    let explanation = Explanation::of(policy, req.head(), Decision::Rejected(rejection));
+    if logging {
+        log_rejection(req, refusals.route, &rejection, &explanation);
+    }
+    // Client bytes in it are escaped, so it is always a valid value.
+    refusals.explain.then(|| HeaderValue::from_str(&explanation.to_string()).ok()).flatten()
+}
+
+fn log_rejection(
+    req: &HttpRequest,
+    route: Option<&RouteCors>,
+    rejection: &Rejection<'_>,
+    explanation: &Explanation,
+) {
+    // Which policy refused: a `#[cors]` route's (named by its handler) or a layer's.
+    let handler = route.map_or("", RouteCors::handler);
+    let by = if route.is_some() { "; policy of route " } else { "" };
     #[cfg(feature = "tracing")]
     {
+        let headers = req.headers();
         let requested_headers =
             headers.get(header::ACCESS_CONTROL_REQUEST_HEADERS).map_or(&b""[..], HeaderValue::as_bytes);
         tracing::debug!(
             target: "cors_actix",
             preflight = rejection.preflight,
-            method = %method,
+            method = explanation.method,
             path = req.path(),
-            origin = %origin,
+            origin = explanation.origin.as_deref().unwrap_or_default(),
             requested_headers = %crate::decision::Escaped(requested_headers),
-            rule = reason.rule(),
+            rule = rejection.reason.rule(),
             forbidden = rejection.forbid,
-            "{kind} {method} {} refused: {reason}; origin `{origin}`",
-            req.path(),
+            route = handler,
+            "{explanation}{by}{handler}",
         );
     }
     #[cfg(not(feature = "tracing"))]
-    log::debug!(target: "cors_actix", "{kind} {method} {} refused: {reason}; origin `{origin}`", req.path());
+    {
+        let _ = (req, rejection);
+        log::debug!(target: "cors_actix", "{explanation}{by}{handler}");
+    }
 }
 
 impl Policy {
@@ -423,7 +533,7 @@ impl Policy {
                     headers.remove(header::ACCESS_CONTROL_EXPOSE_HEADERS);
                 }
             }
-            Decoration::Strip => {
+            Decoration::Strip(explanation) => {
                 if present.allow_origin {
                     headers.remove(header::ACCESS_CONTROL_ALLOW_ORIGIN);
                 }
@@ -432,6 +542,9 @@ impl Policy {
                 }
                 if present.expose {
                     headers.remove(header::ACCESS_CONTROL_EXPOSE_HEADERS);
+                }
+                if let Some(explanation) = explanation {
+                    headers.insert(EXPLANATION_HEADER, explanation.clone());
                 }
             }
         }
@@ -476,58 +589,84 @@ fn put(headers: &mut HeaderMap, present: bool, name: HeaderName, value: HeaderVa
     }
 }
 
+/// A request waiting for its policy's asynchronous origin check, with what carrying out the
+/// decision then takes.
+struct Checking<S> {
+    check: OriginCheck,
+    req: ServiceRequest,
+    policy: Arc<Policy>,
+    refusals: Refusals,
+    service: Rc<S>,
+    inner_layers: bool,
+}
+
 pin_project! {
-    /// The response future of [`CorsMiddleware`]. Allocation-free: it holds the inner
-    /// future and what to add to its response.
-    pub struct CorsFuture<F> {
+    /// The response future of [`CorsMiddleware`]. Allocation-free unless the policy has an
+    /// asynchronous origin check to wait for: it holds the inner future and what to add to its
+    /// response.
+    pub struct CorsFuture<S>
+    where
+        S: Service<ServiceRequest>,
+    {
         #[pin]
-        state: State<F>,
+        state: State<S>,
     }
 }
 
 pin_project! {
     #[project = StateProj]
-    enum State<F> {
+    enum State<S>
+    where
+        S: Service<ServiceRequest>,
+    {
         // Answered without calling the inner service.
         Ready { response: Option<ServiceResponse<BoxBody>> },
+        // Waiting for the policy's asynchronous origin check; then answered or passed on.
+        Checking { checking: Option<Box<Checking<S>>> },
         // Waiting for the inner service.
         Inner {
             #[pin]
-            future: F,
+            future: S::Future,
             forwarded: Option<Forwarded>,
         },
     }
 }
 
-impl<F> CorsFuture<F> {
-    fn ready(response: ServiceResponse<BoxBody>) -> Self {
-        Self { state: State::Ready { response: Some(response) } }
-    }
-
-    fn inner(future: F, forwarded: Forwarded) -> Self {
-        Self { state: State::Inner { future, forwarded: Some(forwarded) } }
-    }
-}
-
-impl<F> fmt::Debug for CorsFuture<F> {
+impl<S: Service<ServiceRequest>> fmt::Debug for CorsFuture<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CorsFuture").finish_non_exhaustive()
     }
 }
 
-impl<F, B> Future for CorsFuture<F>
+impl<S, B> Future for CorsFuture<S>
 where
-    F: Future<Output = Result<ServiceResponse<B>, actix_web::Error>>,
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
     B: MessageBody,
 {
     type Output = Result<ServiceResponse<EitherBody<B>>, actix_web::Error>;
 
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        match self.project().state.project() {
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.as_mut().project().state.project() {
             StateProj::Ready { response } => match response.take() {
                 Some(response) => Poll::Ready(Ok(response.map_into_right_body())),
                 None => panic!("CorsFuture polled after completion"),
             },
+            StateProj::Checking { checking } => {
+                let Some(state) = checking else {
+                    panic!("CorsFuture polled after completion");
+                };
+                let origin_allowed = std::task::ready!(Pin::new(&mut state.check).poll(cx));
+                let Some(state) = checking.take() else {
+                    panic!("CorsFuture polled after completion");
+                };
+                let Checking { req, policy, refusals, service, inner_layers, .. } = *state;
+                let decision = policy.decide_checked(req.head(), origin_allowed);
+                let cross_origin = !matches!(decision, Decision::NotCors);
+                let outcome = outcome(req.request(), &policy, refusals, decision);
+                let next = dispatch(&service, inner_layers, req, &policy, outcome, cross_origin);
+                self.as_mut().project().state.set(next.state);
+                self.poll(cx)
+            }
             StateProj::Inner { future, forwarded } => {
                 let result = std::task::ready!(future.poll(cx));
                 let Some(forwarded) = forwarded.take() else {

@@ -1,7 +1,9 @@
 //! Helpers for your own CORS tests with [`actix_web::test`]: build the requests a browser
 //! sends, and judge responses the way a browser does (the Fetch standard's "CORS check"
 //! and "CORS-preflight fetch"), so that a test says what a page could do, not which
-//! headers happen to be there.
+//! headers happen to be there. Build the app under test with
+//! [`Cors::explain_refusals`](crate::Cors::explain_refusals) and a failed assertion also
+//! quotes the policy's [`Explanation`](crate::Explanation) of the refusal.
 //!
 //! ```
 //! use actix_web::{test, web, App, HttpResponse};
@@ -179,6 +181,17 @@ pub fn header_exposed(headers: &HeaderMap, name: &str, credentials: bool) -> boo
         })
 }
 
+/// The server's own account of a refusal, when its `Cors` layer gives them
+/// ([`Cors::explain_refusals`](crate::Cors::explain_refusals)), for a failure message.
+fn explained<B>(response: &ServiceResponse<B>) -> String {
+    match response.headers().get(crate::EXPLANATION_HEADER) {
+        Some(explanation) => {
+            format!("\n  the policy says: {}", String::from_utf8_lossy(explanation.as_bytes()))
+        }
+        None => String::new(),
+    }
+}
+
 /// Asserts that a page on `origin` may read this response (without credentials).
 ///
 /// # Panics
@@ -187,8 +200,9 @@ pub fn header_exposed(headers: &HeaderMap, name: &str, credentials: bool) -> boo
 pub fn assert_allowed<B>(response: &ServiceResponse<B>, origin: &str) {
     if let Err(blocked) = cors_check(response.headers(), origin, false) {
         panic!(
-            "a page on {origin} could not read this response: {blocked}; headers: {:?}",
-            response.headers()
+            "a page on {origin} could not read this response: {blocked}; headers: {:?}{}",
+            response.headers(),
+            explained(response)
         );
     }
 }
@@ -201,8 +215,9 @@ pub fn assert_allowed<B>(response: &ServiceResponse<B>, origin: &str) {
 pub fn assert_allowed_with_credentials<B>(response: &ServiceResponse<B>, origin: &str) {
     if let Err(blocked) = cors_check(response.headers(), origin, true) {
         panic!(
-            "a page on {origin} could not read this credentialed response: {blocked}; headers: {:?}",
-            response.headers()
+            "a page on {origin} could not read this credentialed response: {blocked}; headers: {:?}{}",
+            response.headers(),
+            explained(response)
         );
     }
 }
@@ -235,8 +250,9 @@ pub fn assert_preflight_allowed<B>(
     if let Err(blocked) = preflight_check(status, response.headers(), origin, method, request_headers, false)
     {
         panic!(
-            "the browser would not send {method} from {origin}: {blocked}; headers: {:?}",
-            response.headers()
+            "the browser would not send {method} from {origin}: {blocked}; headers: {:?}{}",
+            response.headers(),
+            explained(response)
         );
     }
 }

@@ -1,6 +1,6 @@
-//! The browser demo's three servers, shared by `cargo run --example browser_demo` and the
-//! real-browser test suite (which includes this file), so that what a person looks at is
-//! exactly what the tests check.
+//! The browser demo's three servers. The real-browser test suite runs this example's binary
+//! and checks every row of the page, so that what a person looks at is exactly what the tests
+//! check.
 //!
 //! - the **page** at `http://localhost:PAGE`: a table of cross-origin `fetch` cases;
 //! - the **API** at `http://127.0.0.1:API`: an app-wide policy allowing the page's origin,
@@ -29,12 +29,6 @@ use cors_actix::{cors, Cors, Policy, PolicyError};
 pub(crate) struct Counters(Arc<Mutex<BTreeMap<String, (usize, usize)>>>);
 
 impl Counters {
-    /// `(preflights, handler runs)` for a case.
-    #[allow(dead_code)] // the browser suite reads it
-    pub(crate) fn get(&self, case: &str) -> (usize, usize) {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner).get(case).copied().unwrap_or_default()
-    }
-
     fn add(&self, case: &str, preflight: bool) {
         let mut counts = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         let entry = counts.entry(case.to_owned()).or_default();

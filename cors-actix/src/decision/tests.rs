@@ -174,6 +174,97 @@ fn regexes_and_predicates_see_only_well_formed_origins() {
     assert_eq!(calls.load(Ordering::SeqCst), before, "predicate must not see malformed origins");
 }
 
+/// An asynchronous check is the last word on a well-formed origin nothing else allowed, and
+/// only for a request every other rule allows; its answer then decides as a listed origin or
+/// a refusal would.
+#[test]
+fn async_checks_decide_only_what_nothing_else_settles() {
+    let store = policy(
+        Policy::builder()
+            .allow_origin("https://app.example")
+            .allow_origin_async(|origin: &HeaderValue, _: &RequestHead| {
+                let allowed = origin == "https://shop.example";
+                async move { allowed }
+            })
+            .allow_method("PUT")
+            .on_mismatch(OnMismatch::Reject),
+    );
+    let actual = request(Method::GET, &[("origin", "https://shop.example")]);
+    assert_eq!(store.decide(actual.head()), Decision::CheckOrigin);
+    let shop = HeaderValue::from_static("https://shop.example");
+    assert_eq!(store.decide_checked(actual.head(), true), Decision::Actual(AllowOrigin::Origin(&shop)));
+    assert_eq!(reason(store.decide_checked(actual.head(), false)), Reason::Origin(OriginRefusal::NotAllowed));
+    assert!(actix_web::rt::System::new().block_on(store.check_origin(actual.head())));
+
+    let put = preflight("https://shop.example", "PUT", &[]);
+    assert_eq!(store.decide(put.head()), Decision::CheckOrigin);
+    assert!(matches!(store.decide_checked(put.head(), true), Decision::Preflight(_)));
+    let delete = preflight("https://shop.example", "DELETE", &[]);
+    assert_eq!(reason(store.decide(delete.head())), Reason::MethodNotAllowed(b"DELETE"), "no check needed");
+
+    for settled in ["https://app.example", "null", "https://shop.example/"] {
+        let req = request(Method::GET, &[("origin", settled)]);
+        assert_ne!(store.decide(req.head()), Decision::CheckOrigin, "{settled}");
+    }
+    // A same-origin request refused by the check still passes in reject mode.
+    let same_origin = request(Method::POST, &[("origin", "https://api.example"), ("host", "api.example")]);
+    assert_eq!(store.decide(same_origin.head()), Decision::CheckOrigin);
+    assert_eq!(store.decide_checked(same_origin.head(), false), Decision::SameOrigin);
+    // Without `Origin` there is nothing to check.
+    let no_origin = request(Method::GET, &[]);
+    assert!(!actix_web::rt::System::new().block_on(store.check_origin(no_origin.head())));
+}
+
+/// A WebSocket handshake from a refused origin is forbidden whatever `on_mismatch` says:
+/// nothing keeps a page from an open socket (RFC 6455, section 10.2: servers check `Origin`).
+#[test]
+fn websocket_handshakes_from_refused_origins_are_forbidden() {
+    use Expected::*;
+    #[derive(Debug, PartialEq)]
+    enum Expected {
+        Allowed,
+        Passed,
+        Forbidden,
+        Stripped,
+    }
+    /// `Upgrade`, `Origin`, more headers, the verdict with `Omit`, with `Reject`.
+    type Case =
+        (&'static str, Option<&'static str>, &'static [(&'static str, &'static str)], Expected, Expected);
+    let cases: &[Case] = &[
+        ("websocket", Some("https://app.example"), &[], Allowed, Allowed),
+        ("websocket", Some("https://evil.example"), &[], Forbidden, Forbidden),
+        ("WebSocket", Some("https://evil.example"), &[], Forbidden, Forbidden),
+        ("h2c, websocket", Some("https://evil.example"), &[], Forbidden, Forbidden),
+        ("websocket", Some("null"), &[], Forbidden, Forbidden),
+        ("websocket", Some("https://app.example/"), &[], Forbidden, Forbidden),
+        ("websocket", Some("https://api.example"), &[("host", "api.example")], Passed, Passed),
+        ("websocket", Some("https://evil.example"), &[("sec-fetch-site", "same-origin")], Passed, Passed),
+        ("websocket", None, &[], Passed, Passed),
+        ("h2c", Some("https://evil.example"), &[], Stripped, Forbidden),
+        ("", Some("https://evil.example"), &[], Stripped, Forbidden),
+    ];
+    for on_mismatch in [OnMismatch::Omit, OnMismatch::Reject] {
+        let policy = policy(Policy::builder().allow_origin("https://app.example").on_mismatch(on_mismatch));
+        for (upgrade, origin, more, with_omit, with_reject) in cases {
+            let mut headers: Vec<(&str, &str)> = more.to_vec();
+            headers.extend(origin.map(|origin| ("origin", origin)));
+            if !upgrade.is_empty() {
+                headers.extend([("upgrade", *upgrade), ("connection", "Upgrade")]);
+            }
+            let req = request(Method::GET, &headers);
+            let got = match policy.decide(req.head()) {
+                Decision::Actual(_) => Allowed,
+                Decision::NotCors | Decision::SameOrigin => Passed,
+                Decision::Rejected(Rejection { forbid: true, .. }) => Forbidden,
+                Decision::Rejected(Rejection { forbid: false, .. }) => Stripped,
+                other => panic!("{other:?}"),
+            };
+            let expected = if on_mismatch == OnMismatch::Omit { with_omit } else { with_reject };
+            assert_eq!(&got, expected, "{on_mismatch:?}: Upgrade `{upgrade}`, Origin {origin:?}, {more:?}");
+        }
+    }
+}
+
 // Bad input: malformed, non-ASCII, huge or repeated Origin is refused, never reflected. An
 // origin no pattern could match is refused without a parse; the debug log's explanation
 // (`explained`) says it was malformed.

@@ -107,10 +107,45 @@ fn a_refused_preflight_is_one_event_with_its_reasons() {
     assert_eq!(preflight["requested_headers"], "content-type,x-secret");
     assert_eq!(preflight["rule"], "headers");
     assert_eq!(preflight["forbidden"], "true");
+    assert_eq!(preflight["route"], "", "a layer's own policy refused, not a route's");
     assert!(preflight["message"].contains("request header `x-secret` not allowed"), "{preflight:?}");
 
     let actual = refusals[1];
     assert_eq!((actual["preflight"].as_str(), actual["rule"].as_str()), ("false", "origin"));
     assert_eq!(actual["origin"], "https://b\\xfccher.example", "escaped, never the raw bytes");
     assert!(actual["message"].contains("malformed Origin"), "explained: {actual:?}");
+}
+
+fn partner_policy() -> Arc<Policy> {
+    Arc::new(Policy::builder().allow_origin("https://partner.example").build().unwrap())
+}
+
+static REPORT: crate::RouteCors =
+    crate::RouteCors::new("my_app::reports::report", "report", "/reports", &["GET"], partner_policy);
+
+#[test]
+fn a_refusal_by_a_routes_policy_names_the_route() {
+    let recorder = Recorder::default();
+    tracing::subscriber::with_default(recorder.clone(), || {
+        actix_web::rt::System::new().block_on(async {
+            let app = actix_test::init_service(
+                App::new().service(
+                    web::resource("/reports")
+                        .wrap(Cors::for_route(&REPORT))
+                        .route(web::get().to(HttpResponse::Ok)),
+                ),
+            )
+            .await;
+            let request = actix_test::TestRequest::get()
+                .uri("/reports")
+                .insert_header(("origin", "https://evil.example"))
+                .to_request();
+            assert_eq!(actix_test::call_service(&app, request).await.status(), 200);
+        });
+    });
+    let events = recorder.0.lock().unwrap();
+    let refusal = events.iter().find(|(target, _)| target == "cors_actix").map(|(_, fields)| fields);
+    let refusal = refusal.expect("one refusal event");
+    assert_eq!(refusal["route"], "my_app::reports::report");
+    assert!(refusal["message"].ends_with("policy of route my_app::reports::report"), "{refusal:?}");
 }

@@ -4,7 +4,7 @@ mod headers;
 mod methods;
 mod origins;
 
-use std::{fmt, sync::Arc};
+use std::{fmt, future::Future, sync::Arc};
 
 use actix_web::http::{header::HeaderValue, Method};
 use cors_actix_grammar::{check_policy, PolicyInput, MAX_AGE_LIMIT};
@@ -12,7 +12,9 @@ use cors_actix_grammar::{check_policy, PolicyInput, MAX_AGE_LIMIT};
 pub(crate) use self::headers::{AllowHeaders, ExposeHeaders, HeadersRefusal};
 pub(crate) use self::methods::AllowMethods;
 pub(crate) use self::origins::{AllowOrigins, OriginVerdict};
-pub use self::origins::{OriginPredicate, OriginRefusal};
+pub use self::origins::{
+    AsyncOriginPredicate, OriginCheck, OriginCheckFuture, OriginPredicate, OriginRefusal,
+};
 use crate::error::{Place, PolicyError, Problem, Setting};
 
 /// The origins of [`PolicyBuilder::local_development`]: this machine, any port.
@@ -26,6 +28,11 @@ const LOOPBACK_ORIGINS: [&str; 6] = [
 ];
 
 /// What to do with an actual (non-preflight) request from an origin the policy does not allow.
+///
+/// A WebSocket handshake (`Upgrade: websocket`) from such an origin is refused with `403`
+/// either way, before the handler: browsers open cross-origin WebSockets without asking,
+/// with the user's cookies, and nothing keeps the page from the socket once it is open.
+/// Handshakes without `Origin` (not from a browser) and from the server's own origin pass.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(rename_all = "lowercase"))]
 pub enum OnMismatch {
@@ -171,6 +178,7 @@ pub struct PolicyBuilder {
     origins: Vec<String>,
     origin_regexes: Vec<String>,
     origin_predicates: Vec<OriginPredicate>,
+    async_origin_predicates: Vec<AsyncOriginPredicate>,
     /// `None` until methods are given: then the defaults apply. An empty list given is an
     /// error, not the defaults.
     methods: Option<Vec<String>>,
@@ -255,6 +263,41 @@ impl PolicyBuilder {
         F: Fn(&HeaderValue, &actix_web::dev::RequestHead) -> bool + Send + Sync + 'static,
     {
         self.origin_predicates.push(Arc::new(predicate));
+        self
+    }
+
+    /// Allows origins for which `check` resolves to true: for allow-lists kept in a database
+    /// or a tenant service. The future owns what it needs (clone the origin into it) and need
+    /// not be `Send`.
+    ///
+    /// It is asked last, and only when it can change the answer: about a well-formed origin
+    /// (never `null`) that no exact origin, pattern, regex or predicate allowed, of a request
+    /// that every other rule of the policy allows. Policies without it never wait. Cache its
+    /// answers where the store is slow: a browser asks again at every preflight and request.
+    ///
+    /// ```
+    /// use std::{collections::HashSet, sync::{Arc, RwLock}};
+    /// use cors_actix::Policy;
+    ///
+    /// let tenants = Arc::new(RwLock::new(HashSet::from(["https://shop.example".to_owned()])));
+    /// let policy = Policy::builder()
+    ///     .allow_origin("https://app.example")
+    ///     .allow_origin_async(move |origin, _head| {
+    ///         let (tenants, origin) = (Arc::clone(&tenants), origin.clone());
+    ///         async move {
+    ///             // A database query would go here.
+    ///             origin.to_str().is_ok_and(|origin| tenants.read().unwrap().contains(origin))
+    ///         }
+    ///     })
+    ///     .build()?;
+    /// # Ok::<_, cors_actix::PolicyError>(())
+    /// ```
+    pub fn allow_origin_async<F, Fut>(mut self, check: F) -> Self
+    where
+        F: Fn(&HeaderValue, &actix_web::dev::RequestHead) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = bool> + 'static,
+    {
+        self.async_origin_predicates.push(Arc::new(move |origin, head| Box::pin(check(origin, head))));
         self
     }
 
@@ -345,6 +388,12 @@ impl PolicyBuilder {
     /// Answers Private Network Access preflights
     /// (`Access-Control-Request-Private-Network: true`) with
     /// `Access-Control-Allow-Private-Network: true`. Off by default: such preflights are refused.
+    ///
+    /// Legacy: Chromium put Private Network Access on hold and replaced it with Local Network
+    /// Access (enforced from Chrome 142), a permission the user grants to the page. It has no
+    /// server header, so no policy can allow it; a page on a public site that calls a server on
+    /// the user's machine or local network needs that permission whatever this says. Keep this
+    /// option for browsers that still send the preflight.
     pub fn allow_private_network(mut self, allow: bool) -> Self {
         self.private_network = allow;
         self
@@ -392,7 +441,8 @@ impl PolicyBuilder {
         PolicyInput {
             origins: placed(Setting::Origins, &self.origins),
             origin_regexes: placed(Setting::OriginRegexes, &self.origin_regexes),
-            has_origin_predicate: !self.origin_predicates.is_empty(),
+            has_origin_predicate: !self.origin_predicates.is_empty()
+                || !self.async_origin_predicates.is_empty(),
             methods: self
                 .methods
                 .as_ref()
@@ -412,6 +462,7 @@ impl PolicyBuilder {
         origins.add_specs(&self.origins);
         origins.add_regexes(&self.origin_regexes);
         origins.add_predicates(&self.origin_predicates);
+        origins.add_async_predicates(&self.async_origin_predicates);
 
         let methods = AllowMethods::new(self.methods.as_deref());
         let allow_headers = AllowHeaders::new(&self.allow_headers);
@@ -452,6 +503,7 @@ impl fmt::Debug for PolicyBuilder {
             .field("origins", &self.origins)
             .field("origin_regexes", &self.origin_regexes)
             .field("origin_predicates", &self.origin_predicates.len())
+            .field("async_origin_predicates", &self.async_origin_predicates.len())
             .field("methods", &self.methods)
             .field("allow_headers", &self.allow_headers)
             .field("expose_headers", &self.expose_headers)

@@ -3,8 +3,11 @@
 use std::{
     collections::HashSet,
     fmt,
+    future::Future,
     hash::{BuildHasherDefault, Hasher},
+    pin::Pin,
     sync::Arc,
+    task::{Context, Poll},
 };
 
 use actix_web::{dev::RequestHead, http::header::HeaderValue};
@@ -15,6 +18,15 @@ use regex_lite::Regex;
 /// `Origin` header (already checked to be a serialized origin, never `null`) and the request.
 pub type OriginPredicate = Arc<dyn Fn(&HeaderValue, &RequestHead) -> bool + Send + Sync>;
 
+/// An asynchronous origin check, for allow-lists kept in a database or another service. It
+/// receives what an [`OriginPredicate`] receives and returns a future that says whether the
+/// origin is allowed; the future owns what it needs (clone the origin into it).
+pub type AsyncOriginPredicate = Arc<dyn Fn(&HeaderValue, &RequestHead) -> OriginCheckFuture + Send + Sync>;
+
+/// The future of one [`AsyncOriginPredicate`] call. Not `Send`: actix-web runs a request on
+/// one worker thread from start to end.
+pub type OriginCheckFuture = Pin<Box<dyn Future<Output = bool>>>;
+
 /// The allowed origins of a policy.
 #[derive(Clone, Default)]
 pub(crate) struct AllowOrigins {
@@ -24,6 +36,8 @@ pub(crate) struct AllowOrigins {
     patterns: Vec<OwnedOriginPattern>,
     regexes: Vec<Regex>,
     predicates: Vec<OriginPredicate>,
+    /// Asked last, only about well-formed origins that nothing above allowed.
+    async_predicates: Vec<AsyncOriginPredicate>,
 }
 
 /// What the origin check concluded.
@@ -33,6 +47,8 @@ pub(crate) enum OriginVerdict {
     Any,
     /// This origin is allowed: answer with it.
     Allowed,
+    /// Well formed, and allowed by no synchronous rule: the asynchronous checks decide.
+    Ask,
     /// Not allowed, and why.
     Refused(OriginRefusal),
 }
@@ -95,6 +111,21 @@ impl AllowOrigins {
         self.predicates.extend(predicates.iter().cloned());
     }
 
+    pub(crate) fn add_async_predicates(&mut self, predicates: &[AsyncOriginPredicate]) {
+        self.async_predicates.extend(predicates.iter().cloned());
+    }
+
+    /// Starts the asynchronous checks of an origin, in the order they were added; the first
+    /// that allows it settles the answer.
+    pub(crate) fn check_async(&self, origin: &HeaderValue, head: &RequestHead) -> OriginCheck {
+        // Every future is made now, while the request head is at hand; an async block does
+        // nothing until it is polled, so the ones after a `true` never run.
+        let mut pending: Vec<_> =
+            self.async_predicates.iter().map(|predicate| predicate(origin, head)).collect();
+        pending.reverse();
+        OriginCheck { pending }
+    }
+
     /// True when the response depends on the request's `Origin` (anything but plain `*`).
     pub(crate) fn varies_with_origin(&self) -> bool {
         !self.any
@@ -122,6 +153,7 @@ impl AllowOrigins {
         // (`OriginRefusal::explained`), which is rarely on.
         if self.regexes.is_empty()
             && self.predicates.is_empty()
+            && self.async_predicates.is_empty()
             && !self.patterns.iter().any(|pattern| pattern.as_pattern().may_match(bytes))
         {
             return OriginVerdict::Refused(OriginRefusal::NotAllowed);
@@ -139,9 +171,47 @@ impl AllowOrigins {
             || self.predicates.iter().any(|predicate| predicate(origin, head));
         if allowed {
             OriginVerdict::Allowed
+        } else if !self.async_predicates.is_empty() {
+            OriginVerdict::Ask
         } else {
             OriginVerdict::Refused(OriginRefusal::NotAllowed)
         }
+    }
+}
+
+/// The asynchronous origin checks of a policy under way for one request: a future that
+/// resolves to whether one of them allowed the origin. Made by [`Policy::check_origin`](crate::Policy::check_origin).
+#[must_use = "a future does nothing unless polled"]
+pub struct OriginCheck {
+    /// The checks still to run, the next one last.
+    pending: Vec<OriginCheckFuture>,
+}
+
+impl OriginCheck {
+    /// A check with nothing to ask: resolves to `false`.
+    pub(crate) fn none() -> Self {
+        Self { pending: Vec::new() }
+    }
+}
+
+impl Future for OriginCheck {
+    type Output = bool;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<bool> {
+        while let Some(check) = self.pending.last_mut() {
+            if std::task::ready!(check.as_mut().poll(cx)) {
+                self.pending.clear();
+                return Poll::Ready(true);
+            }
+            self.pending.pop();
+        }
+        Poll::Ready(false)
+    }
+}
+
+impl fmt::Debug for OriginCheck {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OriginCheck").field("pending", &self.pending.len()).finish()
     }
 }
 
@@ -155,6 +225,7 @@ impl fmt::Debug for AllowOrigins {
             .field("patterns", &self.patterns.iter().map(|p| p.as_pattern()).collect::<Vec<_>>())
             .field("regexes", &self.regexes.iter().map(Regex::as_str).collect::<Vec<_>>())
             .field("predicates", &self.predicates.len())
+            .field("async_predicates", &self.async_predicates.len())
             .finish()
     }
 }

@@ -104,6 +104,18 @@ fn wildcard_origin_mixed_with_others_is_refused() {
     );
 }
 
+/// An asynchronous origin check is an origin source like a predicate: enough on its own, and
+/// a second source beside `*`.
+#[test]
+fn an_async_origin_check_counts_as_an_origin_source() {
+    let check = |_: &HeaderValue, _: &actix_web::dev::RequestHead| async { true };
+    assert!(Policy::builder().allow_origin_async(check).build().is_ok());
+    assert_eq!(
+        problems(Policy::builder().allow_any_origin().allow_origin_async(check)),
+        [Problem::AnyOriginMixed]
+    );
+}
+
 #[test]
 fn an_empty_origin_list_is_refused() {
     assert_eq!(problems(Policy::builder()), [Problem::NoOrigin]);

@@ -1,0 +1,269 @@
+//! Why a request was answered as it was, in terms of what the browser will do: for the debug
+//! log, for test failures, and for an opt-in development header.
+
+use std::fmt;
+
+use actix_web::{
+    dev::RequestHead,
+    http::header::{self, HeaderName, HeaderValue},
+};
+
+use crate::{
+    decision::{is_websocket_upgrade, requested_method, AllowOrigin, Decision, Escaped, Reason, Rejection},
+    Policy,
+};
+
+/// The response header in which [`Cors::explain_refusals`](crate::Cors::explain_refusals)
+/// puts the [`Explanation`] of a refusal, in development.
+pub const EXPLANATION_HEADER: HeaderName = HeaderName::from_static("cors-actix-explanation");
+
+/// What a browser will do with a policy's answer to one request, and which rule decided it.
+/// Made by [`Policy::explain`]; `Display` says it in one line.
+///
+/// ```
+/// use actix_web::test::TestRequest;
+/// use cors_actix::{Policy, Rule, Verdict};
+///
+/// let policy = Policy::builder().allow_origin("https://app.example").allow_method("PUT").build()?;
+/// let preflight = TestRequest::default()
+///     .method(actix_web::http::Method::OPTIONS)
+///     .uri("/items")
+///     .insert_header(("origin", "https://app.example"))
+///     .insert_header(("access-control-request-method", "DELETE"))
+///     .to_http_request();
+/// let explanation = policy.explain(preflight.head());
+/// assert_eq!((explanation.verdict, explanation.rule), (Verdict::Forbidden, Some(Rule::Method)));
+/// assert_eq!(
+///     explanation.to_string(),
+///     "preflight for DELETE /items from `https://app.example`: refused by the method rule \
+///      (method `DELETE` not allowed); the browser will not send the DELETE, and fetch() rejects",
+/// );
+/// # Ok::<_, cors_actix::PolicyError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Explanation {
+    /// What kind of request the policy saw.
+    pub kind: RequestKind,
+    /// The method the request is for: a preflight's requested method, else its own. Escaped.
+    pub method: String,
+    /// The request's path.
+    pub path: String,
+    /// The request's `Origin`, escaped and cut after 64 bytes; `None` without one.
+    pub origin: Option<String>,
+    /// What happens.
+    pub verdict: Verdict,
+    /// The rule that refused, when one did.
+    pub rule: Option<Rule>,
+    /// Why that rule refused, in words (client bytes escaped).
+    pub reason: Option<String>,
+}
+
+/// The kinds of request a policy tells apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RequestKind {
+    /// No `Origin`: not a CORS request.
+    NotCors,
+    /// A CORS preflight (`OPTIONS` with `Access-Control-Request-Method`).
+    Preflight,
+    /// An actual request with `Origin`.
+    Actual,
+    /// A WebSocket handshake with `Origin`.
+    WebSocketHandshake,
+}
+
+/// What the browser (and the server) will do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Verdict {
+    /// Not a CORS request: a browser checks nothing.
+    NotChecked,
+    /// From the server's own origin: a browser applies no CORS check.
+    SameOrigin,
+    /// A preflight the browser follows with the actual request; an actual request whose
+    /// response the page can read; a WebSocket that opens.
+    Allowed {
+        /// Whether that holds for requests with credentials (cookies, HTTP authentication).
+        credentials: bool,
+    },
+    /// The handler runs, but the browser keeps the response from the page.
+    Unreadable,
+    /// Answered `403` without running the handler: a refused preflight, a refused request
+    /// with `OnMismatch::Reject`, a refused WebSocket handshake.
+    Forbidden,
+    /// The policy's asynchronous origin check decides.
+    AwaitsOriginCheck,
+}
+
+/// The rules a policy refuses by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Rule {
+    /// The origin is malformed, `null` without being listed, repeated or not allowed.
+    Origin,
+    /// The requested method.
+    Method,
+    /// The requested headers.
+    Headers,
+    /// The request carries credentials the policy does not allow.
+    Credentials,
+    /// Private Network Access.
+    PrivateNetwork,
+}
+
+impl Rule {
+    /// The rule's name: `origin`, `method`, `headers`, `credentials` or `private_network`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Origin => "origin",
+            Self::Method => "method",
+            Self::Headers => "headers",
+            Self::Credentials => "credentials",
+            Self::PrivateNetwork => "private_network",
+        }
+    }
+
+    fn of(reason: &Reason<'_>) -> Self {
+        match reason {
+            Reason::Origin(_) | Reason::RepeatedOrigin => Self::Origin,
+            Reason::MalformedMethod(_) | Reason::MethodNotAllowed(_) => Self::Method,
+            Reason::MalformedRequestHeaders | Reason::HeaderNotAllowed(_) => Self::Headers,
+            Reason::PrivateNetworkNotAllowed => Self::PrivateNetwork,
+        }
+    }
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Policy {
+    /// Explains what a browser will do with this policy's answer to a request, and which rule
+    /// decided it. Allocates: meant for logs, tests and tools, not for answering requests.
+    ///
+    /// An actual request from an allowed origin that carries cookies or `Authorization`, under
+    /// a policy without credentials, is explained as refused by the credentials rule: a page
+    /// that sent it with credentials cannot read the response.
+    pub fn explain(&self, head: &RequestHead) -> Explanation {
+        Explanation::of(self, head, self.decide(head))
+    }
+}
+
+impl Explanation {
+    pub(crate) fn of(policy: &Policy, head: &RequestHead, decision: Decision<'_>) -> Self {
+        let headers = head.headers();
+        let origin = headers.get(header::ORIGIN);
+        let requested = requested_method(head).filter(|_| origin.is_some());
+        let kind = match (origin, requested) {
+            (None, _) => RequestKind::NotCors,
+            (Some(_), Some(_)) => RequestKind::Preflight,
+            (Some(_), None) if is_websocket_upgrade(head) => RequestKind::WebSocketHandshake,
+            (Some(_), None) => RequestKind::Actual,
+        };
+        let method = requested.map_or(head.method.as_str().as_bytes(), HeaderValue::as_bytes);
+        let mut explanation = Self {
+            kind,
+            method: Escaped(method).to_string(),
+            path: head.uri.path().to_owned(),
+            origin: origin.map(|origin| Escaped(origin.as_bytes()).to_string()),
+            verdict: Verdict::NotChecked,
+            rule: None,
+            reason: None,
+        };
+        explanation.verdict = match decision {
+            Decision::NotCors => Verdict::NotChecked,
+            Decision::SameOrigin => Verdict::SameOrigin,
+            Decision::CheckOrigin => Verdict::AwaitsOriginCheck,
+            Decision::Preflight(_) => Verdict::Allowed { credentials: policy.credentials },
+            Decision::Actual(allow_origin) => {
+                let sends_credentials =
+                    headers.contains_key(header::COOKIE) || headers.contains_key(header::AUTHORIZATION);
+                let readable_with_credentials =
+                    policy.credentials && matches!(allow_origin, AllowOrigin::Origin(_));
+                if sends_credentials && !readable_with_credentials {
+                    explanation.rule = Some(Rule::Credentials);
+                    explanation.reason = Some(match allow_origin {
+                        AllowOrigin::Any => "the request carries cookies or HTTP authentication, and `Access-Control-Allow-Origin: *` never covers them".to_owned(),
+                        AllowOrigin::Origin(_) => "the request carries cookies or HTTP authentication, and the policy does not allow credentials".to_owned(),
+                    });
+                    Verdict::Unreadable
+                } else {
+                    Verdict::Allowed { credentials: readable_with_credentials }
+                }
+            }
+            Decision::Rejected(Rejection { forbid, reason, .. }) => {
+                let origin = origin.map_or(&b""[..], HeaderValue::as_bytes);
+                let reason = match reason {
+                    Reason::Origin(refusal) => Reason::Origin(refusal.explained(origin)),
+                    reason => reason,
+                };
+                explanation.rule = Some(Rule::of(&reason));
+                explanation.reason = Some(reason.to_string());
+                if forbid {
+                    Verdict::Forbidden
+                } else {
+                    Verdict::Unreadable
+                }
+            }
+        };
+        explanation
+    }
+}
+
+impl fmt::Display for Explanation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Self { kind, method, path, .. } = self;
+        match kind {
+            RequestKind::NotCors => {
+                return write!(f, "{method} {path}: no Origin, not a CORS request; a browser checks nothing")
+            }
+            RequestKind::Preflight => write!(f, "preflight for {method} {path}")?,
+            RequestKind::Actual => write!(f, "{method} {path}")?,
+            RequestKind::WebSocketHandshake => write!(f, "WebSocket handshake {method} {path}")?,
+        }
+        if let Some(origin) = &self.origin {
+            write!(f, " from `{origin}`")?;
+        }
+        f.write_str(": ")?;
+        if let (Some(rule), Some(reason)) = (self.rule, &self.reason) {
+            write!(f, "refused by the {rule} rule ({reason}); ")?;
+        }
+        match (self.verdict, kind) {
+            (Verdict::NotChecked, _) => f.write_str("a browser checks nothing"),
+            (Verdict::SameOrigin, _) => {
+                f.write_str("the server's own origin; a browser applies no CORS check")
+            }
+            (Verdict::AwaitsOriginCheck, _) => f.write_str("the policy's asynchronous origin check decides"),
+            (Verdict::Allowed { credentials }, RequestKind::Preflight) => {
+                let with =
+                    if credentials { ", with credentials or without" } else { ", without credentials" };
+                write!(f, "allowed; the browser will send the {method}{with}")
+            }
+            (Verdict::Allowed { .. }, RequestKind::WebSocketHandshake) => {
+                f.write_str("allowed; the socket opens")
+            }
+            (Verdict::Allowed { credentials: true }, _) => {
+                f.write_str("allowed; the page can read the response, with credentials or without")
+            }
+            (Verdict::Allowed { credentials: false }, _) => {
+                f.write_str("allowed; the page can read the response if it was sent without credentials")
+            }
+            (Verdict::Unreadable, _) => {
+                f.write_str("the handler runs, but the browser keeps the response from the page")
+            }
+            (Verdict::Forbidden, RequestKind::Preflight) => {
+                write!(f, "the browser will not send the {method}, and fetch() rejects")
+            }
+            (Verdict::Forbidden, RequestKind::WebSocketHandshake) => {
+                f.write_str("answered 403 before the handler; the socket never opens")
+            }
+            (Verdict::Forbidden, _) => f.write_str("answered 403 without running the handler"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

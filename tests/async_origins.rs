@@ -1,0 +1,296 @@
+//! Asynchronous origin checks (`PolicyBuilder::allow_origin_async`): an allow-list kept in a
+//! store that must be awaited (a database, a tenant service) decides preflights and actual
+//! requests like any other origin rule, is asked only when it can change the answer, and is
+//! asked once per request even when layers nest. Each check here really waits (a timer), so
+//! the response future's waiting state is what is tested.
+
+use std::{
+    collections::HashSet,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use actix_web::{
+    body::MessageBody,
+    dev::{RequestHead, Service, ServiceResponse},
+    http::{header, Method, StatusCode},
+    test, web, App, HttpResponse,
+};
+use cors_actix::{cors, test as cors_test, Cors, OnMismatch, Policy, PolicyBuilder};
+use cors_actix_tests::{actual, allow_origin_values as acao, counted, header_values, preflight, Calls};
+
+const STATIC_ORIGIN: &str = "https://app.example";
+const TENANT_ORIGIN: &str = "https://shop.example";
+const OTHER_ORIGIN: &str = "https://evil.example";
+
+/// An in-memory tenant store standing in for a database: it answers after a delay and
+/// counts the origins it was asked about.
+#[derive(Clone, Default)]
+struct Tenants {
+    origins: Arc<Mutex<HashSet<String>>>,
+    asked: Arc<Mutex<Vec<String>>>,
+}
+
+impl Tenants {
+    fn with(origins: &[&str]) -> Self {
+        let tenants = Self::default();
+        tenants.origins.lock().unwrap().extend(origins.iter().map(|origin| (*origin).to_owned()));
+        tenants
+    }
+
+    fn asked(&self) -> Vec<String> {
+        self.asked.lock().unwrap().clone()
+    }
+
+    /// The check a policy is given: waits, records, then looks the origin up.
+    fn check(
+        &self,
+    ) -> impl Fn(
+        &header::HeaderValue,
+        &RequestHead,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = bool>>>
+           + Send
+           + Sync
+           + 'static {
+        let tenants = self.clone();
+        move |origin, _head| {
+            let (tenants, origin) = (tenants.clone(), origin.to_str().unwrap_or("").to_owned());
+            Box::pin(async move {
+                actix_web::rt::time::sleep(Duration::from_millis(2)).await;
+                tenants.asked.lock().unwrap().push(origin.clone());
+                tenants.origins.lock().unwrap().contains(&origin)
+            })
+        }
+    }
+}
+
+fn tenant_policy(tenants: &Tenants) -> PolicyBuilder {
+    Policy::builder()
+        .allow_origin(STATIC_ORIGIN)
+        .allow_origin_async(tenants.check())
+        .allow_methods(["GET", "PUT"])
+        .allow_header("content-type")
+        .allow_credentials(true)
+}
+
+async fn app_with(
+    policy: Policy,
+    calls: &Calls,
+) -> impl Service<actix_http::Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error>
+{
+    test::init_service(
+        App::new()
+            .app_data(web::Data::new(calls.clone()))
+            .wrap(Cors::new(policy))
+            .route("/items", web::to(counted))
+            .route(
+                "/fails",
+                web::get().to(|| async { Err::<HttpResponse, _>(actix_web::error::ErrorConflict("taken")) }),
+            ),
+    )
+    .await
+}
+
+/// Fetch, "CORS-preflight fetch": a preflight from an origin the store allows is answered
+/// like one from a listed origin; from one it does not know, `403` without CORS headers.
+#[actix_web::test]
+async fn preflights_are_decided_by_the_store() {
+    let (tenants, calls) = (Tenants::with(&[TENANT_ORIGIN]), Calls::default());
+    let app = app_with(tenant_policy(&tenants).build().unwrap(), &calls).await;
+
+    let response = test::call_service(&app, preflight("/items", TENANT_ORIGIN, "PUT").to_request()).await;
+    cors_test::assert_preflight_allowed(&response, TENANT_ORIGIN, "PUT", &[]);
+    assert_eq!(header_values(&response, "access-control-allow-credentials"), ["true"]);
+
+    let response = test::call_service(&app, preflight("/items", OTHER_ORIGIN, "PUT").to_request()).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert!(acao(&response).is_empty());
+    assert_eq!(tenants.asked(), [TENANT_ORIGIN, OTHER_ORIGIN]);
+    assert_eq!(calls.count(), 0, "a preflight never reaches a handler");
+}
+
+/// Fetch, "CORS check": an actual request's response is readable by an origin the store
+/// allows; for another one the handler runs (`OnMismatch::Omit`) and the response carries
+/// no CORS header, so the browser keeps it from the page. Errors are decorated the same way.
+#[actix_web::test]
+async fn actual_requests_are_decided_by_the_store() {
+    let (tenants, calls) = (Tenants::with(&[TENANT_ORIGIN]), Calls::default());
+    let app = app_with(tenant_policy(&tenants).build().unwrap(), &calls).await;
+
+    let response = test::call_service(&app, actual(Method::GET, "/items", TENANT_ORIGIN).to_request()).await;
+    cors_test::assert_allowed_with_credentials(&response, TENANT_ORIGIN);
+    assert_eq!(test::read_body(response).await, "counted");
+
+    let response = test::call_service(&app, actual(Method::GET, "/items", OTHER_ORIGIN).to_request()).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    cors_test::assert_blocked(&response, OTHER_ORIGIN);
+    cors_test::assert_varies_on_origin(&response);
+    assert_eq!(calls.count(), 2);
+
+    let response = test::call_service(&app, actual(Method::GET, "/fails", TENANT_ORIGIN).to_request()).await;
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    cors_test::assert_allowed_with_credentials(&response, TENANT_ORIGIN);
+}
+
+/// With `OnMismatch::Reject`, an origin the store refuses gets `403` and the handler never
+/// runs; one it allows reaches the handler once.
+#[actix_web::test]
+async fn a_refusal_in_reject_mode_keeps_the_handler_from_running() {
+    let (tenants, calls) = (Tenants::with(&[TENANT_ORIGIN]), Calls::default());
+    let policy = tenant_policy(&tenants).on_mismatch(OnMismatch::Reject).build().unwrap();
+    let app = app_with(policy, &calls).await;
+
+    let response = test::call_service(&app, actual(Method::PUT, "/items", OTHER_ORIGIN).to_request()).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert_eq!(calls.count(), 0);
+
+    let response = test::call_service(&app, actual(Method::PUT, "/items", TENANT_ORIGIN).to_request()).await;
+    cors_test::assert_allowed_with_credentials(&response, TENANT_ORIGIN);
+    assert_eq!(calls.count(), 1);
+}
+
+/// The store is asked last and only when its answer can matter: not for a listed origin,
+/// not for `null` or a malformed `Origin` (Fetch: an origin is serialized or `null`), not for
+/// a request without `Origin`, and not for a preflight another rule already refuses.
+#[actix_web::test]
+async fn the_store_is_asked_only_when_it_can_change_the_answer() {
+    let (tenants, calls) = (Tenants::with(&[TENANT_ORIGIN]), Calls::default());
+    let app = app_with(tenant_policy(&tenants).build().unwrap(), &calls).await;
+
+    let listed = test::call_service(&app, actual(Method::GET, "/items", STATIC_ORIGIN).to_request()).await;
+    cors_test::assert_allowed_with_credentials(&listed, STATIC_ORIGIN);
+    for origin in ["null", "https://shop.example/", "https://SHOP.example", "shop.example"] {
+        let response = test::call_service(&app, actual(Method::GET, "/items", origin).to_request()).await;
+        assert!(acao(&response).is_empty(), "{origin}");
+    }
+    let no_origin = test::call_service(&app, test::TestRequest::get().uri("/items").to_request()).await;
+    assert_eq!(no_origin.status(), StatusCode::OK);
+    let response = test::call_service(&app, preflight("/items", TENANT_ORIGIN, "DELETE").to_request()).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN, "DELETE is not allowed, whatever the origin");
+    let response = test::call_service(
+        &app,
+        preflight("/items", TENANT_ORIGIN, "PUT")
+            .insert_header(("access-control-request-headers", "x-secret"))
+            .to_request(),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN, "x-secret is not allowed");
+
+    assert_eq!(tenants.asked(), Vec::<String>::new());
+}
+
+/// Several checks are asked in the order they were added, and the first `true` settles it:
+/// the ones after it are never run.
+#[actix_web::test]
+async fn checks_run_in_order_until_one_allows() {
+    let (first, second, third) =
+        (Tenants::with(&[]), Tenants::with(&[TENANT_ORIGIN]), Tenants::with(&[TENANT_ORIGIN]));
+    let policy = Policy::builder()
+        .allow_origin(STATIC_ORIGIN)
+        .allow_origin_async(first.check())
+        .allow_origin_async(second.check())
+        .allow_origin_async(third.check())
+        .build()
+        .unwrap();
+    let calls = Calls::default();
+    let app = app_with(policy, &calls).await;
+
+    let response = test::call_service(&app, actual(Method::GET, "/items", TENANT_ORIGIN).to_request()).await;
+    cors_test::assert_allowed(&response, TENANT_ORIGIN);
+    assert_eq!((first.asked().len(), second.asked().len(), third.asked().len()), (1, 1, 0));
+}
+
+/// The store's answer can change between requests without a restart: that is what it is for.
+#[actix_web::test]
+async fn a_tenant_added_to_the_store_is_allowed_at_its_next_request() {
+    let (tenants, calls) = (Tenants::with(&[]), Calls::default());
+    let app = app_with(tenant_policy(&tenants).build().unwrap(), &calls).await;
+
+    let response = test::call_service(&app, actual(Method::GET, "/items", TENANT_ORIGIN).to_request()).await;
+    cors_test::assert_blocked(&response, TENANT_ORIGIN);
+    tenants.origins.lock().unwrap().insert(TENANT_ORIGIN.to_owned());
+    let response = test::call_service(&app, actual(Method::GET, "/items", TENANT_ORIGIN).to_request()).await;
+    cors_test::assert_allowed_with_credentials(&response, TENANT_ORIGIN);
+}
+
+#[cors(origins = ["https://partner.example"], methods = ["GET", "PUT"])]
+#[actix_web::put("/partner/items")]
+async fn partner_items(calls: web::Data<Calls>) -> HttpResponse {
+    calls.hit();
+    HttpResponse::Ok().body("partner")
+}
+
+/// Beside a `#[cors]` route, an app-wide policy with a store governs only the rest: the
+/// route's preflights and requests are decided by the route's own policy, and the app's
+/// store is never asked about them, even in reject mode.
+#[actix_web::test]
+async fn a_cors_route_is_decided_by_its_own_policy_without_asking_the_store() {
+    for on_mismatch in [OnMismatch::Omit, OnMismatch::Reject] {
+        let (tenants, calls) = (Tenants::with(&[TENANT_ORIGIN]), Calls::default());
+        let policy = tenant_policy(&tenants).on_mismatch(on_mismatch).build().unwrap();
+        let app = test::init_service(
+            App::new()
+                .app_data(web::Data::new(calls.clone()))
+                .wrap(Cors::new(policy))
+                .service(partner_items)
+                .route("/items", web::to(counted)),
+        )
+        .await;
+
+        let response = test::call_service(
+            &app,
+            preflight("/partner/items", "https://partner.example", "PUT").to_request(),
+        )
+        .await;
+        cors_test::assert_preflight_allowed(&response, "https://partner.example", "PUT", &[]);
+        let response = test::call_service(
+            &app,
+            actual(Method::PUT, "/partner/items", "https://partner.example").to_request(),
+        )
+        .await;
+        cors_test::assert_allowed(&response, "https://partner.example");
+        assert_eq!(acao(&response), ["https://partner.example"], "decorated once, by the route");
+        // The store would allow this origin, but the route's policy governs the route.
+        let response =
+            test::call_service(&app, actual(Method::PUT, "/partner/items", TENANT_ORIGIN).to_request()).await;
+        cors_test::assert_blocked(&response, TENANT_ORIGIN);
+        let response =
+            test::call_service(&app, preflight("/partner/items", TENANT_ORIGIN, "PUT").to_request()).await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        assert_eq!(tenants.asked(), Vec::<String>::new(), "{on_mismatch:?}");
+
+        // Elsewhere the app's policy, store included, governs.
+        let response =
+            test::call_service(&app, actual(Method::PUT, "/items", TENANT_ORIGIN).to_request()).await;
+        cors_test::assert_allowed_with_credentials(&response, TENANT_ORIGIN);
+        assert_eq!(tenants.asked(), [TENANT_ORIGIN]);
+    }
+}
+
+/// A `Cors` with a store around a scope, inside an app-wide one with another store: the
+/// scope's layer governs its requests. The app's layer decides before routing, so it cannot
+/// know that a layer inside will govern: it asks its own store too, once, and its answer
+/// goes unused. (Only `#[cors]` routes are known before routing.)
+#[actix_web::test]
+async fn nested_layers_ask_the_store_of_the_layer_that_governs() {
+    let (outer, inner, calls) =
+        (Tenants::with(&[TENANT_ORIGIN]), Tenants::with(&[TENANT_ORIGIN]), Calls::default());
+    let app = test::init_service(
+        App::new()
+            .app_data(web::Data::new(calls.clone()))
+            .wrap(Cors::new(tenant_policy(&outer).build().unwrap()))
+            .service(
+                web::scope("/api")
+                    .wrap(Cors::new(tenant_policy(&inner).build().unwrap()))
+                    .route("/items", web::to(counted)),
+            ),
+    )
+    .await;
+
+    let response =
+        test::call_service(&app, actual(Method::GET, "/api/items", TENANT_ORIGIN).to_request()).await;
+    cors_test::assert_allowed_with_credentials(&response, TENANT_ORIGIN);
+    assert_eq!(acao(&response), [TENANT_ORIGIN], "one Access-Control-Allow-Origin");
+    assert_eq!(inner.asked(), [TENANT_ORIGIN]);
+    assert_eq!(outer.asked(), [TENANT_ORIGIN]);
+}

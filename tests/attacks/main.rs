@@ -1,0 +1,203 @@
+//! Known attacks on CORS configurations and implementations, one named test each,
+//! through real actix-web apps, with exact statuses and header values. The threat model is in
+//! SECURITY.md; the generated counterpart of these tests is the `properties` test binary.
+//!
+//! What "refused" looks like, everywhere below (README "The middleware"):
+//! an actual request runs the handler (`on_mismatch = "omit"`) and gets no CORS header but
+//! `Vary: Origin`; a preflight gets `403`, no CORS header, the preflight `Vary`, and never
+//! runs the handler.
+
+mod hostile_origins;
+mod misconfiguration;
+mod responses;
+mod route_policies;
+mod wire;
+
+use std::collections::BTreeMap;
+
+use actix_web::{
+    body::MessageBody,
+    dev::{Service, ServiceResponse},
+    http::{
+        header::{self, HeaderValue},
+        Method,
+    },
+    test::{self, TestRequest},
+    web, App, HttpResponse,
+};
+use cors_actix::{Cors, Policy, PolicyBuilder, Problem};
+use cors_actix_tests::{counted, Calls};
+
+/// A handler that sets CORS headers itself, as a careless one might.
+async fn hostile(calls: web::Data<Calls>) -> HttpResponse {
+    calls.hit();
+    HttpResponse::Ok()
+        .insert_header((header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"))
+        .insert_header((header::ACCESS_CONTROL_ALLOW_CREDENTIALS, "true"))
+        .insert_header((header::ACCESS_CONTROL_EXPOSE_HEADERS, "x-secret"))
+        .insert_header((header::VARY, "Accept-Encoding"))
+        .body("secret body")
+}
+
+/// What a response said, reduced to what CORS is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Seen {
+    status: u16,
+    handler_ran: bool,
+    /// Every `access-control-*` header; a repeated one fails the test when read.
+    cors: BTreeMap<String, String>,
+    vary: Vec<String>,
+}
+
+const PREFLIGHT_VARY: &str = "Origin, Access-Control-Request-Method, Access-Control-Request-Headers";
+
+impl Seen {
+    fn cors(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs.iter().map(|(name, value)| ((*name).to_owned(), (*value).to_owned())).collect()
+    }
+
+    /// A refused actual request under `omit`: the handler ran, nothing may be read.
+    fn refused_actual() -> Self {
+        Self { status: 200, handler_ran: true, cors: BTreeMap::new(), vary: vec!["Origin".to_owned()] }
+    }
+
+    /// A refused preflight.
+    fn refused_preflight() -> Self {
+        Self { status: 403, handler_ran: false, cors: BTreeMap::new(), vary: vec![PREFLIGHT_VARY.to_owned()] }
+    }
+}
+
+/// An app with `policy` app-wide: `/items` runs `counted` for every method (so a preflight that
+/// reached it would run it), `/hostile` runs `hostile`.
+async fn serve(
+    policy: Policy,
+) -> (
+    impl Service<actix_http::Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error>,
+    Calls,
+) {
+    let calls = Calls::default();
+    let service = test::init_service(
+        App::new()
+            .app_data(web::Data::new(calls.clone()))
+            .wrap(Cors::new(policy))
+            .service(web::resource("/items").to(counted))
+            .service(web::resource("/hostile").to(hostile)),
+    )
+    .await;
+    (service, calls)
+}
+
+async fn send<S, B>(app: &S, calls: &Calls, request: TestRequest) -> Seen
+where
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    let before = calls.count();
+    let response = test::call_service(app, request.to_request()).await;
+    let mut cors = BTreeMap::new();
+    for name in response.headers().keys() {
+        if name.as_str().starts_with("access-control-") {
+            let values: Vec<_> = response.headers().get_all(name).collect();
+            assert_eq!(values.len(), 1, "{name} sent {} times", values.len());
+            cors.insert(name.as_str().to_owned(), String::from_utf8_lossy(values[0].as_bytes()).into_owned());
+        }
+    }
+    let vary = response.headers().get_all(header::VARY).map(|v| v.to_str().unwrap().to_owned()).collect();
+    Seen { status: response.status().as_u16(), handler_ran: calls.count() > before, cors, vary }
+}
+
+fn value(bytes: &[u8]) -> HeaderValue {
+    HeaderValue::from_bytes(bytes).expect("a value HeaderValue accepts")
+}
+
+fn actual(origin: &[u8]) -> TestRequest {
+    TestRequest::get().uri("/items").insert_header((header::ORIGIN, value(origin)))
+}
+
+fn preflight(origin: &[u8], method: &str) -> TestRequest {
+    TestRequest::default()
+        .method(Method::OPTIONS)
+        .uri("/items")
+        .insert_header((header::ORIGIN, value(origin)))
+        .insert_header((header::ACCESS_CONTROL_REQUEST_METHOD, method))
+}
+
+fn build(builder: PolicyBuilder) -> Policy {
+    builder.build().expect("a valid test policy")
+}
+
+/// `https://app.example` with credentials: the policy that attacks go after.
+fn exact_policy() -> Policy {
+    build(
+        Policy::builder()
+            .allow_origin("https://app.example")
+            .allow_methods(["GET", "PUT"])
+            .allow_credentials(true),
+    )
+}
+
+/// `https://*.app.example` with credentials.
+fn wildcard_policy() -> Policy {
+    build(
+        Policy::builder()
+            .allow_origin("https://*.app.example")
+            .allow_methods(["GET", "PUT"])
+            .allow_credentials(true),
+    )
+}
+
+fn allowed_actual(origin: &str) -> Seen {
+    Seen {
+        status: 200,
+        handler_ran: true,
+        cors: Seen::cors(&[
+            ("access-control-allow-origin", origin),
+            ("access-control-allow-credentials", "true"),
+        ]),
+        vary: vec!["Origin".to_owned()],
+    }
+}
+
+fn allowed_preflight(origin: &str) -> Seen {
+    Seen {
+        status: 204,
+        handler_ran: false,
+        cors: Seen::cors(&[
+            ("access-control-allow-origin", origin),
+            ("access-control-allow-credentials", "true"),
+            ("access-control-allow-methods", "GET, PUT"),
+        ]),
+        vary: vec![PREFLIGHT_VARY.to_owned()],
+    }
+}
+
+/// Sends each origin as an actual request and as a preflight, and checks both were refused.
+async fn assert_all_refused(policy: Policy, origins: &[&[u8]]) {
+    let (app, calls) = serve(policy).await;
+    for origin in origins {
+        let shown = String::from_utf8_lossy(origin);
+        assert_eq!(send(&app, &calls, actual(origin)).await, Seen::refused_actual(), "actual from {shown:?}");
+        assert_eq!(
+            send(&app, &calls, preflight(origin, "PUT")).await,
+            Seen::refused_preflight(),
+            "preflight from {shown:?}"
+        );
+    }
+}
+
+/// Sends each origin as an actual request and as a preflight, and checks both were allowed.
+async fn assert_all_allowed(policy: Policy, origins: &[&str]) {
+    let (app, calls) = serve(policy).await;
+    for origin in origins {
+        assert_eq!(send(&app, &calls, actual(origin.as_bytes())).await, allowed_actual(origin), "{origin}");
+        assert_eq!(
+            send(&app, &calls, preflight(origin.as_bytes(), "PUT")).await,
+            allowed_preflight(origin),
+            "{origin}"
+        );
+    }
+}
+
+fn problems(builder: PolicyBuilder) -> Vec<Problem> {
+    builder.build().expect_err("the builder must refuse this policy").problems().to_vec()
+}

@@ -1,0 +1,160 @@
+//! The browser demo as a person runs it: the `browser_demo` example's own binary serves the
+//! page, the API and the other site, and every row of the page is checked independently of
+//! the page's own verdict, against what the browser let the page read and what the API
+//! counted (its `/stats`).
+
+use std::{
+    collections::BTreeMap,
+    io::{Read, Write},
+    net::TcpStream,
+    path::PathBuf,
+    process::{Child, Command, Stdio},
+    thread,
+    time::{Duration, Instant},
+};
+
+use crate::{
+    chromium::{between, chromium_dump_dom},
+    servers::loopback_listener,
+};
+
+/// How long the demo may take to listen once started.
+const START_LIMIT: Duration = Duration::from_secs(30);
+
+/// Builds the example as `cargo run --example browser_demo` would, with the cargo that runs
+/// this suite and the same target directory, and returns the binary's path.
+fn build_demo() -> PathBuf {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let output = Command::new(cargo)
+        .args([
+            "build",
+            "--quiet",
+            "-p",
+            "cors-actix-examples",
+            "--example",
+            "browser_demo",
+            "--message-format=json",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stderr(Stdio::inherit())
+        .output()
+        .expect("run cargo");
+    assert!(output.status.success(), "cargo build --example browser_demo failed");
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|message| message["reason"] == "compiler-artifact")
+        .filter(|message| message["target"]["name"] == "browser_demo")
+        .find_map(|message| message["executable"].as_str().map(PathBuf::from))
+        .expect("cargo names the browser_demo executable")
+}
+
+/// Three distinct free loopback ports, for the demo to bind.
+fn free_ports() -> [u16; 3] {
+    let listeners = [(); 3].map(|()| loopback_listener().expect("bind a loopback port"));
+    listeners.map(|listener| listener.local_addr().expect("a bound address").port())
+}
+
+/// The running demo, killed on drop.
+struct Demo(Child);
+
+impl Demo {
+    /// Starts the demo on these ports and waits until all of them accept connections.
+    fn start(page: u16, api: u16, other: u16) -> Self {
+        let child = Command::new(build_demo())
+            .env("PAGE_PORT", page.to_string())
+            .env("API_PORT", api.to_string())
+            .env("OTHER_PORT", other.to_string())
+            .env("RUST_LOG", "warn")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("start the browser_demo example");
+        let mut demo = Self(child);
+        let deadline = Instant::now() + START_LIMIT;
+        for port in [page, api, other] {
+            while TcpStream::connect(("127.0.0.1", port)).is_err() {
+                let exited = demo.0.try_wait().expect("poll the demo");
+                assert!(exited.is_none(), "the demo exited: {exited:?}");
+                assert!(
+                    Instant::now() < deadline,
+                    "the demo did not listen on {port} within {START_LIMIT:?}"
+                );
+                thread::sleep(Duration::from_millis(50));
+            }
+        }
+        demo
+    }
+}
+
+impl Drop for Demo {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// What the API counted per case, `(preflights, handler runs)`, read from its `/stats`.
+fn api_counts(api_port: u16) -> BTreeMap<String, (usize, usize)> {
+    let mut stream = TcpStream::connect(("127.0.0.1", api_port)).expect("the API accepts");
+    stream.set_read_timeout(Some(Duration::from_secs(10))).expect("set a timeout");
+    let request = format!("GET /stats HTTP/1.1\r\nHost: 127.0.0.1:{api_port}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).expect("send the request");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read the response");
+    let (head, body) = response.split_once("\r\n\r\n").expect("a response head");
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    serde_json::from_str(body).unwrap_or_else(|error| panic!("{error}: {body}"))
+}
+
+/// Every row of the demo page a person looks at, checked independently of the page's own
+/// verdict: what the browser let the page read, and what the API saw (server-side counts).
+/// App-wide and `#[cors]` per-route policies answer side by side here.
+#[test]
+#[ignore = "needs chromium"]
+fn demo_page_rows_behave_as_the_standard_says() {
+    // (case, readable by the page, preflights, handler runs)
+    const EXPECTED: [(&str, bool, usize, usize); 16] = [
+        ("simple-get", true, 0, 1),
+        ("credentialed-get", true, 0, 1),
+        ("json-post", true, 1, 1),
+        ("put", true, 1, 1),
+        ("delete", true, 1, 1),
+        ("header-allowed", true, 1, 1),
+        ("header-refused", false, 1, 0),
+        ("method-refused", false, 1, 0),
+        ("exposed-header", true, 0, 1),
+        ("hidden-header", true, 0, 1),
+        ("public", true, 0, 1),
+        ("public-credentials", false, 0, 1),
+        ("admin-reject", false, 0, 0),
+        ("cached-preflight", true, 1, 2),
+        ("other-get", false, 0, 1),
+        ("other-json-post", false, 1, 0),
+    ];
+    let [page, api, other] = free_ports();
+    let _demo = Demo::start(page, api, other);
+
+    let dom = chromium_dump_dom(&format!("http://localhost:{page}/"));
+    assert_eq!(between(&dom, "<p id=\"status\">", "</p>"), Some("done"), "the page did not finish:\n{dom}");
+    let counts = api_counts(api);
+    for (case, readable, preflights, runs) in EXPECTED {
+        let row = between(&dom, &format!("<tr id=\"row-{case}\">"), "</tr>")
+            .unwrap_or_else(|| panic!("no row {case}"));
+        let did = between(row, "<td class=\"did\">", "</td>").expect("a result cell");
+        let shown = if readable {
+            "<span class=\"tag read\">read</span>"
+        } else {
+            "<span class=\"tag blocked\">blocked</span>"
+        };
+        assert!(did.starts_with(shown), "{case}: the browser did {did}");
+        let counted = counts.get(case).copied().unwrap_or_default();
+        assert_eq!(counted, (preflights, runs), "{case}: (preflights, handler runs) on the API");
+        assert!(row.contains("✔ as the standard says"), "{case}: the page's verdict: {row}");
+    }
+    assert!(dom.contains("16 of 16 cases behaved as the Fetch standard requires."), "summary:\n{dom}");
+    let exposed = between(&dom, "<tr id=\"row-exposed-header\">", "</tr>").expect("row");
+    assert!(exposed.contains("header: “req-42”"), "{exposed}");
+    let hidden = between(&dom, "<tr id=\"row-hidden-header\">", "</tr>").expect("row");
+    assert!(hidden.contains("header: null (invisible)"), "{hidden}");
+}

@@ -1,0 +1,256 @@
+//! The `Cors` middleware as a real browser enforces it: headless Chromium loads a page from
+//! one origin whose script runs cross-origin `fetch` cases against actix-web servers on other
+//! origins, and the tests assert what the Fetch standard says the page may read, plus how many
+//! requests and preflights each server saw.
+//!
+//! Every test is `#[ignore]`d because it needs Chromium; run them with
+//! `cargo test -p cors-actix-tests --test browser -- --include-ignored`. The browser is
+//! `/usr/bin/chromium` unless the `CHROMIUM` environment variable names another binary.
+//!
+//! How the browser is driven: one `chromium --headless --dump-dom --virtual-time-budget=…` run
+//! per test (no WebDriver, no DevTools client). Virtual time does not advance while a network
+//! fetch is pending, so the DOM is dumped only once the page's script has settled; the page
+//! then carries its results as JSON in `<pre id="results">` and `done` in `<p id="status">`.
+//! A run that has not printed its DOM within a real-time limit is killed.
+//!
+//! Origins: pages are served from `http://127.0.0.1:PORT`, APIs from `http://localhost:PORT`,
+//! so every fetch is cross-origin; both are loopback, so Chromium's Private/Local Network
+//! Access checks do not apply. The demo test (module `demo`) runs the `browser_demo` example
+//! as its own binary, built with the cargo that runs the suite, on the origins it uses when a
+//! person runs it.
+
+mod cases;
+mod chromium;
+mod demo;
+mod servers;
+
+use cors_actix::{Policy, PolicyBuilder};
+
+use crate::{
+    cases::{Case, Results},
+    servers::{ApiServer, Backend, PageServer},
+};
+
+/// The policy the "allowed" cases are written against, allowing `page_origin`.
+fn api_policy(page_origin: &str) -> PolicyBuilder {
+    Policy::builder()
+        .allow_origins([page_origin])
+        .allow_methods(["GET", "POST", "PUT", "DELETE"])
+        .allow_headers(["content-type", "x-api-key"])
+        .expose_headers(["x-request-id"])
+        .allow_credentials(true)
+        .max_age(600)
+}
+
+/// Requests that [`api_policy`] allows, each on its own path so that neither the counters
+/// nor Chromium's preflight cache (keyed by URL) mix them up. Names are `{label}/{case}`.
+fn allowed_cases(label: &str, api: &ApiServer) -> Vec<Case> {
+    let case = |name: &str, method: &'static str, path: &str| {
+        Case::new(format!("{label}/{name}"), method, api.url(path))
+    };
+    vec![
+        case("simple_get", "GET", "/simple"),
+        case("credentialed_get", "GET", "/credentialed").credentials(),
+        case("json_post", "POST", "/json").header("content-type", "application/json").body(r#"{"n":1}"#),
+        case("put", "PUT", "/put"),
+        case("delete", "DELETE", "/delete"),
+        case("allowed_header", "GET", "/allowed-header").header("x-api-key", "k1"),
+        case("exposed_header", "GET", "/exposed").read_header("x-request-id"),
+    ]
+}
+
+/// Asserts the outcomes of [`allowed_cases`] against a working server.
+fn assert_allowed_cases_readable(results: &Results, label: &str, api: &ApiServer) {
+    let name = |case: &str| format!("{label}/{case}");
+    results.assert_readable(&name("simple_get"), "GET /simple", None);
+    results.assert_readable(&name("credentialed_get"), "GET /credentialed", None);
+    results.assert_readable(&name("json_post"), r#"POST /json body={"n":1}"#, None);
+    results.assert_readable(&name("put"), "PUT /put", None);
+    results.assert_readable(&name("delete"), "DELETE /delete", None);
+    results.assert_readable(&name("allowed_header"), "GET /allowed-header key=k1", None);
+    results.assert_readable(&name("exposed_header"), "GET /exposed", Some("req /exposed"));
+
+    // Safelisted requests go straight out; the others are preflighted exactly once.
+    let counts = &api.counts;
+    for (method, path, preflights) in [
+        ("GET", "/simple", 0),
+        ("GET", "/credentialed", 0),
+        ("POST", "/json", 1),
+        ("PUT", "/put", 1),
+        ("DELETE", "/delete", 1),
+        ("GET", "/allowed-header", 1),
+        ("GET", "/exposed", 0),
+    ] {
+        assert_eq!(counts.preflights(path), preflights, "preflights of {path}: {counts:?}");
+        assert_eq!(counts.handled(method, path), 1, "{method} {path} handled: {counts:?}");
+    }
+}
+
+#[test]
+#[ignore = "needs chromium"]
+fn allowed_origin_reads_exactly_what_the_policy_allows() {
+    let page = PageServer::start();
+    let main = ApiServer::start(Backend::Cors(api_policy(&page.origin)));
+    let no_credentials = ApiServer::start(Backend::Cors(api_policy(&page.origin).allow_credentials(false)));
+    let no_cache = ApiServer::start(Backend::Cors(api_policy(&page.origin).max_age(0)));
+
+    let mut cases = allowed_cases("main", &main);
+    cases.extend([
+        Case::new("main/refused_header", "GET", main.url("/refused-header")).header("x-secret", "s"),
+        Case::new("main/refused_method", "PATCH", main.url("/patch")),
+        Case::new("main/unexposed_header", "GET", main.url("/unexposed")).read_header("x-internal"),
+        // Two identical preflighted requests: `Access-Control-Max-Age: 600` lets the
+        // second reuse the first one's preflight.
+        Case::new("main/cached_1", "PUT", main.url("/cached")).header("x-api-key", "k2"),
+        Case::new("main/cached_2", "PUT", main.url("/cached")).header("x-api-key", "k2"),
+        Case::new("no_credentials/plain_get", "GET", no_credentials.url("/plain")),
+        Case::new("no_credentials/credentialed_get", "GET", no_credentials.url("/credentialed"))
+            .credentials(),
+        // `Access-Control-Max-Age: 0`: each request needs its own preflight.
+        Case::new("no_cache/uncached_1", "PUT", no_cache.url("/uncached")).header("x-api-key", "k3"),
+        Case::new("no_cache/uncached_2", "PUT", no_cache.url("/uncached")).header("x-api-key", "k3"),
+    ]);
+    let results = page.run(&cases);
+
+    assert_allowed_cases_readable(&results, "main", &main);
+
+    // A header outside `allow_headers`: the preflight is refused, the request never sent.
+    results.assert_rejected("main/refused_header");
+    assert_eq!(main.counts.preflights("/refused-header"), 1, "{:?}", main.counts);
+    assert_eq!(main.counts.requests("GET", "/refused-header"), 0, "{:?}", main.counts);
+    assert_eq!(main.counts.handled("GET", "/refused-header"), 0, "{:?}", main.counts);
+
+    // A method outside `allow_methods`: likewise.
+    results.assert_rejected("main/refused_method");
+    assert_eq!(main.counts.preflights("/patch"), 1, "{:?}", main.counts);
+    assert_eq!(main.counts.handled("PATCH", "/patch"), 0, "{:?}", main.counts);
+
+    // The handler sends `x-internal` too, but it is not in `expose_headers`.
+    results.assert_readable("main/unexposed_header", "GET /unexposed", None);
+
+    // max_age(600): one preflight for two requests.
+    results.assert_readable("main/cached_1", "PUT /cached key=k2", None);
+    results.assert_readable("main/cached_2", "PUT /cached key=k2", None);
+    assert_eq!(main.counts.preflights("/cached"), 1, "{:?}", main.counts);
+    assert_eq!(main.counts.handled("PUT", "/cached"), 2, "{:?}", main.counts);
+
+    // Without `allow_credentials`, a credentialed request is sent (it is safelisted) and
+    // handled, but the browser refuses the page the response.
+    results.assert_readable("no_credentials/plain_get", "GET /plain", None);
+    results.assert_rejected("no_credentials/credentialed_get");
+    assert_eq!(no_credentials.counts.handled("GET", "/credentialed"), 1, "{:?}", no_credentials.counts);
+
+    // max_age(0): two preflights for two requests.
+    results.assert_readable("no_cache/uncached_1", "PUT /uncached key=k3", None);
+    results.assert_readable("no_cache/uncached_2", "PUT /uncached key=k3", None);
+    assert_eq!(no_cache.counts.preflights("/uncached"), 2, "{:?}", no_cache.counts);
+    assert_eq!(no_cache.counts.handled("PUT", "/uncached"), 2, "{:?}", no_cache.counts);
+}
+
+#[test]
+#[ignore = "needs chromium"]
+fn disallowed_origin_reads_nothing() {
+    let allowed_page = PageServer::start();
+    let third_page = PageServer::start();
+    assert_ne!(allowed_page.origin, third_page.origin);
+    let main = ApiServer::start(Backend::Cors(api_policy(&allowed_page.origin)));
+    // A control: an API that does allow the third page, so its rejections below cannot be
+    // a page that does not work.
+    let control = ApiServer::start(Backend::Cors(api_policy(&third_page.origin)));
+
+    let mut cases = allowed_cases("main", &main);
+    cases.push(Case::new("control/simple_get", "GET", control.url("/simple")));
+    let results = third_page.run(&cases);
+
+    for name in [
+        "main/simple_get",
+        "main/credentialed_get",
+        "main/json_post",
+        "main/put",
+        "main/delete",
+        "main/allowed_header",
+        "main/exposed_header",
+    ] {
+        results.assert_rejected(name);
+    }
+    results.assert_readable("control/simple_get", "GET /simple", None);
+
+    // Safelisted requests reach the handler (`OnMismatch::Omit`), only the read is blocked;
+    // preflighted ones stop at the refused preflight.
+    let counts = &main.counts;
+    for path in ["/simple", "/credentialed", "/exposed"] {
+        assert_eq!(counts.handled("GET", path), 1, "{path}: {counts:?}");
+        assert_eq!(counts.preflights(path), 0, "{path}: {counts:?}");
+    }
+    for (method, path) in
+        [("POST", "/json"), ("PUT", "/put"), ("DELETE", "/delete"), ("GET", "/allowed-header")]
+    {
+        assert_eq!(counts.preflights(path), 1, "{path}: {counts:?}");
+        assert_eq!(counts.requests(method, path), 0, "{method} {path}: {counts:?}");
+        assert_eq!(counts.handled(method, path), 0, "{method} {path}: {counts:?}");
+    }
+    assert!(!allowed_page.was_served(), "the page must have come from the third origin only");
+}
+
+/// The harness can fail: the same cases against servers that get CORS wrong come back
+/// rejected, although the servers saw and answered the requests.
+#[test]
+#[ignore = "needs chromium"]
+fn harness_detects_broken_servers() {
+    let page = PageServer::start();
+    let no_cors = ApiServer::start(Backend::NoCors);
+    let wrong_origin = ApiServer::start(Backend::WrongOrigin);
+
+    let mut cases = allowed_cases("no_cors", &no_cors);
+    cases.extend(allowed_cases("wrong_origin", &wrong_origin));
+    let results = page.run(&cases);
+
+    for label in ["no_cors", "wrong_origin"] {
+        for case in [
+            "simple_get",
+            "credentialed_get",
+            "json_post",
+            "put",
+            "delete",
+            "allowed_header",
+            "exposed_header",
+        ] {
+            results.assert_rejected(&format!("{label}/{case}"));
+        }
+    }
+    // The requests did arrive: the rejections are the browser's, not the network's.
+    for api in [&no_cors, &wrong_origin] {
+        assert_eq!(api.counts.handled("GET", "/simple"), 1, "{:?}", api.counts);
+        assert_eq!(api.counts.preflights("/put"), 1, "{:?}", api.counts);
+    }
+    // Without CORS middleware the preflight reached the handler (and got a plain 200).
+    assert_eq!(no_cors.counts.handled("OPTIONS", "/put"), 1, "{:?}", no_cors.counts);
+    assert_eq!(no_cors.counts.handled("PUT", "/put"), 0, "{:?}", no_cors.counts);
+    // The wrong `Access-Control-Allow-Origin` on the preflight stopped the actual request.
+    assert_eq!(wrong_origin.counts.handled("PUT", "/put"), 0, "{:?}", wrong_origin.counts);
+}
+
+/// `#[cors]` routes alone, without an app-wide `Cors`: each route answers its own preflights
+/// (routed to it by its `method OR Preflight(method)` guard), and a preflight for a method no
+/// route handles finds no CORS answer at all.
+#[test]
+#[ignore = "needs chromium"]
+fn per_route_policies_answer_their_own_preflights() {
+    let page = PageServer::start();
+    let api = ApiServer::start(Backend::Routes);
+    let results = page.run(&[
+        Case::new("put", "PUT", api.url("/route/put")).header("x-api-key", "k9").read_header("x-request-id"),
+        Case::new("put_refused_header", "PUT", api.url("/route/put")).header("x-secret", "s"),
+        Case::new("get", "GET", api.url("/route/get")),
+        Case::new("delete_no_route", "DELETE", api.url("/route/put")),
+    ]);
+    results.assert_readable("put", "PUT /route/put key=k9", Some("req /route/put"));
+    results.assert_rejected("put_refused_header");
+    results.assert_readable("get", "GET /route/get", None);
+    results.assert_rejected("delete_no_route");
+    let counts = &api.counts;
+    assert_eq!(counts.preflights("/route/put"), 3, "{counts:?}");
+    assert_eq!(counts.handled("PUT", "/route/put"), 1, "only the allowed PUT ran: {counts:?}");
+    assert_eq!(counts.handled("DELETE", "/route/put"), 0, "{counts:?}");
+    assert_eq!(counts.handled("GET", "/route/get"), 1, "{counts:?}");
+}

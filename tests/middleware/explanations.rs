@@ -1,0 +1,85 @@
+//! `Cors::explain_refusals`, the development aid: a refusal carries the policy's explanation
+//! in a response header, the `cors_actix::test` assertions quote it when they fail, and
+//! nothing of it is sent without the opt-in or on an allowed request.
+
+use actix_web::{
+    http::{Method, StatusCode},
+    test::{self, TestRequest},
+    web, App,
+};
+use cors_actix::{test as cors_test, Cors, Policy, EXPLANATION_HEADER};
+use cors_actix_tests::{counted, Calls};
+
+use crate::api_policy;
+
+fn explanation_of(
+    response: &actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
+) -> Option<String> {
+    response.headers().get(EXPLANATION_HEADER).map(|value| value.to_str().unwrap().to_owned())
+}
+
+#[actix_web::test]
+async fn refusals_carry_the_policys_explanation_only_when_asked() {
+    let policy = api_policy().build().unwrap();
+    for explain in [false, true] {
+        let cors =
+            if explain { Cors::new(policy.clone()).explain_refusals() } else { Cors::new(policy.clone()) };
+        let app = test::init_service(
+            App::new()
+                .app_data(web::Data::new(Calls::default()))
+                .wrap(cors)
+                .route("/items", web::to(counted)),
+        )
+        .await;
+        let cases = [
+            cors_test::preflight("/items", "https://app.example", "PATCH"),
+            cors_test::preflight("/items", "https://evil.example", "PUT"),
+            cors_test::cross_origin(Method::GET, "/items", "https://evil.example"),
+            cors_test::cross_origin(Method::GET, "/items", "https://app.example")
+                .insert_header(("origin", "null")),
+        ];
+        for request in cases {
+            let request = request.to_request();
+            let expected = policy.explain(request.head()).to_string();
+            let response = test::call_service(&app, request).await;
+            assert!(response.headers().get("access-control-allow-origin").is_none());
+            assert_eq!(explanation_of(&response), explain.then_some(expected));
+        }
+        let allowed = cors_test::preflight("/items", "https://app.example", "PUT").to_request();
+        let response = test::call_service(&app, allowed).await;
+        assert_eq!(response.status(), StatusCode::NO_CONTENT);
+        assert_eq!(explanation_of(&response), None, "an allowed preflight needs no explanation");
+        let allowed = cors_test::cross_origin(Method::GET, "/items", "https://app.example").to_request();
+        assert_eq!(explanation_of(&test::call_service(&app, allowed).await), None);
+        let not_cors = TestRequest::get().uri("/items").to_request();
+        assert_eq!(explanation_of(&test::call_service(&app, not_cors).await), None);
+    }
+}
+
+#[actix_web::test]
+async fn a_failed_assertion_quotes_the_explanation() {
+    let policy = Policy::builder().allow_origin("https://app.example").allow_method("PUT").build().unwrap();
+    let app = test::init_service(
+        App::new()
+            .app_data(web::Data::new(Calls::default()))
+            .wrap(Cors::new(policy).explain_refusals())
+            .route("/items", web::to(counted)),
+    )
+    .await;
+    let request = cors_test::preflight("/items", "https://app.example", "PUT")
+        .insert_header(("access-control-request-headers", "x-api-key"))
+        .to_request();
+    let response = test::call_service(&app, request).await;
+    let failure = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        cors_test::assert_preflight_allowed(&response, "https://app.example", "PUT", &["x-api-key"]);
+    }))
+    .expect_err("the preflight was refused");
+    let message = failure.downcast_ref::<String>().expect("a formatted panic message");
+    assert!(
+        message.ends_with(
+            "the policy says: preflight for PUT /items from `https://app.example`: refused by the headers rule \
+             (request header `x-api-key` not allowed); the browser will not send the PUT, and fetch() rejects"
+        ),
+        "{message}"
+    );
+}
