@@ -1,11 +1,13 @@
 //! The grammar of CORS configuration and requests, shared by `cors-actix` (when a policy is
 //! built at run time, and when a request is classified) and `cors-actix-macros` (when a
-//! `#[cors]` attribute is checked at compile time). Keeping it in one dependency-free crate
-//! means the two can never disagree about what a valid origin, pattern, method or header is.
+//! `#[cors]` attribute is checked at compile time). Keeping it in one crate means the two can
+//! never disagree about what a valid origin, pattern, method or header is, nor about what a
+//! valid policy is: [`check_policy`] holds every rule of a configuration.
 //!
 //! This crate is an implementation detail of `cors-actix`; its API follows that crate's
 //! needs and is not covered by semver on its own.
 
+mod check;
 mod fetch;
 mod list;
 pub mod messages;
@@ -15,6 +17,7 @@ mod regex_check;
 mod spec;
 mod token;
 
+pub use check::{check_policy, PolicyInput, PolicyProblem};
 pub use fetch::{
     is_cors_safelisted_method, is_forbidden_method, is_forbidden_request_header,
     is_forbidden_response_header, FORBIDDEN_METHODS,

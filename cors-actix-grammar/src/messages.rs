@@ -19,3 +19,11 @@ pub const ANY_EXPOSED_HEADER_WITH_CREDENTIALS: &str = "cannot combine `Access-Co
 
 /// A max-age over [`MAX_AGE_LIMIT`](crate::MAX_AGE_LIMIT).
 pub const MAX_AGE_TOO_LONG: &str = "max-age is at most 86400 seconds (one day); browsers cap it (Chromium at 7200), so a longer value only hides the real one";
+
+/// An origin written twice (follows the origin, in backquotes).
+pub const LISTED_TWICE: &str =
+    "is listed more than once; remove the repeat, which is usually a typo or a merge mistake";
+
+/// A method list with nothing in it.
+pub const NO_METHOD_LISTED: &str =
+    "the method list is empty; list at least one method, or leave the list out to allow the default ones";

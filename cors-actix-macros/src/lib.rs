@@ -1,14 +1,16 @@
 //! Procedural macros of `cors-actix`: the `#[cors(...)]` route attribute and `policy!`.
 //! Use them through `cors_actix::{cors, policy}`.
 //!
-//! Both parse their keys, check every value with the grammar the runtime builder uses
-//! (`cors-actix-grammar`), report every mistake at once as a compile error on the offending
-//! token, and only then expand.
+//! Both parse their keys, check the policy with the checker the runtime builder runs
+//! (`cors_actix_grammar::check_policy`), report every mistake at once as a compile error on
+//! the offending token, and only then expand.
 
 mod ctxt;
 mod expand;
 mod policy_args;
 mod route_attr;
+#[cfg(test)]
+mod shared_verdicts;
 
 use proc_macro::TokenStream;
 
@@ -72,7 +74,7 @@ use proc_macro::TokenStream;
 /// | `origins` | a string or list: exact origins (`"https://app.example"`), patterns (`"https://*.app.example"`, `"http://localhost:*"`), `"*"` (any), `"null"` | — |
 /// | `origin_regex` | a string or list of regexes anchored with `^...$` | — |
 /// | `origin_fn` | path of a `fn(&HeaderValue, &RequestHead) -> bool` | — |
-/// | `methods` | list of methods (`Access-Control-Allow-Methods`), or `"*"` (any: answered `*`, or with the method asked for when `credentials = true`) | the route's own |
+/// | `methods` | a non-empty list of methods (`Access-Control-Allow-Methods`), or `"*"` (any: answered `*`, or with the method asked for when `credentials = true`) | the route's own |
 /// | `headers` | list of request headers, or `"*"` (any but `Authorization`) | none |
 /// | `expose` | list of response headers, or `"*"` | none |
 /// | `credentials` | `true` / `false` | `false` |
@@ -80,7 +82,8 @@ use proc_macro::TokenStream;
 /// | `private_network` | `true` / `false` | `false` |
 /// | `on_mismatch` | `"omit"` (handler runs, no CORS headers) / `"reject"` (`403`) | `"omit"` |
 ///
-/// At least one of `origins`, `origin_regex`, `origin_fn` is required. `policy!` takes the
+/// At least one of `origins`, `origin_regex`, `origin_fn` is required, and no origin may be
+/// listed twice. `policy!` takes the
 /// same keys. The values are checked at compile time, so they are written in the attribute:
 /// to share one policy between routes, define it once and name it:
 ///

@@ -1,18 +1,15 @@
 //! The policy keys shared by `#[cors(...)]` and `policy! { ... }`: parsed, then checked
 //! with the same grammar the runtime builder uses, every error spanned on its token.
 
-use cors_actix_grammar::{
-    check_exposed_header_name, check_method, check_regex_anchored, check_request_header_name, messages,
-    regex_allows_unrelated_sites, OriginSpec, MAX_AGE_LIMIT,
-};
+use cors_actix_grammar::{check_policy, PolicyInput, PolicyProblem};
 use proc_macro2::{Span, TokenStream};
-use quote::{quote, quote_spanned};
+use quote::{quote, quote_spanned, ToTokens};
 use syn::{
     ext::IdentExt,
     parse::{Parse, ParseStream},
     punctuated::Punctuated,
     spanned::Spanned,
-    Expr, ExprLit, Ident, Lit, LitBool, LitStr, Token,
+    Expr, ExprLit, Ident, Lit, LitBool, LitInt, LitStr, Token,
 };
 
 use crate::ctxt::Ctxt;
@@ -64,11 +61,15 @@ pub(crate) struct PolicyArgs {
     origins: Vec<LitStr>,
     origin_regexes: Vec<LitStr>,
     origin_fn: Option<Expr>,
-    methods: Option<Vec<LitStr>>,
+    /// The list as written, and its strings.
+    methods: Option<(Expr, Vec<LitStr>)>,
+    /// `methods` is not a list of strings (already an error), so its emptiness means nothing.
+    methods_unreadable: bool,
     headers: Vec<LitStr>,
     expose: Vec<LitStr>,
     credentials: bool,
-    max_age: Option<u64>,
+    /// The literal, and its value (`u64::MAX` when it does not fit: too long all the same).
+    max_age: Option<(LitInt, u64)>,
     private_network: bool,
     reject: bool,
     /// `policy = NAME`: a policy defined once with `policy! { static NAME = { .. } }`.
@@ -134,10 +135,8 @@ impl PolicyArgs {
                 },
                 "methods" => {
                     let methods = string_list(cx, &value, "methods", r#"["GET", "PUT"]"#);
-                    if methods.is_empty() && is_string_list(&value) {
-                        cx.error_spanned_by(&value, "`methods` lists no method; list at least one, or leave `methods` out to allow the route's own");
-                    }
-                    args.methods = Some(methods);
+                    args.methods_unreadable = !is_string_list(&value);
+                    args.methods = Some((value, methods));
                 }
                 "headers" => args.headers = string_list(cx, &value, "headers", r#"["content-type"]"#),
                 "expose" => args.expose = string_list(cx, &value, "expose", r#"["x-request-id"]"#),
@@ -171,83 +170,37 @@ impl PolicyArgs {
         self.shared.is_some()
     }
 
+    /// Runs the grammar's `check_policy`, the builder's own, on the literals as written, and
+    /// spans each problem on its literal.
     fn check(&self, cx: &Ctxt, span: Span, origins_unreadable: bool) {
-        let mut any: Option<&LitStr> = None;
-        let mut seen: Vec<String> = Vec::new();
-        for lit in &self.origins {
-            let value = lit.value();
-            match OriginSpec::parse(&value) {
-                Ok(OriginSpec::Any) => any = Some(lit),
-                Ok(_) => {}
-                Err(error) => cx.error_spanned_by(lit, error),
-            }
-            if seen.contains(&value) {
-                cx.error_spanned_by(lit, format!("`{value}` is listed twice"));
-            }
-            seen.push(value);
-        }
-        let others = self.origins.len() > usize::from(any.is_some())
-            || !self.origin_regexes.is_empty()
-            || self.origin_fn.is_some();
-        if let Some(any) = any {
-            if others {
-                cx.error_spanned_by(any, messages::ANY_ORIGIN_MIXED);
-            }
-            if self.credentials {
-                cx.error_spanned_by(any, messages::ANY_ORIGIN_WITH_CREDENTIALS);
-            }
-        } else if !others && !origins_unreadable {
-            cx.syn_error(syn::Error::new(
+        let origins = values(&self.origins);
+        let origin_regexes = values(&self.origin_regexes);
+        let methods = self.methods.as_ref().map(|(list, lits)| (list, lits, values(lits)));
+        let headers = values(&self.headers);
+        let expose = values(&self.expose);
+        let input = PolicyInput {
+            origins: placed(&self.origins, &origins),
+            origin_regexes: placed(&self.origin_regexes, &origin_regexes),
+            has_origin_predicate: self.origin_fn.is_some(),
+            methods: methods
+                .as_ref()
+                .map(|(list, lits, values)| (*list as &dyn ToTokens, placed(lits, values))),
+            allow_headers: placed(&self.headers, &headers),
+            expose_headers: placed(&self.expose, &expose),
+            credentials: self.credentials,
+            max_age: self.max_age.as_ref().map(|(lit, seconds)| (lit as &dyn ToTokens, *seconds)),
+        };
+        check_policy(&input, &mut |at, problem| match (at, problem) {
+            // Already reported as what it is: a malformed value or an unknown key.
+            (None, PolicyProblem::NoOrigin) if origins_unreadable => {}
+            (Some(_), PolicyProblem::NoMethodListed) if self.methods_unreadable => {}
+            (None, problem @ PolicyProblem::NoOrigin) => cx.syn_error(syn::Error::new(
                 span,
-                format!("{}: add `origins = [...]`, `origin_regex` or `origin_fn`", messages::NO_ORIGIN),
-            ));
-        }
-
-        for lit in &self.origin_regexes {
-            let text = lit.value();
-            if let Err(error) = check_regex_anchored(&text) {
-                cx.error_spanned_by(lit, error);
-                continue;
-            }
-            match regex_lite::Regex::new(&text) {
-                Err(error) => cx.error_spanned_by(lit, format!("this regex does not compile: {error}")),
-                Ok(regex)
-                    if self.credentials && regex_allows_unrelated_sites(|origin| regex.is_match(origin)) =>
-                {
-                    cx.error_spanned_by(lit, messages::ANY_ORIGIN_REGEX_WITH_CREDENTIALS);
-                }
-                Ok(_) => {}
-            }
-        }
-
-        for lit in self.methods.iter().flatten() {
-            if let Err(error) = check_method(&lit.value()) {
-                cx.error_spanned_by(lit, error);
-            }
-        }
-        for lit in &self.headers {
-            match lit.value().as_str() {
-                "*" => {}
-                name => {
-                    if let Err(error) = check_request_header_name(name) {
-                        cx.error_spanned_by(lit, error);
-                    }
-                }
-            }
-        }
-        for lit in &self.expose {
-            match lit.value().as_str() {
-                "*" if self.credentials => {
-                    cx.error_spanned_by(lit, messages::ANY_EXPOSED_HEADER_WITH_CREDENTIALS)
-                }
-                "*" => {}
-                name => {
-                    if let Err(error) = check_exposed_header_name(name) {
-                        cx.error_spanned_by(lit, error);
-                    }
-                }
-            }
-        }
+                format!("{problem}: add `origins = [...]`, `origin_regex` or `origin_fn`"),
+            )),
+            (None, problem) => cx.syn_error(syn::Error::new(span, problem)),
+            (Some(tokens), problem) => cx.error_spanned_by(tokens, problem),
+        });
     }
 
     /// The builder chain for this policy, ending in the compile-time-checked build (or, for
@@ -270,33 +223,56 @@ impl PolicyArgs {
         let origin_fn = self.origin_fn.iter().map(|predicate| {
             quote_spanned! {predicate.span()=> .allow_origin_fn(#predicate) }
         });
-        let methods = match (&self.methods, default_methods) {
-            (Some(methods), _) => quote!(#(.allow_method(#methods))*),
+        let methods = match (&self.methods, &default_methods) {
+            (Some((_, methods)), _) => quote!(#(.allow_method(#methods))*),
             (None, DefaultMethods::Route(methods)) => quote!(#(.allow_method(#methods))*),
-            (None, DefaultMethods::Runtime(slice)) => quote!(.allow_methods(#slice.iter().copied())),
+            (None, DefaultMethods::Runtime(_)) => quote!(),
+        };
+        // A shared policy's route methods are known only at run time, and a policy used
+        // app-wide has none: then the builder's defaults apply, as an empty list would be
+        // refused.
+        let runtime_methods = match (&self.methods, &default_methods) {
+            (None, DefaultMethods::Runtime(slice)) => quote! {
+                let __builder = if #slice.is_empty() {
+                    __builder
+                } else {
+                    __builder.allow_methods(#slice.iter().copied())
+                };
+            },
+            _ => quote!(),
         };
         let headers = &self.headers;
         let expose = &self.expose;
         let credentials = self.credentials;
         let private_network = self.private_network;
-        let max_age = self.max_age.iter();
+        let max_age = self.max_age.iter().map(|(_, seconds)| seconds);
         let on_mismatch = if self.reject { quote!(Reject) } else { quote!(Omit) };
-        quote! {
-            ::cors_actix::__private::build_checked(
-                ::cors_actix::Policy::builder()
-                    #(.allow_origin(#origins))*
-                    #(.allow_origin_regex(#regexes))*
-                    #(#origin_fn)*
-                    #methods
-                    #(.allow_header(#headers))*
-                    #(.expose_header(#expose))*
-                    .allow_credentials(#credentials)
-                    #(.max_age(#max_age))*
-                    .allow_private_network(#private_network)
-                    .on_mismatch(::cors_actix::OnMismatch::#on_mismatch)
-            )
-        }
+        quote! {{
+            let __builder = ::cors_actix::Policy::builder()
+                #(.allow_origin(#origins))*
+                #(.allow_origin_regex(#regexes))*
+                #(#origin_fn)*
+                #methods
+                #(.allow_header(#headers))*
+                #(.expose_header(#expose))*
+                .allow_credentials(#credentials)
+                #(.max_age(#max_age))*
+                .allow_private_network(#private_network)
+                .on_mismatch(::cors_actix::OnMismatch::#on_mismatch);
+            #runtime_methods
+            ::cors_actix::__private::build_checked(__builder)
+        }}
     }
+}
+
+/// Each literal's value.
+fn values(lits: &[LitStr]) -> Vec<String> {
+    lits.iter().map(LitStr::value).collect()
+}
+
+/// Each value with its literal, as the grammar's checker takes them.
+fn placed<'a>(lits: &'a [LitStr], values: &'a [String]) -> Vec<(&'a dyn ToTokens, &'a str)> {
+    lits.iter().map(|lit| lit as &dyn ToTokens).zip(values.iter().map(String::as_str)).collect()
 }
 
 /// Whether `value` has the shape of a string list, valid or not.
@@ -355,15 +331,12 @@ fn boolean(cx: &Ctxt, value: &Expr, key: &str) -> Option<LitBool> {
     }
 }
 
-fn max_age(cx: &Ctxt, value: &Expr) -> Option<u64> {
+/// The literal and its value; its limit is the grammar's rule, checked with the rest.
+fn max_age(cx: &Ctxt, value: &Expr) -> Option<(LitInt, u64)> {
     match value {
-        Expr::Lit(ExprLit { lit: Lit::Int(lit), .. }) => match lit.base10_parse::<u64>() {
-            Ok(seconds) if seconds <= u64::from(MAX_AGE_LIMIT) => Some(seconds),
-            _ => {
-                cx.error_spanned_by(lit, messages::MAX_AGE_TOO_LONG);
-                None
-            }
-        },
+        Expr::Lit(ExprLit { lit: Lit::Int(lit), .. }) => {
+            Some((lit.clone(), lit.base10_parse::<u64>().unwrap_or(u64::MAX)))
+        }
         Expr::Unary(unary) if matches!(unary.op, syn::UnOp::Neg(_)) => {
             cx.error_spanned_by(value, "`max_age` is a number of seconds and cannot be negative");
             None

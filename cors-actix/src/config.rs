@@ -4,7 +4,10 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer};
 
-use crate::{OnMismatch, Policy, PolicyBuilder, PolicyError, Problem};
+use crate::{
+    error::{Place, Setting},
+    OnMismatch, Policy, PolicyBuilder, PolicyError, Problem,
+};
 
 /// A CORS policy as a configuration file writes it: the keys of `#[cors]` and `policy!`.
 ///
@@ -36,9 +39,10 @@ pub struct PolicyConfig {
     /// Allowed origins as regexes anchored with `^...$`.
     #[serde(default, deserialize_with = "one_or_many")]
     pub origin_regex: Vec<String>,
-    /// Allowed methods, or `*`; when absent, `GET`, `HEAD`, `POST`.
-    #[serde(default, deserialize_with = "one_or_many")]
-    pub methods: Vec<String>,
+    /// Allowed methods, or `*`; when absent, `GET`, `HEAD`, `POST`. An empty list is an
+    /// error at [`build`](Self::build), not the defaults.
+    #[serde(default, deserialize_with = "some_one_or_many")]
+    pub methods: Option<Vec<String>>,
     /// Allowed request headers, or `*` (any but `Authorization`).
     #[serde(default, deserialize_with = "one_or_many")]
     pub headers: Vec<String>,
@@ -65,7 +69,6 @@ impl PolicyConfig {
     pub fn builder(&self) -> PolicyBuilder {
         let mut builder = Policy::builder()
             .allow_origins(&self.origins)
-            .allow_methods(&self.methods)
             .allow_headers(&self.headers)
             .expose_headers(&self.expose)
             .allow_credentials(self.credentials)
@@ -73,6 +76,9 @@ impl PolicyConfig {
             .on_mismatch(self.on_mismatch);
         for regex in &self.origin_regex {
             builder = builder.allow_origin_regex(regex.as_str());
+        }
+        if let Some(methods) = &self.methods {
+            builder = builder.allow_methods(methods);
         }
         if let Some(seconds) = self.max_age {
             builder = builder.max_age(seconds);
@@ -88,27 +94,25 @@ impl PolicyConfig {
         self.builder().build().map_err(|error| ConfigError::new(self, error))
     }
 
-    /// Where in these settings `problem` comes from: `origins[1]`, `max_age`, ...
-    fn key_of(&self, problem: &Problem) -> String {
-        let indexed =
-            |key: &str, list: &[String], input: &str| match list.iter().position(|item| item == input) {
-                Some(index) => format!("{key}[{index}]"),
-                None => key.to_owned(),
-            };
-        match problem {
-            Problem::Origin { input, .. } => indexed("origins", &self.origins, input),
-            Problem::RegexSyntax { input, .. }
-            | Problem::RegexNotAnchored { input, .. }
-            | Problem::AnyOriginRegexWithCredentials { input } => {
-                indexed("origin_regex", &self.origin_regex, input)
-            }
-            Problem::Method { input, .. } => indexed("methods", &self.methods, input),
-            Problem::AllowedHeader { input, .. } => indexed("headers", &self.headers, input),
-            Problem::ExposedHeader { input, .. } => indexed("expose", &self.expose, input),
-            Problem::AnyOriginMixed | Problem::NoOrigin => "origins".to_owned(),
-            Problem::AnyOriginWithCredentials => "credentials".to_owned(),
-            Problem::AnyExposedHeaderWithCredentials => "expose".to_owned(),
-            Problem::MaxAgeTooLong { .. } => "max_age".to_owned(),
+    /// The key of a place in these settings: `origins[1]`, `max_age`, ... A place past the
+    /// end of this file's list (a value added to [`builder`](Self::builder)'s result) is
+    /// named by its key alone.
+    fn key_of(&self, place: Option<Place>) -> String {
+        let Some(Place { setting, index }) = place else {
+            // Only "no origin at all" is about the whole policy.
+            return "origins".to_owned();
+        };
+        let (key, len) = match setting {
+            Setting::Origins => ("origins", self.origins.len()),
+            Setting::OriginRegexes => ("origin_regex", self.origin_regex.len()),
+            Setting::Methods => ("methods", self.methods.as_ref().map_or(0, Vec::len)),
+            Setting::AllowHeaders => ("headers", self.headers.len()),
+            Setting::ExposeHeaders => ("expose", self.expose.len()),
+            Setting::MaxAge => ("max_age", 0),
+        };
+        match index {
+            Some(index) if index < len => format!("{key}[{index}]"),
+            _ => key.to_owned(),
         }
     }
 }
@@ -127,6 +131,11 @@ fn one_or_many<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>
     })
 }
 
+/// [`one_or_many`], for a list whose absence differs from its being empty.
+fn some_one_or_many<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Vec<String>>, D::Error> {
+    one_or_many(deserializer).map(Some)
+}
+
 /// Why [`PolicyConfig::build`] refused the settings: every problem, each under its key.
 ///
 /// It is a [`std::error::Error`], so it composes with an application's own errors (`?`
@@ -140,7 +149,7 @@ pub struct ConfigError {
 
 impl ConfigError {
     fn new(config: &PolicyConfig, error: PolicyError) -> Self {
-        let keys = error.problems().iter().map(|problem| config.key_of(problem)).collect();
+        let keys = error.placed().map(|(place, _)| config.key_of(place)).collect();
         Self { keys, error }
     }
 
@@ -213,12 +222,24 @@ mod tests {
         .build()
         .unwrap_err();
         let keys: Vec<&str> = error.problems().map(|(key, _)| key).collect();
-        assert_eq!(keys, ["origins[1]", "methods[1]", "expose", "max_age"]);
+        assert_eq!(keys, ["origins[1]", "methods[1]", "expose[0]", "max_age"]);
         let text = error.to_string();
         assert!(text.starts_with("invalid CORS configuration (4 problems)"), "{text}");
         assert!(text.contains("\n  - origins[1]: "), "{text}");
         assert!(text.contains("`PATCH`"), "the fix is suggested: {text}");
         assert_eq!(error.policy_error().problems().len(), 4);
+    }
+
+    #[test]
+    fn an_empty_method_list_and_a_repeated_origin_are_refused() {
+        let error = config(
+            r#"{"origins": ["https://app.example", "https://b.example", "https://app.example"], "methods": []}"#,
+        )
+        .build()
+        .unwrap_err();
+        let keys: Vec<&str> = error.problems().map(|(key, _)| key).collect();
+        assert_eq!(keys, ["origins[2]", "methods"]);
+        assert!(config(r#"{"origins": "https://app.example"}"#).build().is_ok(), "no methods: the defaults");
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use cors_actix_grammar::{messages, HeaderNameError, MethodError, OriginSpecError, RegexAnchorError};
+use cors_actix_grammar::{HeaderNameError, MethodError, OriginSpecError, PolicyProblem, RegexAnchorError};
 
 /// Why [`PolicyBuilder::build`](crate::PolicyBuilder::build) refused a configuration.
 ///
@@ -11,17 +11,50 @@ use cors_actix_grammar::{messages, HeaderNameError, MethodError, OriginSpecError
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PolicyError {
     problems: Vec<Problem>,
+    /// Where each problem's value was given, parallel to `problems`; `None` for the policy
+    /// as a whole.
+    places: Vec<Option<Place>>,
+}
+
+/// The builder setting a value was given to.
+#[cfg_attr(not(feature = "serde"), allow(dead_code))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Setting {
+    Origins,
+    OriginRegexes,
+    Methods,
+    AllowHeaders,
+    ExposeHeaders,
+    MaxAge,
+}
+
+/// Where a value was given: its setting, and its position there (`None`: the setting's list
+/// or single value as a whole).
+#[cfg_attr(not(feature = "serde"), allow(dead_code))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Place {
+    pub(crate) setting: Setting,
+    pub(crate) index: Option<usize>,
 }
 
 impl PolicyError {
-    pub(crate) fn new(problems: Vec<Problem>) -> Self {
-        debug_assert!(!problems.is_empty());
-        Self { problems }
+    /// Collects what the checker reported: each problem with its place and the value at
+    /// fault as written (empty for the policy as a whole).
+    pub(crate) fn new(found: Vec<(Option<Place>, Problem)>) -> Self {
+        debug_assert!(!found.is_empty());
+        let (places, problems) = found.into_iter().unzip();
+        Self { problems, places }
     }
 
     /// Each problem found, in the order the configuration was given.
     pub fn problems(&self) -> &[Problem] {
         &self.problems
+    }
+
+    /// Each problem with where its value was given, for keys in a configuration file.
+    #[cfg_attr(not(feature = "serde"), allow(dead_code))]
+    pub(crate) fn placed(&self) -> impl Iterator<Item = (Option<Place>, &Problem)> {
+        self.places.iter().copied().zip(&self.problems)
     }
 }
 
@@ -67,6 +100,11 @@ pub enum Problem {
         /// Which anchor is missing.
         error: RegexAnchorError,
     },
+    /// An origin listed a second time, exactly as before: usually a typo or a merge mistake.
+    OriginRepeated {
+        /// The origin as configured.
+        input: String,
+    },
     /// `*` listed together with other origins.
     AnyOriginMixed,
     /// No origin is allowed at all: the policy would refuse every cross-origin request.
@@ -78,6 +116,9 @@ pub enum Problem {
         /// The regex as configured.
         input: String,
     },
+    /// Methods were given as a list with nothing in it
+    /// ([`allow_methods`](crate::PolicyBuilder::allow_methods) with no method).
+    NoMethodListed,
     /// A method that is not valid in a policy.
     Method {
         /// The method as configured.
@@ -108,27 +149,69 @@ pub enum Problem {
     },
 }
 
+impl Problem {
+    /// The form of a problem the grammar's checker found in `written` (the value at fault,
+    /// as configured).
+    pub(crate) fn from_check(problem: PolicyProblem<'_>, written: &str) -> Self {
+        let input = written.to_owned();
+        match problem {
+            PolicyProblem::Origin(error) => Self::Origin { input, error },
+            PolicyProblem::OriginRepeated(_) => Self::OriginRepeated { input },
+            PolicyProblem::RegexNotAnchored(error) => Self::RegexNotAnchored { input, error },
+            PolicyProblem::RegexSyntax(message) => Self::RegexSyntax { input, message: message.into_owned() },
+            PolicyProblem::AnyOriginMixed => Self::AnyOriginMixed,
+            PolicyProblem::NoOrigin => Self::NoOrigin,
+            PolicyProblem::AnyOriginWithCredentials => Self::AnyOriginWithCredentials,
+            PolicyProblem::BroadRegexWithCredentials => Self::AnyOriginRegexWithCredentials { input },
+            PolicyProblem::NoMethodListed => Self::NoMethodListed,
+            PolicyProblem::Method(error) => Self::Method { input, error },
+            PolicyProblem::AllowedHeader(error) => Self::AllowedHeader { input, error },
+            PolicyProblem::ExposedHeader(error) => Self::ExposedHeader { input, error },
+            PolicyProblem::AnyExposedHeaderWithCredentials => Self::AnyExposedHeaderWithCredentials,
+            PolicyProblem::MaxAgeTooLong { seconds } => Self::MaxAgeTooLong { seconds },
+        }
+    }
+
+    /// The grammar's problem, whose `Display` holds the wording, and the value it is about
+    /// when the line names one.
+    fn as_check(&self) -> (Option<(&str, &str)>, PolicyProblem<'_>) {
+        match self {
+            Self::Origin { input, error } => (Some(("origin", input)), PolicyProblem::Origin(error.clone())),
+            Self::OriginRepeated { input } => (None, PolicyProblem::OriginRepeated(input)),
+            Self::RegexSyntax { input, message } => {
+                (Some(("origin regex", input)), PolicyProblem::RegexSyntax(message.as_str().into()))
+            }
+            Self::RegexNotAnchored { input, error } => {
+                (Some(("origin regex", input)), PolicyProblem::RegexNotAnchored(*error))
+            }
+            Self::AnyOriginMixed => (None, PolicyProblem::AnyOriginMixed),
+            Self::NoOrigin => (None, PolicyProblem::NoOrigin),
+            Self::AnyOriginWithCredentials => (None, PolicyProblem::AnyOriginWithCredentials),
+            Self::AnyOriginRegexWithCredentials { input } => {
+                (Some(("origin regex", input)), PolicyProblem::BroadRegexWithCredentials)
+            }
+            Self::NoMethodListed => (None, PolicyProblem::NoMethodListed),
+            Self::Method { input, error } => (Some(("method", input)), PolicyProblem::Method(error.clone())),
+            Self::AllowedHeader { input, error } => {
+                (Some(("allowed header", input)), PolicyProblem::AllowedHeader(*error))
+            }
+            Self::ExposedHeader { input, error } => {
+                (Some(("exposed header", input)), PolicyProblem::ExposedHeader(*error))
+            }
+            Self::AnyExposedHeaderWithCredentials => (None, PolicyProblem::AnyExposedHeaderWithCredentials),
+            Self::MaxAgeTooLong { seconds } => (None, PolicyProblem::MaxAgeTooLong { seconds: *seconds }),
+        }
+    }
+}
+
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Origin { input, error } => write!(f, "origin `{input}`: {error}"),
-            Self::RegexSyntax { input, message } => {
-                write!(f, "origin regex `{input}` does not compile: {message}")
+        match self.as_check() {
+            (Some((what, input)), problem) => write!(f, "{what} `{input}`: {problem}"),
+            (None, problem @ PolicyProblem::MaxAgeTooLong { seconds }) => {
+                write!(f, "max-age {seconds}: {problem}")
             }
-            Self::RegexNotAnchored { input, error } => write!(f, "origin regex `{input}`: {error}"),
-            Self::AnyOriginMixed => f.write_str(messages::ANY_ORIGIN_MIXED),
-            Self::NoOrigin => f.write_str(messages::NO_ORIGIN),
-            Self::AnyOriginWithCredentials => f.write_str(messages::ANY_ORIGIN_WITH_CREDENTIALS),
-            Self::AnyOriginRegexWithCredentials { input } => {
-                write!(f, "origin regex `{input}`: {}", messages::ANY_ORIGIN_REGEX_WITH_CREDENTIALS)
-            }
-            Self::Method { input, error } => write!(f, "method `{input}`: {error}"),
-            Self::AllowedHeader { input, error } => write!(f, "allowed header `{input}`: {error}"),
-            Self::ExposedHeader { input, error } => write!(f, "exposed header `{input}`: {error}"),
-            Self::AnyExposedHeaderWithCredentials => {
-                f.write_str(messages::ANY_EXPOSED_HEADER_WITH_CREDENTIALS)
-            }
-            Self::MaxAgeTooLong { seconds } => write!(f, "max-age {seconds}: {}", messages::MAX_AGE_TOO_LONG),
+            (None, problem) => problem.fmt(f),
         }
     }
 }

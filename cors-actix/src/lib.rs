@@ -190,16 +190,18 @@ pub mod __private {
         actix_service::apply(middleware, service)
     }
 
-    /// Builds a policy whose every value the macro already checked with the same grammar.
-    /// Runs when an app is built (never while answering a request); a refusal here would be
-    /// a disagreement between the macro's checks and the builder's, i.e. a bug to report.
+    /// Builds a policy whose every value the macro already checked, with the grammar's
+    /// `check_policy` that [`PolicyBuilder::build`](crate::PolicyBuilder::build) runs too.
+    /// Runs when an app is built (never while answering a request), and cannot fail: the
+    /// check is not run again, as it would give the same verdict. Debug builds run it anyway
+    /// and say so loudly if it ever disagreed, which would be a bug in the macros.
     pub fn build_checked(builder: crate::PolicyBuilder) -> crate::Policy {
-        match builder.build() {
-            Ok(policy) => policy,
-            Err(error) => {
-                panic!("cors-actix bug: a policy checked at compile time was refused when built: {error}")
-            }
-        }
+        debug_assert!(
+            builder.clone().build().is_ok(),
+            "cors-actix bug: a policy checked at compile time was refused when built: {:?}",
+            builder.clone().build().err()
+        );
+        builder.assemble()
     }
 }
 

@@ -201,7 +201,10 @@ impl Spec {
             RegexValidity::AnyOrigin => !self.credentials,
             RegexValidity::Invalid => false,
         });
+        let origin_repeated =
+            self.origins.iter().enumerate().any(|(index, origin)| self.origins[..index].contains(origin));
         self.origin_kinds().all(|(_, kind)| kind.is_some())
+            && !origin_repeated
             && regexes_ok
             && self.methods.iter().all(|&i| METHODS[i].1)
             && self.allow_headers.iter().all(|&i| ALLOW_HEADERS[i].1)
@@ -220,7 +223,6 @@ impl Spec {
     ) -> Result<Policy, cors_actix::PolicyError> {
         let mut builder = Policy::builder()
             .allow_origins(self.origins.iter().map(|&i| ORIGIN_ENTRIES[i].0))
-            .allow_methods(self.methods.iter().map(|&i| METHODS[i].0))
             .allow_headers(self.allow_headers.iter().map(|&i| ALLOW_HEADERS[i].0))
             .expose_headers(self.expose.iter().map(|&i| EXPOSE_HEADERS[i].0))
             .allow_credentials(self.credentials)
@@ -228,6 +230,10 @@ impl Spec {
             .on_mismatch(if self.reject { OnMismatch::Reject } else { OnMismatch::Omit });
         for &i in &self.regexes {
             builder = builder.allow_origin_regex(REGEXES[i].0);
+        }
+        // One at a time: no method drawn leaves the defaults (an empty list would be refused).
+        for &i in &self.methods {
+            builder = builder.allow_method(METHODS[i].0);
         }
         if let Some(seconds) = MAX_AGES[self.max_age].0 {
             builder = builder.max_age(seconds);

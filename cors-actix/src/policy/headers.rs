@@ -3,10 +3,9 @@
 use std::sync::LazyLock;
 
 use actix_web::http::header::HeaderValue;
-use cors_actix_grammar::{check_exposed_header_name, check_request_header_name, is_tchar, list_elements};
+use cors_actix_grammar::{is_tchar, list_elements};
 
 use super::join_header_value;
-use crate::error::Problem;
 
 /// The request headers a policy allows.
 #[derive(Debug, Clone)]
@@ -29,24 +28,9 @@ pub(crate) enum HeadersRefusal<'r> {
 }
 
 impl AllowHeaders {
-    pub(crate) fn new(inputs: &[String], problems: &mut Vec<Problem>) -> Self {
-        let mut any = false;
-        let mut names: Vec<String> = Vec::new();
-        for input in inputs {
-            if input == "*" {
-                any = true;
-                continue;
-            }
-            match check_request_header_name(input) {
-                Ok(()) => {
-                    let name = input.to_ascii_lowercase();
-                    if !names.contains(&name) {
-                        names.push(name);
-                    }
-                }
-                Err(error) => problems.push(Problem::AllowedHeader { input: input.clone(), error }),
-            }
-        }
+    /// The names given, already checked by the grammar's `check_policy`.
+    pub(crate) fn new(inputs: &[String]) -> Self {
+        let (any, names) = names_and_wildcard(inputs);
         let header = (!names.is_empty()).then(|| join_header_value(names.iter().map(String::as_str)));
         Self { any, names, header }
     }
@@ -89,6 +73,18 @@ impl AllowHeaders {
     }
 }
 
+/// Whether `*` was given, and the other names in lower case, in order, without repeats.
+fn names_and_wildcard(inputs: &[String]) -> (bool, Vec<String>) {
+    let mut names: Vec<String> = Vec::new();
+    for input in inputs.iter().filter(|input| *input != "*") {
+        let name = input.to_ascii_lowercase();
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    (inputs.iter().any(|input| input == "*"), names)
+}
+
 /// `tchar` (RFC 9110 §5.6.2) as a table, made from the grammar's own [`is_tchar`].
 static TCHAR: LazyLock<[bool; 256]> = LazyLock::new(|| std::array::from_fn(|b| is_tchar(b as u8)));
 
@@ -101,24 +97,9 @@ pub(crate) struct ExposeHeaders {
 }
 
 impl ExposeHeaders {
-    pub(crate) fn new(inputs: &[String], problems: &mut Vec<Problem>) -> Self {
-        let mut any = false;
-        let mut names: Vec<String> = Vec::new();
-        for input in inputs {
-            if input == "*" {
-                any = true;
-                continue;
-            }
-            match check_exposed_header_name(input) {
-                Ok(()) => {
-                    let name = input.to_ascii_lowercase();
-                    if !names.contains(&name) {
-                        names.push(name);
-                    }
-                }
-                Err(error) => problems.push(Problem::ExposedHeader { input: input.clone(), error }),
-            }
-        }
+    /// The names given, already checked by the grammar's `check_policy`.
+    pub(crate) fn new(inputs: &[String]) -> Self {
+        let (any, names) = names_and_wildcard(inputs);
         // Without credentials `*` already exposes every header, so the names add nothing.
         let header = if any {
             Some(HeaderValue::from_static("*"))

@@ -1,10 +1,9 @@
 //! `Access-Control-Allow-Methods`.
 
 use actix_web::http::{header::HeaderValue, Method};
-use cors_actix_grammar::{check_method, is_cors_safelisted_method};
+use cors_actix_grammar::is_cors_safelisted_method;
 
 use super::join_header_value;
-use crate::error::Problem;
 
 /// The methods a policy allows, and their header value rendered once.
 #[derive(Debug, Clone)]
@@ -20,25 +19,20 @@ pub(crate) struct AllowMethods {
 const DEFAULT_METHODS: [Method; 3] = [Method::GET, Method::HEAD, Method::POST];
 
 impl AllowMethods {
-    pub(crate) fn new(inputs: &[String], problems: &mut Vec<Problem>) -> Self {
-        let mut methods: Vec<Method> = Vec::new();
+    /// The methods given (`None`: the defaults), already checked by the grammar's
+    /// `check_policy`.
+    pub(crate) fn new(inputs: Option<&[String]>) -> Self {
+        let Some(inputs) = inputs else {
+            let header = join_header_value(DEFAULT_METHODS.iter().map(Method::as_str));
+            return Self { methods: DEFAULT_METHODS.to_vec(), any: false, header };
+        };
         let any = inputs.iter().any(|input| input == "*");
-        for input in inputs.iter().filter(|input| *input != "*") {
-            if let Err(error) = check_method(input) {
-                problems.push(Problem::Method { input: input.clone(), error });
-                continue;
+        let mut methods: Vec<Method> = Vec::new();
+        // A checked method is a token, and `Method` accepts every token.
+        for method in inputs.iter().filter_map(|input| Method::from_bytes(input.as_bytes()).ok()) {
+            if method.as_str() != "*" && !methods.contains(&method) {
+                methods.push(method);
             }
-            match Method::from_bytes(input.as_bytes()) {
-                Ok(method) if !methods.contains(&method) => methods.push(method),
-                Ok(_) => {}
-                Err(_) => problems.push(Problem::Method {
-                    input: input.clone(),
-                    error: cors_actix_grammar::MethodError::NotToken,
-                }),
-            }
-        }
-        if inputs.is_empty() {
-            methods = DEFAULT_METHODS.to_vec();
         }
         // Fetch's "CORS-preflight fetch" reads `*` as every method only for requests without
         // credentials; a policy with credentials answers with the method asked for instead.

@@ -7,7 +7,7 @@ mod origins;
 use std::{fmt, future::Future, sync::Arc};
 
 use actix_web::http::{header::HeaderValue, Method};
-use cors_actix_grammar::MAX_AGE_LIMIT;
+use cors_actix_grammar::{check_policy, PolicyInput, MAX_AGE_LIMIT};
 
 pub(crate) use self::headers::{AllowHeaders, ExposeHeaders, HeadersRefusal};
 pub(crate) use self::methods::AllowMethods;
@@ -15,7 +15,7 @@ pub(crate) use self::origins::{AllowOrigins, OriginVerdict};
 pub use self::origins::{
     AsyncOriginPredicate, OriginCheck, OriginCheckFuture, OriginPredicate, OriginRefusal,
 };
-use crate::error::{PolicyError, Problem};
+use crate::error::{Place, PolicyError, Problem, Setting};
 
 /// The origins of [`PolicyBuilder::local_development`]: this machine, any port.
 const LOOPBACK_ORIGINS: [&str; 6] = [
@@ -179,7 +179,9 @@ pub struct PolicyBuilder {
     origin_regexes: Vec<String>,
     origin_predicates: Vec<OriginPredicate>,
     async_origin_predicates: Vec<AsyncOriginPredicate>,
-    methods: Vec<String>,
+    /// `None` until methods are given: then the defaults apply. An empty list given is an
+    /// error, not the defaults.
+    methods: Option<Vec<String>>,
     allow_headers: Vec<String>,
     expose_headers: Vec<String>,
     credentials: bool,
@@ -223,7 +225,7 @@ impl PolicyBuilder {
     ///
     /// Exact origins are compared byte for byte, as browsers serialize them: lower case,
     /// no default port, no trailing slash. A string that cannot match anything is an error
-    /// at [`build`](Self::build), with the corrected origin suggested.
+    /// at [`build`](Self::build), with the corrected origin suggested; so is one given twice.
     pub fn allow_origin(mut self, origin: impl Into<String>) -> Self {
         self.origins.push(origin.into());
         self
@@ -304,18 +306,22 @@ impl PolicyBuilder {
     /// `HEAD`, `POST`. `"*"` allows every method: answered `*`, or, with credentials (for
     /// which browsers read `*` as a method's name), with the method the preflight asks for.
     pub fn allow_method(mut self, method: impl AsRef<str>) -> Self {
-        self.methods.push(method.as_ref().to_owned());
+        self.methods.get_or_insert_with(Vec::new).push(method.as_ref().to_owned());
         self
     }
 
     /// Allows several methods; see [`allow_method`](Self::allow_method). Accepts `&str`,
     /// `String` or [`Method`].
+    ///
+    /// Giving a list replaces the default methods, so a list with no method in it is an error
+    /// at [`build`](Self::build) (a policy that allows no method but the safelisted ones
+    /// would say so otherwise): give at least one, or do not call this.
     pub fn allow_methods<I>(mut self, methods: I) -> Self
     where
         I: IntoIterator,
         I::Item: AsRef<str>,
     {
-        self.methods.extend(methods.into_iter().map(|m| m.as_ref().to_owned()));
+        self.methods.get_or_insert_with(Vec::new).extend(methods.into_iter().map(|m| m.as_ref().to_owned()));
         self
     }
 
@@ -403,41 +409,68 @@ impl PolicyBuilder {
     ///
     /// # Errors
     /// A [`PolicyError`] listing every problem: malformed origins (with the corrected origin
-    /// suggested), bad patterns, regexes that do not compile or are not anchored, invalid or
-    /// forbidden methods and header names, `*` mixed with other origins, any origin, header or
-    /// exposed header together with credentials, a max-age over one day, or no origin at all.
+    /// suggested), an origin listed twice, bad patterns, regexes that do not compile or are
+    /// not anchored, invalid or forbidden methods and header names, an empty method list, `*`
+    /// mixed with other origins, any origin, broad regex or exposed header together with
+    /// credentials, a max-age over one day, or no origin at all. These are the rules the
+    /// `#[cors]` and `policy!` macros check at compile time, from the same code.
     pub fn build(self) -> Result<Policy, PolicyError> {
-        let mut problems = Vec::new();
+        let mut found = Vec::new();
+        check_policy(&self.check_input(), &mut |place, problem| {
+            let written = place.map_or("", |(_, written)| *written);
+            found.push((place.map(|(place, _)| *place), Problem::from_check(problem, written)));
+        });
+        if !found.is_empty() {
+            return Err(PolicyError::new(found));
+        }
+        Ok(self.assemble())
+    }
 
+    /// The configuration as the grammar's checker reads it, each value with its place and
+    /// text.
+    fn check_input(&self) -> PolicyInput<'_, (Place, &str)> {
+        fn placed(setting: Setting, values: &[String]) -> Vec<((Place, &str), &str)> {
+            let place = |index| Place { setting, index: Some(index) };
+            values
+                .iter()
+                .enumerate()
+                .map(|(index, value)| ((place(index), value.as_str()), value.as_str()))
+                .collect()
+        }
+        let whole = |setting: Setting| (Place { setting, index: None }, "");
+        PolicyInput {
+            origins: placed(Setting::Origins, &self.origins),
+            origin_regexes: placed(Setting::OriginRegexes, &self.origin_regexes),
+            has_origin_predicate: !self.origin_predicates.is_empty()
+                || !self.async_origin_predicates.is_empty(),
+            methods: self
+                .methods
+                .as_ref()
+                .map(|methods| (whole(Setting::Methods), placed(Setting::Methods, methods))),
+            allow_headers: placed(Setting::AllowHeaders, &self.allow_headers),
+            expose_headers: placed(Setting::ExposeHeaders, &self.expose_headers),
+            credentials: self.credentials,
+            max_age: self.max_age.map(|seconds| (whole(Setting::MaxAge), seconds)),
+        }
+    }
+
+    /// Renders a configuration that passed the grammar's checker (in `build`, or in the
+    /// macros at compile time). It cannot fail; given values the checker would refuse, it
+    /// leaves out the origins and regexes that do not parse and renders the rest as given.
+    pub(crate) fn assemble(self) -> Policy {
         let mut origins = AllowOrigins::default();
-        origins.add_specs(&self.origins, &mut problems);
-        origins.add_regexes(&self.origin_regexes, &mut problems);
+        origins.add_specs(&self.origins);
+        origins.add_regexes(&self.origin_regexes);
         origins.add_predicates(&self.origin_predicates);
         origins.add_async_predicates(&self.async_origin_predicates);
-        origins.check(self.credentials, &mut problems);
 
-        let methods = AllowMethods::new(&self.methods, &mut problems);
-        let allow_headers = AllowHeaders::new(&self.allow_headers, &mut problems);
-        let expose_headers = ExposeHeaders::new(&self.expose_headers, &mut problems);
-        if self.credentials && expose_headers.is_any() {
-            problems.push(Problem::AnyExposedHeaderWithCredentials);
-        }
-
-        let max_age = match self.max_age {
-            Some(seconds) if seconds > u64::from(MAX_AGE_LIMIT) => {
-                problems.push(Problem::MaxAgeTooLong { seconds });
-                None
-            }
-            Some(seconds) => {
-                let seconds = seconds as u32;
-                Some((seconds, shared(HeaderValue::from(seconds))))
-            }
-            None => None,
-        };
-
-        if !problems.is_empty() {
-            return Err(PolicyError::new(problems));
-        }
+        let methods = AllowMethods::new(self.methods.as_deref());
+        let allow_headers = AllowHeaders::new(&self.allow_headers);
+        let expose_headers = ExposeHeaders::new(&self.expose_headers);
+        let max_age = self.max_age.map(|seconds| {
+            let seconds = seconds.min(u64::from(MAX_AGE_LIMIT)) as u32;
+            (seconds, shared(HeaderValue::from(seconds)))
+        });
 
         let vary_origin = origins.varies_with_origin().then(|| HeaderValue::from_static("Origin"));
         let mut preflight_vary: Vec<&str> = Vec::with_capacity(4);
@@ -449,7 +482,7 @@ impl PolicyBuilder {
             preflight_vary.push("Access-Control-Request-Private-Network");
         }
 
-        Ok(Policy {
+        Policy {
             origins,
             methods,
             allow_headers,
@@ -460,7 +493,7 @@ impl PolicyBuilder {
             on_mismatch: self.on_mismatch,
             vary_origin,
             vary_preflight: join_header_value(preflight_vary),
-        })
+        }
     }
 }
 

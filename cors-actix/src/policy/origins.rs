@@ -11,12 +11,8 @@ use std::{
 };
 
 use actix_web::{dev::RequestHead, http::header::HeaderValue};
-use cors_actix_grammar::{
-    check_regex_anchored, regex_allows_unrelated_sites, Origin, OriginError, OriginSpec, OwnedOriginPattern,
-};
+use cors_actix_grammar::{Origin, OriginError, OriginSpec, OwnedOriginPattern};
 use regex_lite::Regex;
-
-use crate::error::Problem;
 
 /// A predicate deciding at request time whether an origin is allowed. It receives the
 /// `Origin` header (already checked to be a serialized origin, never `null`) and the request.
@@ -42,8 +38,6 @@ pub(crate) struct AllowOrigins {
     predicates: Vec<OriginPredicate>,
     /// Asked last, only about well-formed origins that nothing above allowed.
     async_predicates: Vec<AsyncOriginPredicate>,
-    /// Whether anything besides `*` was configured, valid or not.
-    others_configured: bool,
 }
 
 /// What the origin check concluded.
@@ -84,9 +78,9 @@ impl OriginRefusal {
 }
 
 impl AllowOrigins {
-    /// Adds configured origins (`*`, `null`, exact origins, patterns), recording problems.
-    pub(crate) fn add_specs(&mut self, inputs: &[String], problems: &mut Vec<Problem>) {
-        self.others_configured |= inputs.iter().any(|input| input != "*");
+    /// Adds configured origins (`*`, `null`, exact origins, patterns), already checked by
+    /// the grammar's `check_policy`: one that does not parse is left out.
+    pub(crate) fn add_specs(&mut self, inputs: &[String]) {
         for input in inputs {
             match OriginSpec::parse(input) {
                 Ok(OriginSpec::Any) => self.any = true,
@@ -102,34 +96,22 @@ impl AllowOrigins {
                         self.patterns.push(owned);
                     }
                 }
-                Err(error) => problems.push(Problem::Origin { input: input.clone(), error }),
+                Err(_) => {}
             }
         }
     }
 
-    pub(crate) fn add_regexes(&mut self, inputs: &[String], problems: &mut Vec<Problem>) {
-        self.others_configured |= !inputs.is_empty();
-        for input in inputs {
-            if let Err(error) = check_regex_anchored(input) {
-                problems.push(Problem::RegexNotAnchored { input: input.clone(), error });
-                continue;
-            }
-            match Regex::new(input) {
-                Ok(regex) => self.regexes.push(regex),
-                Err(error) => {
-                    problems.push(Problem::RegexSyntax { input: input.clone(), message: error.to_string() })
-                }
-            }
-        }
+    /// Adds origin regexes, already checked by the grammar's `check_policy` (with the same
+    /// engine): one that does not compile is left out.
+    pub(crate) fn add_regexes(&mut self, inputs: &[String]) {
+        self.regexes.extend(inputs.iter().filter_map(|input| Regex::new(input).ok()));
     }
 
     pub(crate) fn add_predicates(&mut self, predicates: &[OriginPredicate]) {
-        self.others_configured |= !predicates.is_empty();
         self.predicates.extend(predicates.iter().cloned());
     }
 
     pub(crate) fn add_async_predicates(&mut self, predicates: &[AsyncOriginPredicate]) {
-        self.others_configured |= !predicates.is_empty();
         self.async_predicates.extend(predicates.iter().cloned());
     }
 
@@ -142,27 +124,6 @@ impl AllowOrigins {
             self.async_predicates.iter().map(|predicate| predicate(origin, head)).collect();
         pending.reverse();
         OriginCheck { pending }
-    }
-
-    /// Rules that span several settings.
-    pub(crate) fn check(&self, credentials: bool, problems: &mut Vec<Problem>) {
-        if self.any && self.others_configured {
-            problems.push(Problem::AnyOriginMixed);
-        }
-        if !self.any && !self.others_configured {
-            problems.push(Problem::NoOrigin);
-        }
-        if credentials {
-            if self.any {
-                problems.push(Problem::AnyOriginWithCredentials);
-            }
-            for regex in &self.regexes {
-                if regex_allows_unrelated_sites(|origin| regex.is_match(origin)) {
-                    problems
-                        .push(Problem::AnyOriginRegexWithCredentials { input: regex.as_str().to_owned() });
-                }
-            }
-        }
     }
 
     /// True when the response depends on the request's `Origin` (anything but plain `*`).

@@ -104,9 +104,51 @@ fn wildcard_origin_mixed_with_others_is_refused() {
     );
 }
 
+/// An asynchronous origin check is an origin source like a predicate: enough on its own, and
+/// a second source beside `*`.
+#[test]
+fn an_async_origin_check_counts_as_an_origin_source() {
+    let check = |_: &HeaderValue, _: &actix_web::dev::RequestHead| async { true };
+    assert!(Policy::builder().allow_origin_async(check).build().is_ok());
+    assert_eq!(
+        problems(Policy::builder().allow_any_origin().allow_origin_async(check)),
+        [Problem::AnyOriginMixed]
+    );
+}
+
 #[test]
 fn an_empty_origin_list_is_refused() {
     assert_eq!(problems(Policy::builder()), [Problem::NoOrigin]);
+}
+
+/// A repeat in an allow-list is a typo or a merge mistake more often than not: refused, as
+/// the macros refuse it, rather than quietly dropped.
+#[test]
+fn an_origin_listed_twice_is_refused() {
+    assert_eq!(
+        problems(Policy::builder().allow_origins([
+            "https://a.example",
+            "https://b.example",
+            "https://a.example"
+        ])),
+        [Problem::OriginRepeated { input: "https://a.example".into() }]
+    );
+    let error = Policy::builder().allow_origins(["*", "*"]).build().unwrap_err();
+    assert_eq!(error.problems(), [Problem::OriginRepeated { input: "*".into() }], "a repeat, not a mix");
+    assert!(error.to_string().contains("origin `*` is listed more than once"), "{error}");
+}
+
+/// Giving methods replaces the defaults; giving none of them is a mistake, not a request for
+/// the defaults (which are had by not giving any).
+#[test]
+fn an_empty_method_list_is_refused_and_no_list_means_the_defaults() {
+    let base = || Policy::builder().allow_origin("https://app.example");
+    assert_eq!(problems(base().allow_methods(Vec::<&str>::new())), [Problem::NoMethodListed]);
+    assert_eq!(base().build().unwrap().methods.header(), "GET, HEAD, POST");
+    assert_eq!(
+        base().allow_methods(Vec::<&str>::new()).allow_method("PUT").build().unwrap().methods.header(),
+        "PUT"
+    );
 }
 
 #[test]
@@ -213,9 +255,9 @@ fn request_headers_check_agrees_with_the_grammar() {
     }
 
     let policies = [
-        AllowHeaders::new(&["content-type".into(), "X-Api-Key".into()], &mut Vec::new()),
-        AllowHeaders::new(&["*".into()], &mut Vec::new()),
-        AllowHeaders::new(&[], &mut Vec::new()),
+        AllowHeaders::new(&["content-type".into(), "X-Api-Key".into()]),
+        AllowHeaders::new(&["*".into()]),
+        AllowHeaders::new(&[]),
     ];
     let mut inputs: Vec<Vec<u8>> = [
         &b""[..],

@@ -1,0 +1,273 @@
+//! Every rule a policy's configuration must follow, written once for the `#[cors]` and
+//! `policy!` macros (at compile time), the runtime `PolicyBuilder` and configuration files.
+//!
+//! A caller describes the configuration as written, each value tagged with where it came
+//! from (`L`: a literal's tokens in the macros, a setting and index in the builder), and
+//! [`check_policy`] reports every problem through a callback with that location. Callers only
+//! translate locations and problems into their own errors, so they cannot disagree on a
+//! verdict.
+
+use std::{borrow::Cow, fmt};
+
+use crate::{
+    check_exposed_header_name, check_method, check_regex_anchored, check_request_header_name, messages,
+    regex_allows_unrelated_sites, HeaderNameError, MethodError, OriginSpec, OriginSpecError,
+    RegexAnchorError, MAX_AGE_LIMIT,
+};
+
+/// A policy's configuration as written, each value with its location `L`.
+#[derive(Debug, Clone)]
+pub struct PolicyInput<'a, L> {
+    /// Origins: `*`, `null`, exact origins and patterns, in the order written.
+    pub origins: Vec<(L, &'a str)>,
+    /// Origin regexes.
+    pub origin_regexes: Vec<(L, &'a str)>,
+    /// Whether some origin predicate (decided at request time) is configured.
+    pub has_origin_predicate: bool,
+    /// The methods, when a list was given (the list's own location, then its elements);
+    /// `None` when the default applies.
+    pub methods: Option<(L, Vec<(L, &'a str)>)>,
+    /// Allowed request headers, `*` included.
+    pub allow_headers: Vec<(L, &'a str)>,
+    /// Exposed response headers, `*` included.
+    pub expose_headers: Vec<(L, &'a str)>,
+    /// Whether credentials are allowed.
+    pub credentials: bool,
+    /// `Access-Control-Max-Age` in seconds, when set.
+    pub max_age: Option<(L, u64)>,
+}
+
+impl<L> Default for PolicyInput<'_, L> {
+    fn default() -> Self {
+        Self {
+            origins: Vec::new(),
+            origin_regexes: Vec::new(),
+            has_origin_predicate: false,
+            methods: None,
+            allow_headers: Vec::new(),
+            expose_headers: Vec::new(),
+            credentials: false,
+            max_age: None,
+        }
+    }
+}
+
+/// One broken rule. `Display` words it as seen at its location (the value itself is shown
+/// by the location: a caret under the literal, or the caller's `origin `…`: ` prefix).
+///
+/// Deliberately exhaustive: every caller must decide how to report a new rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PolicyProblem<'a> {
+    /// An origin that is neither `*`, `null`, a serialized origin nor a valid pattern.
+    Origin(OriginSpecError),
+    /// An origin written again, exactly as before; almost always a typo or a merge mistake.
+    OriginRepeated(&'a str),
+    /// An origin regex not anchored at both ends.
+    RegexNotAnchored(RegexAnchorError),
+    /// An origin regex that does not compile; the regex engine's message.
+    RegexSyntax(Cow<'a, str>),
+    /// `*` listed beside other origins, regexes or a predicate.
+    AnyOriginMixed,
+    /// No origin of any kind: every cross-origin request would be refused.
+    NoOrigin,
+    /// `*` together with credentials.
+    AnyOriginWithCredentials,
+    /// A regex that matches unrelated sites, together with credentials.
+    BroadRegexWithCredentials,
+    /// A method list with nothing in it.
+    NoMethodListed,
+    /// A method that is not valid in a policy.
+    Method(MethodError),
+    /// An allowed request-header name that is not valid.
+    AllowedHeader(HeaderNameError),
+    /// An exposed response-header name that is not valid.
+    ExposedHeader(HeaderNameError),
+    /// Exposing every header (`*`) together with credentials.
+    AnyExposedHeaderWithCredentials,
+    /// A max-age over [`MAX_AGE_LIMIT`].
+    MaxAgeTooLong {
+        /// The value as configured.
+        seconds: u64,
+    },
+}
+
+impl fmt::Display for PolicyProblem<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Origin(error) => error.fmt(f),
+            Self::OriginRepeated(origin) => write!(f, "origin `{origin}` {}", messages::LISTED_TWICE),
+            Self::RegexNotAnchored(error) => error.fmt(f),
+            Self::RegexSyntax(message) => write!(f, "this regex does not compile: {message}"),
+            Self::AnyOriginMixed => f.write_str(messages::ANY_ORIGIN_MIXED),
+            Self::NoOrigin => f.write_str(messages::NO_ORIGIN),
+            Self::AnyOriginWithCredentials => f.write_str(messages::ANY_ORIGIN_WITH_CREDENTIALS),
+            Self::BroadRegexWithCredentials => f.write_str(messages::ANY_ORIGIN_REGEX_WITH_CREDENTIALS),
+            Self::NoMethodListed => f.write_str(messages::NO_METHOD_LISTED),
+            Self::Method(error) => error.fmt(f),
+            Self::AllowedHeader(error) | Self::ExposedHeader(error) => error.fmt(f),
+            Self::AnyExposedHeaderWithCredentials => {
+                f.write_str(messages::ANY_EXPOSED_HEADER_WITH_CREDENTIALS)
+            }
+            Self::MaxAgeTooLong { .. } => f.write_str(messages::MAX_AGE_TOO_LONG),
+        }
+    }
+}
+
+/// Checks every rule of `policy`, calling `report` once per problem with the location of
+/// the value at fault (`None`: the policy as a whole), in the order the settings are listed
+/// in [`PolicyInput`].
+pub fn check_policy<'a, L>(
+    policy: &PolicyInput<'a, L>,
+    report: &mut impl FnMut(Option<&L>, PolicyProblem<'a>),
+) {
+    check_origins(policy, report);
+    check_origin_regexes(policy, report);
+    check_origin_combinations(policy, report);
+    check_methods(policy, report);
+    check_headers(policy, report);
+    check_max_age(policy, report);
+}
+
+fn check_origins<'a, L>(policy: &PolicyInput<'a, L>, report: &mut impl FnMut(Option<&L>, PolicyProblem<'a>)) {
+    for (index, (at, origin)) in policy.origins.iter().enumerate() {
+        if let Err(error) = OriginSpec::parse(origin) {
+            report(Some(at), PolicyProblem::Origin(error));
+        }
+        if policy.origins[..index].iter().any(|(_, earlier)| earlier == origin) {
+            report(Some(at), PolicyProblem::OriginRepeated(origin));
+        }
+    }
+}
+
+fn check_origin_regexes<'a, L>(
+    policy: &PolicyInput<'a, L>,
+    report: &mut impl FnMut(Option<&L>, PolicyProblem<'a>),
+) {
+    for (at, text) in &policy.origin_regexes {
+        if let Err(error) = check_regex_anchored(text) {
+            report(Some(at), PolicyProblem::RegexNotAnchored(error));
+            continue;
+        }
+        match regex_lite::Regex::new(text) {
+            Err(error) => report(Some(at), PolicyProblem::RegexSyntax(error.to_string().into())),
+            Ok(regex)
+                if policy.credentials && regex_allows_unrelated_sites(|origin| regex.is_match(origin)) =>
+            {
+                report(Some(at), PolicyProblem::BroadRegexWithCredentials);
+            }
+            Ok(_) => {}
+        }
+    }
+}
+
+/// `*` with anything else, `*` with credentials, and nothing at all. Judged on what was
+/// written, valid or not: an invalid origin beside `*` is still a second origin.
+fn check_origin_combinations<'a, L>(
+    policy: &PolicyInput<'a, L>,
+    report: &mut impl FnMut(Option<&L>, PolicyProblem<'a>),
+) {
+    let any = policy.origins.iter().find(|(_, origin)| *origin == "*").map(|(at, _)| at);
+    let others = policy.origins.iter().any(|(_, origin)| *origin != "*")
+        || !policy.origin_regexes.is_empty()
+        || policy.has_origin_predicate;
+    match any {
+        Some(at) => {
+            if others {
+                report(Some(at), PolicyProblem::AnyOriginMixed);
+            }
+            if policy.credentials {
+                report(Some(at), PolicyProblem::AnyOriginWithCredentials);
+            }
+        }
+        None if !others => report(None, PolicyProblem::NoOrigin),
+        None => {}
+    }
+}
+
+fn check_methods<'a, L>(policy: &PolicyInput<'a, L>, report: &mut impl FnMut(Option<&L>, PolicyProblem<'a>)) {
+    let Some((list_at, methods)) = &policy.methods else { return };
+    if methods.is_empty() {
+        report(Some(list_at), PolicyProblem::NoMethodListed);
+    }
+    for (at, method) in methods.iter().filter(|(_, method)| *method != "*") {
+        if let Err(error) = check_method(method) {
+            report(Some(at), PolicyProblem::Method(error));
+        }
+    }
+}
+
+fn check_headers<'a, L>(policy: &PolicyInput<'a, L>, report: &mut impl FnMut(Option<&L>, PolicyProblem<'a>)) {
+    for (at, name) in policy.allow_headers.iter().filter(|(_, name)| *name != "*") {
+        if let Err(error) = check_request_header_name(name) {
+            report(Some(at), PolicyProblem::AllowedHeader(error));
+        }
+    }
+    for (at, name) in &policy.expose_headers {
+        if *name == "*" {
+            // Without credentials `*` exposes every header; with them browsers read it as a
+            // header named `*`, and no other spelling exposes every header.
+            if policy.credentials {
+                report(Some(at), PolicyProblem::AnyExposedHeaderWithCredentials);
+            }
+        } else if let Err(error) = check_exposed_header_name(name) {
+            report(Some(at), PolicyProblem::ExposedHeader(error));
+        }
+    }
+}
+
+fn check_max_age<'a, L>(policy: &PolicyInput<'a, L>, report: &mut impl FnMut(Option<&L>, PolicyProblem<'a>)) {
+    if let Some((at, seconds)) = &policy.max_age {
+        if *seconds > u64::from(MAX_AGE_LIMIT) {
+            report(Some(at), PolicyProblem::MaxAgeTooLong { seconds: *seconds });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each problem's location and `Debug` form.
+    fn problems(policy: &PolicyInput<'_, usize>) -> Vec<(Option<usize>, String)> {
+        let mut found = Vec::new();
+        check_policy(policy, &mut |at, problem| found.push((at.copied(), format!("{problem:?}"))));
+        found
+    }
+
+    fn origins(list: &[&'static str]) -> PolicyInput<'static, usize> {
+        PolicyInput { origins: list.iter().copied().enumerate().collect(), ..PolicyInput::default() }
+    }
+
+    #[test]
+    fn a_repeated_origin_is_reported_at_the_repeat() {
+        let found = problems(&origins(&["https://a.example", "https://b.example", "https://a.example"]));
+        assert_eq!(found, [(Some(2), r#"OriginRepeated("https://a.example")"#.to_owned())]);
+    }
+
+    #[test]
+    fn a_repeated_star_is_a_repeat_not_a_mix() {
+        assert_eq!(problems(&origins(&["*", "*"])), [(Some(1), r#"OriginRepeated("*")"#.to_owned())]);
+    }
+
+    #[test]
+    fn nothing_at_all_is_reported_for_the_whole_policy() {
+        assert_eq!(problems(&PolicyInput::default()), [(None, "NoOrigin".to_owned())]);
+        let with_predicate = PolicyInput::<usize> { has_origin_predicate: true, ..PolicyInput::default() };
+        assert!(problems(&with_predicate).is_empty());
+    }
+
+    #[test]
+    fn an_empty_method_list_is_reported_at_the_list() {
+        let policy = PolicyInput { methods: Some((7, Vec::new())), ..origins(&["https://a.example"]) };
+        assert_eq!(problems(&policy), [(Some(7), "NoMethodListed".to_owned())]);
+    }
+
+    #[test]
+    fn star_with_credentials_and_beside_others_is_reported_at_the_star() {
+        let policy = PolicyInput { credentials: true, ..origins(&["https://a.example", "*"]) };
+        assert_eq!(
+            problems(&policy),
+            [(Some(1), "AnyOriginMixed".to_owned()), (Some(1), "AnyOriginWithCredentials".to_owned())]
+        );
+    }
+}
