@@ -35,6 +35,10 @@ pub struct PolicyInput<'a, L> {
     pub credentials: bool,
     /// `Access-Control-Max-Age` in seconds, when set.
     pub max_age: Option<(L, u64)>,
+    /// Whether cross-origin request protection is on, with where it was turned on.
+    pub cross_origin_protection: Option<L>,
+    /// The origins browsers reach the server by, when given.
+    pub public_origins: Vec<(L, &'a str)>,
 }
 
 impl<L> Default for PolicyInput<'_, L> {
@@ -48,6 +52,8 @@ impl<L> Default for PolicyInput<'_, L> {
             expose_headers: Vec::new(),
             credentials: false,
             max_age: None,
+            cross_origin_protection: None,
+            public_origins: Vec::new(),
         }
     }
 }
@@ -89,6 +95,15 @@ pub enum PolicyProblem<'a> {
         /// The value as configured.
         seconds: u64,
     },
+    /// Cross-origin request protection together with `*`, which trusts every origin: it
+    /// would protect nothing.
+    ProtectionWithAnyOrigin,
+    /// A public origin that is not a serialized origin.
+    PublicOrigin(OriginSpecError),
+    /// A public origin that is `*`, `null` or a pattern rather than one origin.
+    PublicOriginNotExact,
+    /// A public origin written again, exactly as before.
+    PublicOriginRepeated(&'a str),
 }
 
 impl fmt::Display for PolicyProblem<'_> {
@@ -109,6 +124,12 @@ impl fmt::Display for PolicyProblem<'_> {
                 f.write_str(messages::ANY_EXPOSED_HEADER_WITH_CREDENTIALS)
             }
             Self::MaxAgeTooLong { .. } => f.write_str(messages::MAX_AGE_TOO_LONG),
+            Self::ProtectionWithAnyOrigin => f.write_str(messages::PROTECTION_WITH_ANY_ORIGIN),
+            Self::PublicOrigin(error) => error.fmt(f),
+            Self::PublicOriginNotExact => f.write_str(messages::PUBLIC_ORIGIN_NOT_EXACT),
+            Self::PublicOriginRepeated(origin) => {
+                write!(f, "public origin `{origin}` {}", messages::LISTED_TWICE)
+            }
         }
     }
 }
@@ -126,6 +147,7 @@ pub fn check_policy<'a, L>(
     check_methods(policy, report);
     check_headers(policy, report);
     check_max_age(policy, report);
+    check_protection(policy, report);
 }
 
 fn check_origins<'a, L>(policy: &PolicyInput<'a, L>, report: &mut impl FnMut(Option<&L>, PolicyProblem<'a>)) {
@@ -223,6 +245,29 @@ fn check_max_age<'a, L>(policy: &PolicyInput<'a, L>, report: &mut impl FnMut(Opt
     }
 }
 
+/// Protection trusts the policy's origins, so `*` leaves it nothing to refuse; the public
+/// origins name the server itself, one exact origin each.
+fn check_protection<'a, L>(
+    policy: &PolicyInput<'a, L>,
+    report: &mut impl FnMut(Option<&L>, PolicyProblem<'a>),
+) {
+    if let Some(on) = &policy.cross_origin_protection {
+        if policy.origins.iter().any(|(_, origin)| *origin == "*") {
+            report(Some(on), PolicyProblem::ProtectionWithAnyOrigin);
+        }
+    }
+    for (index, (at, origin)) in policy.public_origins.iter().enumerate() {
+        match OriginSpec::parse(origin) {
+            Ok(OriginSpec::Exact(_)) => {}
+            Ok(_) => report(Some(at), PolicyProblem::PublicOriginNotExact),
+            Err(error) => report(Some(at), PolicyProblem::PublicOrigin(error)),
+        }
+        if policy.public_origins[..index].iter().any(|(_, earlier)| earlier == origin) {
+            report(Some(at), PolicyProblem::PublicOriginRepeated(origin));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -260,6 +305,27 @@ mod tests {
     fn an_empty_method_list_is_reported_at_the_list() {
         let policy = PolicyInput { methods: Some((7, Vec::new())), ..origins(&["https://a.example"]) };
         assert_eq!(problems(&policy), [(Some(7), "NoMethodListed".to_owned())]);
+    }
+
+    #[test]
+    fn protection_with_any_origin_and_bad_public_origins_are_reported() {
+        let policy = PolicyInput {
+            cross_origin_protection: Some(9),
+            public_origins: vec![
+                (3, "https://api.example"),
+                (4, "https://*.api.example"),
+                (5, "https://api.example"),
+            ],
+            ..origins(&["*"])
+        };
+        assert_eq!(
+            problems(&policy),
+            [
+                (Some(9), "ProtectionWithAnyOrigin".to_owned()),
+                (Some(4), "PublicOriginNotExact".to_owned()),
+                (Some(5), r#"PublicOriginRepeated("https://api.example")"#.to_owned()),
+            ]
+        );
     }
 
     #[test]

@@ -27,3 +27,10 @@ pub const LISTED_TWICE: &str =
 /// A method list with nothing in it.
 pub const NO_METHOD_LISTED: &str =
     "the method list is empty; list at least one method, or leave the list out to allow the default ones";
+
+/// Cross-origin request protection together with `*` (any origin).
+pub const PROTECTION_WITH_ANY_ORIGIN: &str = "cross-origin request protection trusts the policy's origins, and `*` trusts every site, so it would refuse nothing; list the origins to trust, or leave the protection off";
+
+/// A public origin that is not one exact origin.
+pub const PUBLIC_ORIGIN_NOT_EXACT: &str =
+    "a public origin is the one origin browsers reach this server by (`https://api.example`), not `*`, `null` or a pattern";

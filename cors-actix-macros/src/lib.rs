@@ -81,6 +81,8 @@ use proc_macro::TokenStream;
 /// | `max_age` | seconds, `0..=86400` | unset (browsers use 5 s) |
 /// | `private_network` | `true` / `false` | `false` |
 /// | `on_mismatch` | `"omit"` (handler runs, no CORS headers) / `"reject"` (`403`) | `"omit"` |
+/// | `cross_origin_protection` | `true` / `false`: refuse state-changing requests from sites the policy does not allow (`403`, before the handler) | `false` |
+/// | `public_origins` | list of the origins browsers reach the server by, when a proxy changes `Host` | none |
 ///
 /// At least one of `origins`, `origin_regex`, `origin_fn` is required, and no origin may be
 /// listed twice. `policy!` takes the

@@ -15,7 +15,7 @@ use syn::{
 use crate::ctxt::Ctxt;
 
 /// Every key, in the order the documentation lists them.
-const KEYS: [&str; 11] = [
+const KEYS: [&str; 13] = [
     "policy",
     "origins",
     "origin_regex",
@@ -27,6 +27,8 @@ const KEYS: [&str; 11] = [
     "max_age",
     "private_network",
     "on_mismatch",
+    "cross_origin_protection",
+    "public_origins",
 ];
 
 /// `key = value`, as written.
@@ -72,6 +74,9 @@ pub(crate) struct PolicyArgs {
     max_age: Option<(LitInt, u64)>,
     private_network: bool,
     reject: bool,
+    /// `cross_origin_protection = true`, as written.
+    cross_origin_protection: Option<LitBool>,
+    public_origins: Vec<LitStr>,
     /// `policy = NAME`: a policy defined once with `policy! { static NAME = { .. } }`.
     shared: Option<syn::Path>,
 }
@@ -148,6 +153,14 @@ impl PolicyArgs {
                 }
                 "max_age" => args.max_age = max_age(cx, &value),
                 "on_mismatch" => args.reject = on_mismatch(cx, &value),
+                "cross_origin_protection" => {
+                    args.cross_origin_protection =
+                        boolean(cx, &value, "cross_origin_protection").filter(|lit| lit.value);
+                }
+                "public_origins" => {
+                    args.public_origins =
+                        string_list(cx, &value, "public_origins", r#"["https://api.example"]"#);
+                }
                 _ => unreachable!("every key of KEYS is handled"),
             }
         }
@@ -178,6 +191,7 @@ impl PolicyArgs {
         let methods = self.methods.as_ref().map(|(list, lits)| (list, lits, values(lits)));
         let headers = values(&self.headers);
         let expose = values(&self.expose);
+        let public_origins = values(&self.public_origins);
         let input = PolicyInput {
             origins: placed(&self.origins, &origins),
             origin_regexes: placed(&self.origin_regexes, &origin_regexes),
@@ -189,6 +203,8 @@ impl PolicyArgs {
             expose_headers: placed(&self.expose, &expose),
             credentials: self.credentials,
             max_age: self.max_age.as_ref().map(|(lit, seconds)| (lit as &dyn ToTokens, *seconds)),
+            cross_origin_protection: self.cross_origin_protection.as_ref().map(|lit| lit as &dyn ToTokens),
+            public_origins: placed(&self.public_origins, &public_origins),
         };
         check_policy(&input, &mut |at, problem| match (at, problem) {
             // Already reported as what it is: a malformed value or an unknown key.
@@ -247,6 +263,8 @@ impl PolicyArgs {
         let private_network = self.private_network;
         let max_age = self.max_age.iter().map(|(_, seconds)| seconds);
         let on_mismatch = if self.reject { quote!(Reject) } else { quote!(Omit) };
+        let protection = self.cross_origin_protection.is_some();
+        let public_origins = &self.public_origins;
         quote! {{
             let __builder = ::cors_actix::Policy::builder()
                 #(.allow_origin(#origins))*
@@ -258,7 +276,9 @@ impl PolicyArgs {
                 .allow_credentials(#credentials)
                 #(.max_age(#max_age))*
                 .allow_private_network(#private_network)
-                .on_mismatch(::cors_actix::OnMismatch::#on_mismatch);
+                .on_mismatch(::cors_actix::OnMismatch::#on_mismatch)
+                .cross_origin_protection(#protection)
+                #(.public_origin(#public_origins))*;
             #runtime_methods
             ::cors_actix::__private::build_checked(__builder)
         }}

@@ -24,6 +24,8 @@ struct Case {
     expose: &'static [&'static str],
     credentials: bool,
     max_age: Option<u64>,
+    protection: bool,
+    public_origins: &'static [&'static str],
 }
 
 /// A valid policy, for cases that change one thing.
@@ -36,6 +38,8 @@ const BASE: Case = Case {
     expose: &[],
     credentials: false,
     max_age: None,
+    protection: false,
+    public_origins: &[],
 };
 
 /// Each case with the problems expected of it (the builder's `Problem` variants), in order.
@@ -130,6 +134,21 @@ const TABLE: &[(Case, &[&str])] = &[
     (Case { max_age: Some(86_400), ..BASE }, &[]),
     (Case { max_age: Some(86_401), ..BASE }, &["MaxAgeTooLong"]),
     (Case { max_age: Some(u64::MAX), ..BASE }, &["MaxAgeTooLong"]),
+    // Cross-origin request protection and the server's public origins.
+    (Case { protection: true, ..BASE }, &[]),
+    (
+        Case { protection: true, public_origins: &["https://api.example", "http://localhost:8080"], ..BASE },
+        &[],
+    ),
+    (Case { origins: &["*"], protection: true, ..BASE }, &["ProtectionWithAnyOrigin"]),
+    (Case { public_origins: &["https://api.example/"], ..BASE }, &["PublicOrigin"]),
+    (Case { public_origins: &["API.example"], ..BASE }, &["PublicOrigin"]),
+    (Case { public_origins: &["https://*.api.example"], ..BASE }, &["PublicOriginNotExact"]),
+    (Case { public_origins: &["*", "null"], ..BASE }, &["PublicOriginNotExact", "PublicOriginNotExact"]),
+    (
+        Case { public_origins: &["https://api.example", "https://api.example"], ..BASE },
+        &["PublicOriginRepeated"],
+    ),
     // Everything at once, in the checker's order.
     (
         Case {
@@ -141,6 +160,8 @@ const TABLE: &[(Case, &[&str])] = &[
             expose: &["*"],
             credentials: true,
             max_age: Some(100_000),
+            protection: true,
+            public_origins: &["https://api.example/"],
         },
         &[
             "Origin",
@@ -153,6 +174,8 @@ const TABLE: &[(Case, &[&str])] = &[
             "AllowedHeader",
             "AnyExposedHeaderWithCredentials",
             "MaxAgeTooLong",
+            "ProtectionWithAnyOrigin",
+            "PublicOrigin",
         ],
     ),
 ];
@@ -160,7 +183,18 @@ const TABLE: &[(Case, &[&str])] = &[
 impl Case {
     /// The keys of `policy! { ... }` for this case.
     fn macro_keys(&self) -> TokenStream {
-        let Case { origins, regexes, predicate, methods, headers, expose, credentials, max_age } = *self;
+        let Case {
+            origins,
+            regexes,
+            predicate,
+            methods,
+            headers,
+            expose,
+            credentials,
+            max_age,
+            protection,
+            public_origins,
+        } = *self;
         let predicate = predicate.then(|| quote!(origin_fn = |_, _| true,));
         let methods = methods.map(|methods| quote!(methods = [#(#methods),*],));
         let max_age = max_age.map(|seconds| quote!(max_age = #seconds,));
@@ -173,6 +207,8 @@ impl Case {
             expose = [#(#expose),*],
             credentials = #credentials,
             #max_age
+            cross_origin_protection = #protection,
+            public_origins = [#(#public_origins),*],
         }
     }
 
@@ -192,7 +228,9 @@ impl Case {
             .allow_origins(self.origins.iter().copied())
             .allow_headers(self.headers)
             .expose_headers(self.expose)
-            .allow_credentials(self.credentials);
+            .allow_credentials(self.credentials)
+            .cross_origin_protection(self.protection)
+            .public_origins(self.public_origins.iter().copied());
         for regex in self.regexes {
             builder = builder.allow_origin_regex(*regex);
         }
@@ -272,6 +310,10 @@ fn the_table_covers_every_rule() {
         "ExposedHeader",
         "AnyExposedHeaderWithCredentials",
         "MaxAgeTooLong",
+        "ProtectionWithAnyOrigin",
+        "PublicOrigin",
+        "PublicOriginNotExact",
+        "PublicOriginRepeated",
     ] {
         assert!(reported.contains(&rule), "no case of the table breaks `{rule}`");
     }

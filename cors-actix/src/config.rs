@@ -61,6 +61,13 @@ pub struct PolicyConfig {
     /// `"omit"` (default) or `"reject"`.
     #[serde(default)]
     pub on_mismatch: OnMismatch,
+    /// Whether state-changing requests from other sites are refused; see
+    /// [`PolicyBuilder::cross_origin_protection`].
+    #[serde(default)]
+    pub cross_origin_protection: bool,
+    /// The origins browsers reach this server by; see [`PolicyBuilder::public_origin`].
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub public_origins: Vec<String>,
 }
 
 impl PolicyConfig {
@@ -73,7 +80,9 @@ impl PolicyConfig {
             .expose_headers(&self.expose)
             .allow_credentials(self.credentials)
             .allow_private_network(self.private_network)
-            .on_mismatch(self.on_mismatch);
+            .on_mismatch(self.on_mismatch)
+            .cross_origin_protection(self.cross_origin_protection)
+            .public_origins(&self.public_origins);
         for regex in &self.origin_regex {
             builder = builder.allow_origin_regex(regex.as_str());
         }
@@ -109,6 +118,8 @@ impl PolicyConfig {
             Setting::AllowHeaders => ("headers", self.headers.len()),
             Setting::ExposeHeaders => ("expose", self.expose.len()),
             Setting::MaxAge => ("max_age", 0),
+            Setting::CrossOriginProtection => ("cross_origin_protection", 0),
+            Setting::PublicOrigins => ("public_origins", self.public_origins.len()),
         };
         match index {
             Some(index) if index < len => format!("{key}[{index}]"),

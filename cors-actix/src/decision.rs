@@ -11,7 +11,10 @@ use actix_web::{
 };
 use cors_actix_grammar::{default_port, is_token, list_elements, Origin};
 
-use crate::policy::{HeadersRefusal, OnMismatch, OriginCheck, OriginRefusal, OriginVerdict, Policy};
+use crate::{
+    policy::{HeadersRefusal, OnMismatch, OriginCheck, OriginRefusal, OriginVerdict, Policy},
+    protection::{CrossOriginRefusal, Protection},
+};
 
 /// `Access-Control-Request-Private-Network` (Private Network Access).
 pub const ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK: HeaderName =
@@ -107,17 +110,15 @@ pub enum Reason<'r> {
     HeaderNotAllowed(&'r [u8]),
     /// Private Network Access was requested but the policy does not allow it.
     PrivateNetworkNotAllowed,
+    /// Cross-origin request protection refused a state-changing request from another site.
+    CrossOriginRequest(CrossOriginRefusal),
 }
 
 impl Reason<'_> {
-    /// Which rule refused: `origin`, `method`, `headers` or `private_network`.
+    /// Which rule refused: `origin`, `method`, `headers`, `private_network` or
+    /// `cross_origin_request`.
     pub fn rule(&self) -> &'static str {
-        match self {
-            Self::Origin(_) | Self::RepeatedOrigin => "origin",
-            Self::MalformedMethod(_) | Self::MethodNotAllowed(_) => "method",
-            Self::MalformedRequestHeaders | Self::HeaderNotAllowed(_) => "headers",
-            Self::PrivateNetworkNotAllowed => "private_network",
-        }
+        crate::Rule::of(self).as_str()
     }
 }
 
@@ -135,6 +136,7 @@ impl fmt::Display for Reason<'_> {
             }
             Self::HeaderNotAllowed(name) => write!(f, "request header `{}` not allowed", Escaped(name)),
             Self::PrivateNetworkNotAllowed => f.write_str("Private Network Access requested but not allowed"),
+            Self::CrossOriginRequest(refusal) => refusal.fmt(f),
         }
     }
 }
@@ -188,6 +190,13 @@ impl Policy {
 
     #[inline(always)]
     fn decide_with<'r>(&self, head: &'r RequestHead, asked: AsyncVerdict) -> Decision<'r> {
+        // Before anything else: a cross-site request the protection refuses may carry no
+        // `Origin` at all (only `Sec-Fetch-Site`).
+        let protection = self.protection(head);
+        if let Protection::Refuse(refusal) = protection {
+            let reason = Reason::CrossOriginRequest(refusal);
+            return Decision::Rejected(Rejection { preflight: false, forbid: true, reason });
+        }
         let headers = head.headers();
         let mut origins = headers.get_all(header::ORIGIN);
         let Some(origin) = origins.next() else {
@@ -199,7 +208,13 @@ impl Policy {
         // browser keeps the response from the page. A WebSocket handshake is not protected that
         // way: once the server upgrades, the page talks to it, with the user's cookies. So an
         // upgrade from an origin the policy refuses is always forbidden.
-        let strict = || self.on_mismatch == OnMismatch::Reject || is_websocket_upgrade(head);
+        // So is a state-changing request that cross-origin request protection leaves to the
+        // asynchronous origin check.
+        let strict = || {
+            self.on_mismatch == OnMismatch::Reject
+                || protection == Protection::Strict
+                || is_websocket_upgrade(head)
+        };
         // A preflight is always forbidden: only an actual request asks whether to be strict.
         let rejected = |reason, strict: bool| {
             Decision::Rejected(Rejection { preflight, forbid: preflight || strict, reason })
@@ -211,7 +226,7 @@ impl Policy {
         }
         let refuse_origin = |refusal| {
             let strict = !preflight && strict();
-            if strict && is_same_origin(origin, head) {
+            if strict && self.is_own_origin(origin, head) {
                 return Decision::SameOrigin;
             }
             rejected(Reason::Origin(refusal), strict)
@@ -297,14 +312,26 @@ pub(crate) fn is_websocket_upgrade(head: &RequestHead) -> bool {
         })
 }
 
-/// Whether `origin` is the request's own origin, from `Sec-Fetch-Site` or by comparing it
-/// with the `Host` the request was sent to. Only a browser's word matters here: a client
-/// that forges these headers could as well leave out `Origin`.
-fn is_same_origin(origin: &HeaderValue, head: &RequestHead) -> bool {
-    let headers = head.headers();
-    if headers.get("sec-fetch-site").is_some_and(|site| site.as_bytes() == b"same-origin") {
-        return true;
+impl Policy {
+    /// Whether `origin` is the server's own: `Sec-Fetch-Site: same-origin` says so; else it is
+    /// one of the policy's public origins, or, when it lists none, the origin of the `Host`
+    /// the request was sent to. Only a browser's word matters here: a client that forges
+    /// these headers could as well leave out `Origin`.
+    pub(crate) fn is_own_origin(&self, origin: &HeaderValue, head: &RequestHead) -> bool {
+        if head.headers().get("sec-fetch-site").is_some_and(|site| site.as_bytes() == b"same-origin") {
+            return true;
+        }
+        if self.public_origins.is_empty() {
+            return is_host_origin(origin, head);
+        }
+        self.public_origins.iter().any(|public| public.as_bytes() == origin.as_bytes())
     }
+}
+
+/// Whether `origin` names the authority of the `Host` the request was sent to (any scheme:
+/// a server does not know whether a proxy in front of it terminated TLS).
+fn is_host_origin(origin: &HeaderValue, head: &RequestHead) -> bool {
+    let headers = head.headers();
     let Ok(parsed) = Origin::parse_bytes(origin.as_bytes()) else {
         return false;
     };

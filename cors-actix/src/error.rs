@@ -26,6 +26,8 @@ pub(crate) enum Setting {
     AllowHeaders,
     ExposeHeaders,
     MaxAge,
+    CrossOriginProtection,
+    PublicOrigins,
 }
 
 /// Where a value was given: its setting, and its position there (`None`: the setting's list
@@ -147,6 +149,25 @@ pub enum Problem {
         /// The value as configured, in seconds.
         seconds: u64,
     },
+    /// Cross-origin request protection with any origin (`*`), which it would all trust.
+    ProtectionWithAnyOrigin,
+    /// A public origin that is not a serialized origin.
+    PublicOrigin {
+        /// The origin as configured.
+        input: String,
+        /// What is wrong with it, with a suggested correction where there is one.
+        error: OriginSpecError,
+    },
+    /// A public origin that is `*`, `null` or a pattern.
+    PublicOriginNotExact {
+        /// The value as configured.
+        input: String,
+    },
+    /// A public origin listed a second time.
+    PublicOriginRepeated {
+        /// The origin as configured.
+        input: String,
+    },
 }
 
 impl Problem {
@@ -169,6 +190,10 @@ impl Problem {
             PolicyProblem::ExposedHeader(error) => Self::ExposedHeader { input, error },
             PolicyProblem::AnyExposedHeaderWithCredentials => Self::AnyExposedHeaderWithCredentials,
             PolicyProblem::MaxAgeTooLong { seconds } => Self::MaxAgeTooLong { seconds },
+            PolicyProblem::ProtectionWithAnyOrigin => Self::ProtectionWithAnyOrigin,
+            PolicyProblem::PublicOrigin(error) => Self::PublicOrigin { input, error },
+            PolicyProblem::PublicOriginNotExact => Self::PublicOriginNotExact { input },
+            PolicyProblem::PublicOriginRepeated(_) => Self::PublicOriginRepeated { input },
         }
     }
 
@@ -200,6 +225,14 @@ impl Problem {
             }
             Self::AnyExposedHeaderWithCredentials => (None, PolicyProblem::AnyExposedHeaderWithCredentials),
             Self::MaxAgeTooLong { seconds } => (None, PolicyProblem::MaxAgeTooLong { seconds: *seconds }),
+            Self::ProtectionWithAnyOrigin => (None, PolicyProblem::ProtectionWithAnyOrigin),
+            Self::PublicOrigin { input, error } => {
+                (Some(("public origin", input)), PolicyProblem::PublicOrigin(error.clone()))
+            }
+            Self::PublicOriginNotExact { input } => {
+                (Some(("public origin", input)), PolicyProblem::PublicOriginNotExact)
+            }
+            Self::PublicOriginRepeated { input } => (None, PolicyProblem::PublicOriginRepeated(input)),
         }
     }
 }

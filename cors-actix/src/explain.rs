@@ -110,10 +110,13 @@ pub enum Rule {
     Credentials,
     /// Private Network Access.
     PrivateNetwork,
+    /// Cross-origin request protection: a state-changing request from another site.
+    CrossOriginRequest,
 }
 
 impl Rule {
-    /// The rule's name: `origin`, `method`, `headers`, `credentials` or `private_network`.
+    /// The rule's name: `origin`, `method`, `headers`, `credentials`, `private_network` or
+    /// `cross_origin_request`.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Origin => "origin",
@@ -121,15 +124,17 @@ impl Rule {
             Self::Headers => "headers",
             Self::Credentials => "credentials",
             Self::PrivateNetwork => "private_network",
+            Self::CrossOriginRequest => "cross_origin_request",
         }
     }
 
-    fn of(reason: &Reason<'_>) -> Self {
+    pub(crate) fn of(reason: &Reason<'_>) -> Self {
         match reason {
             Reason::Origin(_) | Reason::RepeatedOrigin => Self::Origin,
             Reason::MalformedMethod(_) | Reason::MethodNotAllowed(_) => Self::Method,
             Reason::MalformedRequestHeaders | Reason::HeaderNotAllowed(_) => Self::Headers,
             Reason::PrivateNetworkNotAllowed => Self::PrivateNetwork,
+            Reason::CrossOriginRequest(_) => Self::CrossOriginRequest,
         }
     }
 }

@@ -144,7 +144,19 @@ impl AppRoutes {
 
     /// The `#[cors]` route a request to `path` with `method` would be routed to, as far as
     /// the app's `ResourceMap` shows (see the module docs for what it cannot show).
-    pub(crate) fn find(&self, map: &ResourceMap, path: &str, method: &[u8]) -> Option<&'static RouteCors> {
+    ///
+    /// `normalize`: whether to try a path that matches nothing as `NormalizePath` inside the
+    /// layer would route it. For a preflight that only risks answering with the route's
+    /// policy, and the actual request is decided where it is routed. For an actual request it
+    /// would let a path that reaches another resource (or none) be judged by the route's
+    /// policy when no `NormalizePath` is there, so it is not done.
+    pub(crate) fn find(
+        &self,
+        map: &ResourceMap,
+        path: &str,
+        method: &[u8],
+        normalize: bool,
+    ) -> Option<&'static RouteCors> {
         let routes = self.routes.borrow();
         let handles =
             |route: &&Route| route.route.methods().iter().any(|handled| handled.as_bytes() == method);
@@ -153,7 +165,7 @@ impl AppRoutes {
         let is_candidate = |path: &str| routes.iter().filter(handles).any(|route| route.may_take(path));
         // `NormalizePath` inside the layer: a path it would change, and that matches no
         // resource as it is, is looked up as it would be routed.
-        let changes = path.contains("//") || (path.len() > 1 && path.ends_with('/'));
+        let changes = normalize && (path.contains("//") || (path.len() > 1 && path.ends_with('/')));
         if !changes && !is_candidate(path) {
             return None;
         }

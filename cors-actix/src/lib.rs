@@ -129,6 +129,7 @@ mod explain;
 mod index;
 mod middleware;
 mod policy;
+mod protection;
 mod reload;
 mod route;
 pub mod test;
@@ -146,6 +147,7 @@ pub use crate::{
         AsyncOriginPredicate, OnMismatch, OriginCheck, OriginCheckFuture, OriginPredicate, OriginRefusal,
         Policy, PolicyBuilder,
     },
+    protection::CrossOriginRefusal,
     route::{routes, RouteCors, SharedPolicy},
 };
 

@@ -30,7 +30,7 @@ use pin_project_lite::pin_project;
 use crate::PolicyHandle;
 use crate::{
     decision::{
-        requested_method, AllowOrigin, Decision, PreflightAnswer, Rejection,
+        requested_method, AllowOrigin, Decision, PreflightAnswer, Reason, Rejection,
         ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK,
     },
     explain::{Explanation, EXPLANATION_HEADER},
@@ -89,7 +89,8 @@ use crate::{
 /// - of two scopes with one prefix told apart by guards, the first scope's routes are found;
 /// - a `Cors` around an inner scope is not seen: that scope's preflights get the outer policy
 ///   (its actual requests, decided after routing, get its own);
-/// - a path that matches nothing is tried as `NormalizePath` inside the layer would make it.
+/// - a preflight's path that matches nothing is tried as `NormalizePath` inside the layer
+///   would make it (an actual request's is not: it is judged by this layer's policy).
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct Cors {
@@ -105,6 +106,8 @@ pub struct Cors {
 struct Refusals {
     route: Option<&'static RouteCors>,
     explain: bool,
+    /// The response to a request cross-origin request protection refuses, when not `403`.
+    cross_origin_refusal: Option<fn(&HttpRequest) -> HttpResponse>,
 }
 
 /// Where a `Cors` sits: around an app, scope or resource, or around one `#[cors]` route.
@@ -140,7 +143,7 @@ impl Cors {
         Self {
             policy: PolicySource::Fixed(Arc::clone(route.policy())),
             role: Role::Route,
-            refusals: Refusals { route: Some(route), explain: false },
+            refusals: Refusals { route: Some(route), ..Refusals::default() },
         }
     }
 
@@ -152,6 +155,30 @@ impl Cors {
     /// own refusals of actual requests are decided by the route and do not carry it.)
     pub fn explain_refusals(mut self) -> Self {
         self.refusals.explain = true;
+        self
+    }
+
+    /// The response to a request that cross-origin request protection
+    /// ([`PolicyBuilder::cross_origin_protection`](crate::PolicyBuilder::cross_origin_protection))
+    /// refuses, instead of an empty `403`: a page that explains, a redirect. It gets the
+    /// request (and through it the app's data); the handler still never runs. It applies to
+    /// the refusals this layer makes; a `#[cors]` route that refuses a request itself
+    /// answers `403`.
+    ///
+    /// ```
+    /// use actix_web::{HttpRequest, HttpResponse};
+    /// use cors_actix::{Cors, Policy};
+    ///
+    /// fn refused(_: &HttpRequest) -> HttpResponse {
+    ///     HttpResponse::Forbidden().body("This form can only be sent from our own pages.")
+    /// }
+    ///
+    /// let policy = Policy::builder().allow_origin("https://app.example").cross_origin_protection(true).build()?;
+    /// let cors = Cors::new(policy).on_cross_origin_refusal(refused);
+    /// # Ok::<_, cors_actix::PolicyError>(())
+    /// ```
+    pub fn on_cross_origin_refusal(mut self, respond: fn(&HttpRequest) -> HttpResponse) -> Self {
+        self.refusals.cross_origin_refusal = Some(respond);
         self
     }
 
@@ -291,9 +318,9 @@ impl<S> CorsMiddleware<S> {
     /// route of the method it asks for; otherwise the route of its own method.
     fn route_of(&self, req: &ServiceRequest) -> Option<&'static RouteCors> {
         let index = self.index.get_or_init(|| AppRoutes::of(req)).as_ref()?;
-        let method =
-            requested_method(req.head()).map_or(req.method().as_str().as_bytes(), HeaderValue::as_bytes);
-        index.find(req.resource_map(), req.match_info().as_str(), method)
+        let requested = requested_method(req.head());
+        let method = requested.map_or(req.method().as_str().as_bytes(), HeaderValue::as_bytes);
+        index.find(req.resource_map(), req.match_info().as_str(), method, requested.is_some())
     }
 
     /// How to report refusals decided by `route`'s policy on this layer's behalf.
@@ -419,7 +446,10 @@ fn outcome(req: &HttpRequest, policy: &Policy, refusals: Refusals, decision: Dec
             if !rejection.forbid {
                 return Outcome::Forward(Decoration::Strip(explanation));
             }
-            let mut response = HttpResponse::new(StatusCode::FORBIDDEN);
+            let mut response = match (rejection.reason, refusals.cross_origin_refusal) {
+                (Reason::CrossOriginRequest(_), Some(respond)) => respond(req),
+                _ => HttpResponse::new(StatusCode::FORBIDDEN),
+            };
             if let Some(explanation) = explanation {
                 response.headers_mut().insert(EXPLANATION_HEADER, explanation);
             }

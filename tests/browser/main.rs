@@ -90,9 +90,10 @@ fn assert_allowed_cases_readable(results: &Results, label: &str, api: &ApiServer
 #[ignore = "needs chromium"]
 fn allowed_origin_reads_exactly_what_the_policy_allows() {
     let page = PageServer::start();
-    let main = ApiServer::start(Backend::Cors(api_policy(&page.origin)));
-    let no_credentials = ApiServer::start(Backend::Cors(api_policy(&page.origin).allow_credentials(false)));
-    let no_cache = ApiServer::start(Backend::Cors(api_policy(&page.origin).max_age(0)));
+    let main = ApiServer::start(Backend::Cors(Box::new(api_policy(&page.origin))));
+    let no_credentials =
+        ApiServer::start(Backend::Cors(Box::new(api_policy(&page.origin).allow_credentials(false))));
+    let no_cache = ApiServer::start(Backend::Cors(Box::new(api_policy(&page.origin).max_age(0))));
 
     let mut cases = allowed_cases("main", &main);
     cases.extend([
@@ -153,10 +154,10 @@ fn disallowed_origin_reads_nothing() {
     let allowed_page = PageServer::start();
     let third_page = PageServer::start();
     assert_ne!(allowed_page.origin, third_page.origin);
-    let main = ApiServer::start(Backend::Cors(api_policy(&allowed_page.origin)));
+    let main = ApiServer::start(Backend::Cors(Box::new(api_policy(&allowed_page.origin))));
     // A control: an API that does allow the third page, so its rejections below cannot be
     // a page that does not work.
-    let control = ApiServer::start(Backend::Cors(api_policy(&third_page.origin)));
+    let control = ApiServer::start(Backend::Cors(Box::new(api_policy(&third_page.origin))));
 
     let mut cases = allowed_cases("main", &main);
     cases.push(Case::new("control/simple_get", "GET", control.url("/simple")));

@@ -214,8 +214,8 @@ impl fmt::Debug for Counts {
 
 /// How an API server handles CORS.
 pub(crate) enum Backend {
-    /// `Cors::new` with this policy.
-    Cors(PolicyBuilder),
+    /// `Cors::new` with this policy (boxed: a builder is much larger than the other variants).
+    Cors(Box<PolicyBuilder>),
     /// No CORS middleware at all.
     NoCors,
     /// Hand-written CORS headers that are right except `Access-Control-Allow-Origin`.
