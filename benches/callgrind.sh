@@ -13,7 +13,8 @@
 #
 # Variants: the four compared (no-cors, actix-cors, app-wide, per-route), the composition
 # (`mixed`: an app-wide Cors in an app that also has a #[cors] route, the request going to a
-# plain route; `composed`: an app-wide Cors in front of the requested #[cors] route), `floor` (an
+# plain route; `composed`: an app-wide Cors in front of the requested #[cors] route),
+# `protected` (app-wide with cross-origin request protection on), `floor` (an
 # outermost middleware answering every request with an empty 204: what answering before
 # routing costs at least in this harness) and `decide` (Policy::decide alone, on the head).
 #

@@ -58,6 +58,9 @@ pub enum Variant {
     /// Composition, a `#[cors]` route: the app-wide `Cors` of an app whose requested route
     /// carries its own policy with `#[cors]` (the per-route variant's route).
     Composed,
+    /// The app-wide variant with cross-origin request protection on: what the protection
+    /// adds to requests it lets through.
+    Protected,
     /// Not a CORS layer: an outermost middleware that answers every request with an empty
     /// `204` before routing. What any layer answering preflights itself costs at least here
     /// (building the test request, entering the app, dropping the response).
@@ -77,6 +80,7 @@ impl Variant {
             Self::PerRoute => "per-route",
             Self::Mixed => "mixed",
             Self::Composed => "composed",
+            Self::Protected => "protected",
             Self::Floor => "floor",
         }
     }
@@ -85,7 +89,7 @@ impl Variant {
     pub fn parse(name: &str) -> Option<Self> {
         Self::ALL
             .into_iter()
-            .chain([Self::Mixed, Self::Composed, Self::Floor])
+            .chain([Self::Mixed, Self::Composed, Self::Protected, Self::Floor])
             .find(|variant| variant.name() == name)
     }
 }
@@ -189,6 +193,19 @@ pub fn policy() -> Policy {
     }
 }
 
+/// [`policy`] with cross-origin request protection.
+pub fn protected_policy() -> Policy {
+    policy! {
+        origins = ["https://app.example", "https://admin.example", "https://*.example.com"],
+        methods = ["GET", "POST", "PUT"],
+        headers = ["content-type", "x-api-key"],
+        expose = ["x-request-id"],
+        credentials = true,
+        max_age = 600,
+        cross_origin_protection = true,
+    }
+}
+
 /// actix-cors's spelling of the subdomain pattern: `https://` + one or more labels +
 /// `.example.com`, as its `allowed_origin_fn` sees the `Origin` bytes.
 pub fn is_example_com_subdomain(origin: &[u8]) -> bool {
@@ -270,6 +287,19 @@ pub fn app_wide_app() -> App<
     >,
 > {
     App::new().wrap(Cors::new(policy())).service(item_resource())
+}
+
+/// The app with an app-wide `Cors` whose policy has cross-origin request protection.
+pub fn protected_app() -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = Error,
+        InitError = (),
+    >,
+> {
+    App::new().wrap(Cors::new(protected_policy())).service(item_resource())
 }
 
 /// The app whose route carries the policy with `#[cors]`.
@@ -391,6 +421,10 @@ macro_rules! with_app {
             }
             $crate::Variant::Composed => {
                 let $make = $crate::composed_app;
+                $body
+            }
+            $crate::Variant::Protected => {
+                let $make = $crate::protected_app;
                 $body
             }
             $crate::Variant::Floor => {

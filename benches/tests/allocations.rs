@@ -105,6 +105,7 @@ async fn the_cors_layer_adds_no_allocation() {
         ("app-wide with #[cors] routes in the process, none in its app", Variant::AppWide),
         ("app-wide with a #[cors] route in the app, plain route requested", Variant::Mixed),
         ("app-wide in front of the requested #[cors] route", Variant::Composed),
+        ("app-wide with cross-origin request protection", Variant::Protected),
     ] {
         assert_answers(variant).await;
         for case in CASES {
