@@ -19,23 +19,21 @@ use actix_web::{
     body::{BoxBody, EitherBody, MessageBody},
     dev::{Service, ServiceRequest, ServiceResponse, Transform},
     http::{
-        header::{self, HeaderMap, HeaderName, HeaderValue},
+        header::{self, HeaderValue},
         StatusCode,
     },
     HttpMessage, HttpRequest, HttpResponse,
 };
 use pin_project_lite::pin_project;
 
+use self::refusals::{report_rejection, Refusals};
 #[cfg(feature = "reload")]
 use crate::PolicyHandle;
 use crate::{
-    decision::{
-        requested_method, AllowOrigin, Decision, PreflightAnswer, Reason, Rejection,
-        ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK,
-    },
-    explain::{Explanation, EXPLANATION_HEADER},
+    decision::{requested_method, Decision, Reason, Rejection},
+    explain::EXPLANATION_HEADER,
     index::AppRoutes,
-    policy::OriginCheck,
+    policy::{Decoration, OriginCheck},
     reload::PolicySource,
     route::RouteCors,
     Policy,
@@ -98,16 +96,6 @@ pub struct Cors {
     role: Role,
     /// How this layer reports its refusals.
     refusals: Refusals,
-}
-
-/// How a layer reports the refusals it decides: in the debug log, naming the `#[cors]` route
-/// whose policy refused, and, in development, in a response header.
-#[derive(Debug, Clone, Copy, Default)]
-struct Refusals {
-    route: Option<&'static RouteCors>,
-    explain: bool,
-    /// The response to a request cross-origin request protection refuses, when not `403`.
-    cross_origin_refusal: Option<fn(&HttpRequest) -> HttpResponse>,
 }
 
 /// Where a `Cors` sits: around an app, scope or resource, or around one `#[cors]` route.
@@ -236,18 +224,6 @@ pub struct CorsMiddleware<S> {
     /// has any, found at the first request that needs it (the app's routes are all
     /// registered by then, and never change).
     index: OnceCell<Option<Rc<AppRoutes>>>,
-}
-
-/// What to do to the inner service's response, decided before calling it.
-#[derive(Debug, Clone)]
-pub(crate) enum Decoration {
-    /// Leave CORS headers alone; add `Vary: Origin` if the policy depends on the origin.
-    VaryOnly,
-    /// Allowed: set `Access-Control-Allow-Origin` to this value and the other CORS headers.
-    Allow(HeaderValue),
-    /// Refused but answered: remove any CORS header a handler set, add `Vary: Origin` (and
-    /// the explanation, when the layer gives them).
-    Strip(Option<HeaderValue>),
 }
 
 /// The claim between nested layers, in the request's extensions. A layer that may have
@@ -433,9 +409,7 @@ fn outcome(req: &HttpRequest, policy: &Policy, refusals: Refusals, decision: Dec
         // would carry no CORS header, which a browser reads as a refusal.
         Decision::CheckOrigin => Outcome::Forward(Decoration::Strip(None)),
         Decision::NotCors | Decision::SameOrigin => Outcome::Forward(Decoration::VaryOnly),
-        Decision::Actual(allow_origin) => {
-            Outcome::Forward(Decoration::Allow(allow_origin_value(allow_origin)))
-        }
+        Decision::Actual(allow_origin) => Outcome::Forward(Decoration::Allow(allow_origin.header_value())),
         Decision::Preflight(answer) => {
             let mut response = HttpResponse::new(StatusCode::NO_CONTENT);
             policy.write_preflight(response.headers_mut(), &answer);
@@ -453,183 +427,9 @@ fn outcome(req: &HttpRequest, policy: &Policy, refusals: Refusals, decision: Dec
             if let Some(explanation) = explanation {
                 response.headers_mut().insert(EXPLANATION_HEADER, explanation);
             }
-            let vary =
-                if rejection.preflight { Some(&policy.vary_preflight) } else { policy.vary_origin.as_ref() };
-            if let Some(vary) = vary {
-                response.headers_mut().insert(header::VARY, vary.clone());
-            }
+            policy.write_refusal(response.headers_mut(), rejection.preflight);
             Outcome::Answered(response)
         }
-    }
-}
-
-fn allow_origin_value(allow_origin: AllowOrigin<'_>) -> HeaderValue {
-    match allow_origin {
-        AllowOrigin::Any => HeaderValue::from_static("*"),
-        AllowOrigin::Origin(origin) => origin.clone(),
-    }
-}
-
-/// Logs a refusal at debug level, and returns its explanation as a header value when the
-/// layer gives them. What explains a refusal (a parse of the origin, an allocation) is paid
-/// for only when someone listens.
-fn report_rejection(
-    req: &HttpRequest,
-    policy: &Policy,
-    refusals: Refusals,
-    rejection: Rejection<'_>,
-) -> Option<HeaderValue> {
-    #[cfg(feature = "tracing")]
-    let listening = tracing::enabled!(target: "cors_actix", tracing::Level::DEBUG);
-    #[cfg(not(feature = "tracing"))]
-    let listening = false;
-    let logging = listening || log::log_enabled!(target: "cors_actix", log::Level::Debug);
-    if !logging && !refusals.explain {
-        return None;
-    }
-    let explanation = Explanation::of(policy, req.head(), Decision::Rejected(rejection));
-    if logging {
-        log_rejection(req, refusals.route, &rejection, &explanation);
-    }
-    // Client bytes in it are escaped, so it is always a valid value.
-    refusals.explain.then(|| HeaderValue::from_str(&explanation.to_string()).ok()).flatten()
-}
-
-fn log_rejection(
-    req: &HttpRequest,
-    route: Option<&RouteCors>,
-    rejection: &Rejection<'_>,
-    explanation: &Explanation,
-) {
-    // Which policy refused: a `#[cors]` route's (named by its handler) or a layer's.
-    let handler = route.map_or("", RouteCors::handler);
-    let by = if route.is_some() { "; policy of route " } else { "" };
-    #[cfg(feature = "tracing")]
-    {
-        let headers = req.headers();
-        let requested_headers =
-            headers.get(header::ACCESS_CONTROL_REQUEST_HEADERS).map_or(&b""[..], HeaderValue::as_bytes);
-        tracing::debug!(
-            target: "cors_actix",
-            preflight = rejection.preflight,
-            method = explanation.method,
-            path = req.path(),
-            origin = explanation.origin.as_deref().unwrap_or_default(),
-            requested_headers = %crate::decision::Escaped(requested_headers),
-            rule = rejection.reason.rule(),
-            forbidden = rejection.forbid,
-            route = handler,
-            "{explanation}{by}{handler}",
-        );
-    }
-    #[cfg(not(feature = "tracing"))]
-    {
-        let _ = (req, rejection);
-        log::debug!(target: "cors_actix", "{explanation}{by}{handler}");
-    }
-}
-
-impl Policy {
-    /// Writes the answer to an allowed preflight into a new response's empty headers. Every
-    /// name is new there, so each is appended: actix's `insert` does the same and more, to
-    /// hand back the values it replaces.
-    pub(crate) fn write_preflight(&self, headers: &mut HeaderMap, answer: &PreflightAnswer<'_>) {
-        headers.append(header::ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin_value(answer.allow_origin));
-        if self.credentials {
-            headers.append(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, HeaderValue::from_static("true"));
-        }
-        let allow_methods = answer.mirrored_method.unwrap_or(self.methods.header());
-        headers.append(header::ACCESS_CONTROL_ALLOW_METHODS, allow_methods.clone());
-        if let Some(allow_headers) = answer.mirrored_headers.or(self.allow_headers.header()) {
-            headers.append(header::ACCESS_CONTROL_ALLOW_HEADERS, allow_headers.clone());
-        }
-        if let Some((_, max_age)) = &self.max_age {
-            headers.append(header::ACCESS_CONTROL_MAX_AGE, max_age.clone());
-        }
-        if answer.private_network {
-            headers.append(ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK, HeaderValue::from_static("true"));
-        }
-        headers.append(header::VARY, self.vary_preflight.clone());
-    }
-
-    /// Applies a decoration to a response of the inner service.
-    ///
-    /// One pass over the response's header names (a handler sets a few) says which CORS
-    /// headers and whether a `Vary` are there already; it costs less than the one lookup per
-    /// name it replaces. A name the response does not have is then appended, which costs a
-    /// quarter less than actix's `insert` (that hands back the values it replaces); a name the
-    /// handler set is replaced, never duplicated.
-    pub(crate) fn decorate(&self, headers: &mut HeaderMap, decoration: &Decoration) {
-        let present = Present::scan(headers);
-        match decoration {
-            Decoration::VaryOnly => {}
-            Decoration::Allow(allow_origin) => {
-                put(headers, present.allow_origin, header::ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin.clone());
-                if self.credentials {
-                    let value = HeaderValue::from_static("true");
-                    put(headers, present.credentials, header::ACCESS_CONTROL_ALLOW_CREDENTIALS, value);
-                } else if present.credentials {
-                    headers.remove(header::ACCESS_CONTROL_ALLOW_CREDENTIALS);
-                }
-                if let Some(expose) = self.expose_headers.header() {
-                    put(headers, present.expose, header::ACCESS_CONTROL_EXPOSE_HEADERS, expose.clone());
-                } else if present.expose {
-                    headers.remove(header::ACCESS_CONTROL_EXPOSE_HEADERS);
-                }
-            }
-            Decoration::Strip(explanation) => {
-                if present.allow_origin {
-                    headers.remove(header::ACCESS_CONTROL_ALLOW_ORIGIN);
-                }
-                if present.credentials {
-                    headers.remove(header::ACCESS_CONTROL_ALLOW_CREDENTIALS);
-                }
-                if present.expose {
-                    headers.remove(header::ACCESS_CONTROL_EXPOSE_HEADERS);
-                }
-                if let Some(explanation) = explanation {
-                    headers.insert(EXPLANATION_HEADER, explanation.clone());
-                }
-            }
-        }
-        if let Some(vary) = &self.vary_origin {
-            if present.vary {
-                crate::vary::merge_vary(headers, vary);
-            } else {
-                headers.append(header::VARY, vary.clone());
-            }
-        }
-    }
-}
-
-/// Which of the headers a decoration writes a response already has.
-#[derive(Debug, Clone, Copy, Default)]
-struct Present {
-    allow_origin: bool,
-    credentials: bool,
-    expose: bool,
-    vary: bool,
-}
-
-impl Present {
-    fn scan(headers: &HeaderMap) -> Self {
-        let mut present = Self::default();
-        for name in headers.keys() {
-            present.allow_origin |= *name == header::ACCESS_CONTROL_ALLOW_ORIGIN;
-            present.credentials |= *name == header::ACCESS_CONTROL_ALLOW_CREDENTIALS;
-            present.expose |= *name == header::ACCESS_CONTROL_EXPOSE_HEADERS;
-            present.vary |= *name == header::VARY;
-        }
-        present
-    }
-}
-
-/// Sets `name` to `value`: replaces what the handler set, or appends to a response without it.
-fn put(headers: &mut HeaderMap, present: bool, name: HeaderName, value: HeaderValue) {
-    if present {
-        headers.insert(name, value);
-    } else {
-        headers.append(name, value);
     }
 }
 
@@ -745,5 +545,6 @@ where
     }
 }
 
+mod refusals;
 #[cfg(all(test, feature = "tracing"))]
 mod tracing_tests;

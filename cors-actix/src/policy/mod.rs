@@ -3,11 +3,12 @@
 mod headers;
 mod methods;
 mod origins;
+mod response;
 
 use std::{fmt, future::Future, sync::Arc};
 
 use actix_web::http::{header::HeaderValue, Method};
-use cors_actix_grammar::{check_policy, PolicyInput, MAX_AGE_LIMIT};
+use cors_actix_grammar::{check_policy, PolicyInput};
 
 pub(crate) use self::headers::{AllowHeaders, ExposeHeaders, HeadersRefusal};
 pub(crate) use self::methods::AllowMethods;
@@ -15,6 +16,8 @@ pub(crate) use self::origins::{AllowOrigins, OriginVerdict};
 pub use self::origins::{
     AsyncOriginPredicate, OriginCheck, OriginCheckFuture, OriginPredicate, OriginRefusal,
 };
+pub(crate) use self::response::Decoration;
+use self::response::{MaxAge, VaryValues};
 use crate::error::{Place, PolicyError, Problem, Setting};
 
 /// The origins of [`PolicyBuilder::local_development`]: this machine, any port.
@@ -74,17 +77,15 @@ pub struct Policy {
     pub(crate) allow_headers: AllowHeaders,
     pub(crate) expose_headers: ExposeHeaders,
     pub(crate) credentials: bool,
-    pub(crate) max_age: Option<(u32, HeaderValue)>,
+    pub(crate) max_age: Option<MaxAge>,
     pub(crate) private_network: bool,
     pub(crate) on_mismatch: OnMismatch,
     pub(crate) cross_origin_protection: bool,
     /// The origins browsers reach this server by, when configured: same-origin requests are
     /// recognized by them rather than by `Host`.
     pub(crate) public_origins: Vec<HeaderValue>,
-    /// `Vary` for responses other than preflights, when they depend on `Origin`.
-    pub(crate) vary_origin: Option<HeaderValue>,
-    /// `Vary` for preflight responses: what the answer depends on.
-    pub(crate) vary_preflight: HeaderValue,
+    /// What the answers depend on, for `Vary`.
+    pub(crate) vary: VaryValues,
 }
 
 impl Policy {
@@ -138,7 +139,7 @@ impl Policy {
 
     /// `Access-Control-Max-Age` in seconds, if set.
     pub fn max_age(&self) -> Option<u32> {
-        self.max_age.as_ref().map(|(seconds, _)| *seconds)
+        self.max_age.as_ref().map(MaxAge::seconds)
     }
 
     /// Whether Private Network Access preflights are allowed.
@@ -153,7 +154,7 @@ impl Policy {
 
     /// Whether responses depend on the request's `Origin` (and so carry `Vary: Origin`).
     pub fn varies_with_origin(&self) -> bool {
-        self.vary_origin.is_some()
+        self.vary.actual().is_some()
     }
 }
 
@@ -521,20 +522,8 @@ impl PolicyBuilder {
         let methods = AllowMethods::new(self.methods.as_deref());
         let allow_headers = AllowHeaders::new(&self.allow_headers);
         let expose_headers = ExposeHeaders::new(&self.expose_headers);
-        let max_age = self.max_age.map(|seconds| {
-            let seconds = seconds.min(u64::from(MAX_AGE_LIMIT)) as u32;
-            (seconds, shared(HeaderValue::from(seconds)))
-        });
-
-        let vary_origin = origins.varies_with_origin().then(|| HeaderValue::from_static("Origin"));
-        let mut preflight_vary: Vec<&str> = Vec::with_capacity(4);
-        if origins.varies_with_origin() {
-            preflight_vary.push("Origin");
-        }
-        preflight_vary.extend(["Access-Control-Request-Method", "Access-Control-Request-Headers"]);
-        if self.private_network {
-            preflight_vary.push("Access-Control-Request-Private-Network");
-        }
+        let max_age = self.max_age.map(MaxAge::new);
+        let vary = VaryValues::new(origins.varies_with_origin(), self.private_network);
 
         Policy {
             origins,
@@ -552,8 +541,7 @@ impl PolicyBuilder {
                 .iter()
                 .filter_map(|origin| HeaderValue::from_str(origin).ok())
                 .collect(),
-            vary_origin,
-            vary_preflight: join_header_value(preflight_vary),
+            vary,
         }
     }
 }

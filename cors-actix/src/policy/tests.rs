@@ -23,11 +23,11 @@ fn header_values_are_rendered_in_configured_order_without_duplicates() {
     assert_eq!(policy.methods.header(), "PUT, GET, DELETE");
     assert_eq!(policy.allow_headers.header().unwrap(), "x-api-key, content-type");
     assert_eq!(policy.expose_headers.header().unwrap(), "x-request-id, etag");
-    assert_eq!(policy.max_age.as_ref().unwrap().1, "600");
+    assert_eq!(policy.max_age.as_ref().unwrap().header(), "600");
     assert_eq!(policy.max_age(), Some(600));
-    assert_eq!(policy.vary_origin.as_ref().unwrap(), "Origin");
+    assert_eq!(policy.vary.actual().unwrap(), "Origin");
     assert_eq!(
-        policy.vary_preflight,
+        policy.vary.preflight(),
         "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
     );
 }
@@ -41,9 +41,9 @@ fn default_methods_are_the_safelisted_ones() {
 #[test]
 fn any_origin_does_not_vary_on_origin() {
     let policy = Policy::builder().allow_any_origin().allow_private_network(true).build().unwrap();
-    assert!(policy.vary_origin.is_none());
+    assert!(policy.vary.actual().is_none());
     assert_eq!(
-        policy.vary_preflight,
+        policy.vary.preflight(),
         "Access-Control-Request-Method, Access-Control-Request-Headers, Access-Control-Request-Private-Network"
     );
 }

@@ -1,0 +1,81 @@
+//! How a layer reports the refusals it decides: the debug log (or a `tracing` event), and
+//! in development the explanation header.
+
+use actix_web::{http::header::HeaderValue, HttpRequest, HttpResponse};
+
+use crate::{
+    decision::{Decision, Rejection},
+    explain::Explanation,
+    route::RouteCors,
+    Policy,
+};
+
+/// How a layer reports the refusals it decides: in the debug log, naming the `#[cors]` route
+/// whose policy refused, and, in development, in a response header.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Refusals {
+    pub(super) route: Option<&'static RouteCors>,
+    pub(super) explain: bool,
+    /// The response to a request cross-origin request protection refuses, when not `403`.
+    pub(super) cross_origin_refusal: Option<fn(&HttpRequest) -> HttpResponse>,
+}
+
+/// Logs a refusal at debug level, and returns its explanation as a header value when the
+/// layer gives them. What explains a refusal (a parse of the origin, an allocation) is paid
+/// for only when someone listens.
+pub(super) fn report_rejection(
+    req: &HttpRequest,
+    policy: &Policy,
+    refusals: Refusals,
+    rejection: Rejection<'_>,
+) -> Option<HeaderValue> {
+    #[cfg(feature = "tracing")]
+    let listening = tracing::enabled!(target: "cors_actix", tracing::Level::DEBUG);
+    #[cfg(not(feature = "tracing"))]
+    let listening = false;
+    let logging = listening || log::log_enabled!(target: "cors_actix", log::Level::Debug);
+    if !logging && !refusals.explain {
+        return None;
+    }
+    let explanation = Explanation::of(policy, req.head(), Decision::Rejected(rejection));
+    if logging {
+        log_rejection(req, refusals.route, &rejection, &explanation);
+    }
+    // Client bytes in it are escaped, so it is always a valid value.
+    refusals.explain.then(|| HeaderValue::from_str(&explanation.to_string()).ok()).flatten()
+}
+
+fn log_rejection(
+    req: &HttpRequest,
+    route: Option<&RouteCors>,
+    rejection: &Rejection<'_>,
+    explanation: &Explanation,
+) {
+    // Which policy refused: a `#[cors]` route's (named by its handler) or a layer's.
+    let handler = route.map_or("", RouteCors::handler);
+    let by = if route.is_some() { "; policy of route " } else { "" };
+    #[cfg(feature = "tracing")]
+    {
+        let headers = req.headers();
+        let requested_headers = headers
+            .get(actix_web::http::header::ACCESS_CONTROL_REQUEST_HEADERS)
+            .map_or(&b""[..], HeaderValue::as_bytes);
+        tracing::debug!(
+            target: "cors_actix",
+            preflight = rejection.preflight,
+            method = explanation.method,
+            path = req.path(),
+            origin = explanation.origin.as_deref().unwrap_or_default(),
+            requested_headers = %crate::decision::Escaped(requested_headers),
+            rule = rejection.reason.rule(),
+            forbidden = rejection.forbid,
+            route = handler,
+            "{explanation}{by}{handler}",
+        );
+    }
+    #[cfg(not(feature = "tracing"))]
+    {
+        let _ = (req, rejection);
+        log::debug!(target: "cors_actix", "{explanation}{by}{handler}");
+    }
+}
