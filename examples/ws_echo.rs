@@ -1,11 +1,11 @@
 //! An echo WebSocket behind an app-wide policy that allows one page origin.
 //!
-//! A browser opens a WebSocket to whatever server a page names, sends that server's cookies
-//! with the handshake, and keeps nothing from the page once the socket is open: any site
-//! could talk to this server as its logged-in visitor (cross-site WebSocket hijacking). The
-//! handshake carries the page's `Origin`, though, and the `Cors` middleware answers `403` to
-//! a handshake from an origin its policy refuses, before the handler upgrades the connection,
-//! whatever `on_mismatch` says.
+//! A browser opens a WebSocket to whatever server a page names, sends the cookies it holds
+//! for that server with the handshake (those their `SameSite` lets through), and keeps
+//! nothing from the page once the socket is open: any site could talk to this server as its
+//! logged-in visitor (cross-site WebSocket hijacking). The handshake carries the page's
+//! `Origin`, though, and the `Cors` middleware answers `403` to a handshake from an origin its
+//! policy refuses, before the handler upgrades the connection, whatever `on_mismatch` says.
 //!
 //! ```text
 //! cargo run --example ws_echo
