@@ -20,9 +20,21 @@ const REAL_TIME_LIMIT: Duration = Duration::from_secs(60);
 /// fast-forwards it, so this bounds runaway timers, not network round trips.
 const VIRTUAL_TIME_BUDGET_MS: u32 = 30_000;
 
-/// Loads `url` in a fresh headless Chromium and returns the DOM it dumps once the page has
-/// settled (see the crate docs).
-pub(crate) fn chromium_dump_dom(url: &str) -> String {
+/// When Chromium dumps the DOM of a page.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum DumpAt {
+    /// Once the page has spent [`VIRTUAL_TIME_BUDGET_MS`] of virtual time, which stands still
+    /// while a fetch is pending: for pages whose script waits on fetches only.
+    VirtualTimeSpent,
+    /// At the page's load event, in real time, for a page that delays that event itself until
+    /// its script is done (its WebSockets hold no virtual time once open, and a page holding
+    /// virtual time with a pending request saw some handshakes never complete).
+    LoadEvent,
+}
+
+/// Loads `url` in a fresh headless Chromium and returns the DOM it dumps at `dump_at` (see
+/// the crate docs).
+pub(crate) fn chromium_dump_dom(url: &str, dump_at: DumpAt) -> String {
     let dir = TempDir::new();
     let profile = dir.path().join("profile");
     let stderr_path = dir.path().join("chromium.stderr");
@@ -44,7 +56,10 @@ pub(crate) fn chromium_dump_dom(url: &str) -> String {
             "--host-resolver-rules=MAP localhost 127.0.0.1",
         ])
         .arg(format!("--user-data-dir={}", profile.display()))
-        .arg(format!("--virtual-time-budget={VIRTUAL_TIME_BUDGET_MS}"))
+        .args(match dump_at {
+            DumpAt::VirtualTimeSpent => Some(format!("--virtual-time-budget={VIRTUAL_TIME_BUDGET_MS}")),
+            DumpAt::LoadEvent => None,
+        })
         .arg("--dump-dom")
         .arg(url)
         .stdin(Stdio::null())

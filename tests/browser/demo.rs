@@ -14,7 +14,7 @@ use std::{
 };
 
 use crate::{
-    chromium::{between, chromium_dump_dom},
+    chromium::{between, chromium_dump_dom, DumpAt},
     servers::loopback_listener,
 };
 
@@ -135,7 +135,7 @@ fn demo_page_rows_behave_as_the_standard_says() {
     let [page, api, other] = free_ports();
     let _demo = Demo::start(page, api, other);
 
-    let dom = chromium_dump_dom(&format!("http://localhost:{page}/"));
+    let dom = chromium_dump_dom(&format!("http://localhost:{page}/"), DumpAt::VirtualTimeSpent);
     assert_eq!(between(&dom, "<p id=\"status\">", "</p>"), Some("done"), "the page did not finish:\n{dom}");
     let counts = api_counts(api);
     for (case, readable, preflights, runs) in EXPECTED {

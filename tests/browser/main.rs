@@ -1,7 +1,7 @@
 //! The `Cors` middleware as a real browser enforces it: headless Chromium loads a page from
-//! one origin whose script runs cross-origin `fetch` cases against actix-web servers on other
-//! origins, and the tests assert what the Fetch standard says the page may read, plus how many
-//! requests and preflights each server saw.
+//! one origin whose script runs cross-origin `fetch` cases (or opens WebSockets) against
+//! actix-web servers on other origins, and the tests assert what the Fetch standard says the
+//! page may read, plus how many requests and preflights each server saw.
 //!
 //! Every test is `#[ignore]`d because it needs Chromium; run them with
 //! `cargo test -p cors-actix-tests --test browser -- --include-ignored`. The browser is
@@ -11,7 +11,9 @@
 //! per test (no WebDriver, no DevTools client). Virtual time does not advance while a network
 //! fetch is pending, so the DOM is dumped only once the page's script has settled; the page
 //! then carries its results as JSON in `<pre id="results">` and `done` in `<p id="status">`.
-//! A run that has not printed its DOM within a real-time limit is killed.
+//! A run that has not printed its DOM within a real-time limit is killed. The WebSocket test
+//! (module `sockets`) is the exception: an open socket does not hold virtual time, so its page
+//! runs in real time and holds back its load event, where Chromium then dumps it, until done.
 //!
 //! Origins: pages are served from `http://127.0.0.1:PORT`, APIs from `http://localhost:PORT`,
 //! so every fetch is cross-origin; both are loopback, so Chromium's Private/Local Network
@@ -23,6 +25,7 @@ mod cases;
 mod chromium;
 mod demo;
 mod servers;
+mod sockets;
 
 use cors_actix::{Policy, PolicyBuilder};
 

@@ -30,7 +30,8 @@ use cors_actix::{cors, Cors, PolicyBuilder};
 
 use crate::{
     cases::{parse_results, Case, Results},
-    chromium::{between, chromium_dump_dom},
+    chromium::{between, chromium_dump_dom, DumpAt},
+    sockets::echo_socket,
 };
 
 /// The page template; `/*CASES*/` becomes the JSON list of cases.
@@ -131,13 +132,22 @@ async fn page(state: web::Data<PageState>) -> HttpResponse {
         .body(html)
 }
 
+/// Never answers: an iframe on `/hold` delays its page's load event, and so Chromium's
+/// [`DumpAt::LoadEvent`] dump, until the page removes it. The server's stop drops the request.
+async fn hold() -> HttpResponse {
+    std::future::pending().await
+}
+
 impl PageServer {
     pub(crate) fn start() -> Self {
         let state = PageState { html: Arc::default(), served: Arc::default() };
         let data = web::Data::new(state.clone());
         let server = Server::spawn(move |listeners| {
             run_on!(
-                HttpServer::new(move || App::new().app_data(data.clone()).route("/", web::get().to(page))),
+                HttpServer::new(move || App::new()
+                    .app_data(data.clone())
+                    .route("/", web::get().to(page))
+                    .route("/hold", web::get().to(hold))),
                 listeners
             )
         });
@@ -153,6 +163,16 @@ impl PageServer {
         self.served.load(Ordering::SeqCst) > 0
     }
 
+    /// Serves `html` at `/`, loads it in Chromium and returns the DOM dumped at `dump_at`,
+    /// asserting that the page had said `done` in `<p id="status">` by then.
+    pub(crate) fn load(&self, html: String, dump_at: DumpAt) -> String {
+        *self.html.lock().unwrap_or_else(PoisonError::into_inner) = html;
+        let dom = chromium_dump_dom(&format!("{}/", self.origin), dump_at);
+        let status = between(&dom, "<p id=\"status\">", "</p>");
+        assert_eq!(status, Some("done"), "the page did not finish; DOM:\n{dom}");
+        dom
+    }
+
     /// Loads the page with `cases` in Chromium and returns what it read.
     pub(crate) fn run(&self, cases: &[Case]) -> Results {
         let mut names: Vec<_> = cases.iter().map(|case| case.name.as_str()).collect();
@@ -162,11 +182,7 @@ impl PageServer {
 
         let json = format!("[{}]", cases.iter().map(Case::to_json).collect::<Vec<_>>().join(",\n"));
         assert_eq!(PAGE_TEMPLATE.matches("/*CASES*/").count(), 1);
-        *self.html.lock().unwrap_or_else(PoisonError::into_inner) = PAGE_TEMPLATE.replace("/*CASES*/", &json);
-
-        let dom = chromium_dump_dom(&format!("{}/", self.origin));
-        let status = between(&dom, "<p id=\"status\">", "</p>");
-        assert_eq!(status, Some("done"), "the page did not finish; DOM:\n{dom}");
+        let dom = self.load(PAGE_TEMPLATE.replace("/*CASES*/", &json), DumpAt::VirtualTimeSpent);
         let json = between(&dom, "<pre id=\"results\">", "</pre>").expect("a results element");
         let results = parse_results(json).unwrap_or_else(|error| panic!("{error}; results: {json}"));
         let run: Vec<_> = results.0.iter().map(|(name, _)| name.as_str()).collect();
@@ -181,7 +197,7 @@ impl PageServer {
 pub(crate) struct Counts(Arc<Mutex<BTreeMap<String, usize>>>);
 
 impl Counts {
-    fn add(&self, key: String) {
+    pub(crate) fn add(&self, key: String) {
         *self.0.lock().unwrap_or_else(PoisonError::into_inner).entry(key).or_default() += 1;
     }
 
@@ -222,6 +238,8 @@ pub(crate) enum Backend {
     WrongOrigin,
     /// Only `#[cors]` routes ([`route_put`], [`route_get`]), no app-wide `Cors`.
     Routes,
+    /// An echo WebSocket at `/ws` ([`echo_socket`]) behind `Cors::new` with this policy.
+    Socket(Box<PolicyBuilder>),
 }
 
 /// An API on `http://localhost:PORT` answering every method and path with [`echo`].
@@ -236,19 +254,9 @@ impl ApiServer {
         let counts = Counts::default();
         let data = web::Data::new(counts.clone());
         let server = match backend {
-            Backend::Cors(policy) => {
-                let policy = Arc::new(policy.build().expect("a valid test policy"));
-                Server::spawn(move |listeners| {
-                    run_on!(
-                        HttpServer::new(move || App::new()
-                            .app_data(data.clone())
-                            .route("/{path:.*}", web::to(echo))
-                            .wrap(Cors::from_shared(policy.clone()))
-                            .wrap(from_fn(count_requests))),
-                        listeners
-                    )
-                })
-            }
+            Backend::Cors(policy) => cors_server(*policy, data, |routes| {
+                routes.route("/{path:.*}", web::to(echo));
+            }),
             Backend::NoCors => Server::spawn(move |listeners| {
                 run_on!(
                     HttpServer::new(move || App::new()
@@ -278,6 +286,9 @@ impl ApiServer {
                     listeners
                 )
             }),
+            Backend::Socket(policy) => cors_server(*policy, data, |routes| {
+                routes.route("/ws", web::get().to(echo_socket));
+            }),
         };
         Self { base: format!("http://localhost:{}", server.port), counts, _server: server }
     }
@@ -285,6 +296,25 @@ impl ApiServer {
     pub(crate) fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
+}
+
+/// A server with `Cors::new(policy)` around the routes `routes` adds.
+fn cors_server(
+    policy: PolicyBuilder,
+    counts: web::Data<Counts>,
+    routes: fn(&mut web::ServiceConfig),
+) -> Server {
+    let policy = Arc::new(policy.build().expect("a valid test policy"));
+    Server::spawn(move |listeners| {
+        run_on!(
+            HttpServer::new(move || App::new()
+                .app_data(counts.clone())
+                .configure(routes)
+                .wrap(Cors::from_shared(policy.clone()))
+                .wrap(from_fn(count_requests))),
+            listeners
+        )
+    })
 }
 
 /// Counts every request that reaches the server, outside any CORS middleware.
