@@ -11,8 +11,8 @@ use std::{borrow::Cow, fmt};
 
 use crate::{
     check_exposed_header_name, check_method, check_regex_anchored, check_request_header_name, messages,
-    regex_allows_unrelated_sites, HeaderNameError, MethodError, OriginSpec, OriginSpecError,
-    RegexAnchorError, MAX_AGE_LIMIT,
+    pattern::HostPattern, regex_allows_unrelated_sites, HeaderNameError, MethodError, OriginSpec,
+    OriginSpecError, RegexAnchorError, MAX_AGE_LIMIT,
 };
 
 /// A policy's configuration as written, each value with its location `L`.
@@ -104,6 +104,36 @@ pub enum PolicyProblem<'a> {
     PublicOriginNotExact,
     /// A public origin written again, exactly as before.
     PublicOriginRepeated(&'a str),
+    /// A wildcard over a public suffix (`https://*.github.io`) together with credentials:
+    /// anyone can register a name under it and read the user's credentialed responses.
+    PublicSuffixWildcardWithCredentials {
+        /// The public suffix, as written after `*.`.
+        suffix: &'a str,
+    },
+}
+
+/// Something a policy allows that is probably not meant, short of a problem: reported as a
+/// warning (at compile time by the macros, in the log and [`PolicyInput`]'s caller at run
+/// time).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PolicyWarning<'a> {
+    /// A wildcard over a public suffix (`https://*.vercel.app`), without credentials: every
+    /// site registered under it can read the responses.
+    PublicSuffixWildcard {
+        /// The public suffix, as written after `*.`.
+        suffix: &'a str,
+    },
+}
+
+impl fmt::Display for PolicyWarning<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::PublicSuffixWildcard { suffix } => write!(
+                f,
+                "`{suffix}` is a public suffix: anyone can register a site under it, and this wildcard lets every such site read the responses; list your own origins instead"
+            ),
+        }
+    }
 }
 
 impl fmt::Display for PolicyProblem<'_> {
@@ -130,6 +160,10 @@ impl fmt::Display for PolicyProblem<'_> {
             Self::PublicOriginRepeated(origin) => {
                 write!(f, "public origin `{origin}` {}", messages::LISTED_TWICE)
             }
+            Self::PublicSuffixWildcardWithCredentials { suffix } => write!(
+                f,
+                "`{suffix}` is a public suffix: anyone can register a site under it, and with credentials this wildcard hands every such site the user's session; list your own origins instead"
+            ),
         }
     }
 }
@@ -152,8 +186,14 @@ pub fn check_policy<'a, L>(
 
 fn check_origins<'a, L>(policy: &PolicyInput<'a, L>, report: &mut impl FnMut(Option<&L>, PolicyProblem<'a>)) {
     for (index, (at, origin)) in policy.origins.iter().enumerate() {
-        if let Err(error) = OriginSpec::parse(origin) {
-            report(Some(at), PolicyProblem::Origin(error));
+        match OriginSpec::parse(origin) {
+            Err(error) => report(Some(at), PolicyProblem::Origin(error)),
+            Ok(spec) => match public_suffix_of_wildcard(&spec) {
+                Some(suffix) if policy.credentials => {
+                    report(Some(at), PolicyProblem::PublicSuffixWildcardWithCredentials { suffix })
+                }
+                _ => {}
+            },
         }
         if policy.origins[..index].iter().any(|(_, earlier)| earlier == origin) {
             report(Some(at), PolicyProblem::OriginRepeated(origin));
@@ -245,6 +285,32 @@ fn check_max_age<'a, L>(policy: &PolicyInput<'a, L>, report: &mut impl FnMut(Opt
     }
 }
 
+/// Reports what a policy allows that is probably not meant (see [`PolicyWarning`]), calling
+/// `report` with the location of each value at fault. A policy with problems may have
+/// warnings too; callers report both.
+pub fn warn_policy<'a, L>(policy: &PolicyInput<'a, L>, report: &mut impl FnMut(&L, PolicyWarning<'a>)) {
+    if policy.credentials {
+        // With credentials, the same wildcards are problems.
+        return;
+    }
+    for (at, origin) in &policy.origins {
+        if let Some(suffix) = OriginSpec::parse(origin).ok().as_ref().and_then(public_suffix_of_wildcard) {
+            report(at, PolicyWarning::PublicSuffixWildcard { suffix });
+        }
+    }
+}
+
+/// The suffix of a `*.suffix` pattern when it is itself a public suffix, as the Public
+/// Suffix List (both its ICANN and its private sections) has it: `co.uk`, `github.io`,
+/// `vercel.app`. `app.example` or `example.com` are not; single labels (`*.com`) are already
+/// refused by the pattern grammar.
+fn public_suffix_of_wildcard<'a>(spec: &OriginSpec<'a>) -> Option<&'a str> {
+    let OriginSpec::Pattern(pattern) = spec else { return None };
+    let HostPattern::Subdomains(suffix) = pattern.host() else { return None };
+    let public = psl::suffix(suffix.as_bytes())?;
+    (public.is_known() && public.as_bytes() == suffix.as_bytes()).then_some(suffix)
+}
+
 /// Protection trusts the policy's origins, so `*` leaves it nothing to refuse; the public
 /// origins name the server itself, one exact origin each.
 fn check_protection<'a, L>(
@@ -326,6 +392,41 @@ mod tests {
                 (Some(5), r#"PublicOriginRepeated("https://api.example")"#.to_owned()),
             ]
         );
+    }
+
+    /// Both sections of the Public Suffix List: registry suffixes (`co.uk`) and the private
+    /// ones of hosting platforms (`github.io`, `vercel.app`). A domain someone registered
+    /// under a public suffix is not one.
+    #[test]
+    fn wildcards_over_public_suffixes_are_problems_with_credentials_and_warnings_without() {
+        let list = [
+            "https://*.co.uk",
+            "https://*.github.io",
+            "https://*.vercel.app",
+            "https://*.app.example",
+            "https://*.example.com",
+            "https://*.myorg.github.io",
+        ];
+        let with_credentials = PolicyInput { credentials: true, ..origins(&list) };
+        let found = problems(&with_credentials);
+        assert_eq!(
+            found,
+            [
+                (Some(0), r#"PublicSuffixWildcardWithCredentials { suffix: "co.uk" }"#.to_owned()),
+                (Some(1), r#"PublicSuffixWildcardWithCredentials { suffix: "github.io" }"#.to_owned()),
+                (Some(2), r#"PublicSuffixWildcardWithCredentials { suffix: "vercel.app" }"#.to_owned()),
+            ]
+        );
+        let mut warned = Vec::new();
+        warn_policy(&with_credentials, &mut |at, warning| warned.push((*at, warning)));
+        assert!(warned.is_empty(), "with credentials they are problems, not warnings");
+        warn_policy(&origins(&list), &mut |at, warning| warned.push((*at, warning)));
+        let suffixes: Vec<_> = warned
+            .iter()
+            .map(|(at, PolicyWarning::PublicSuffixWildcard { suffix })| (*at, *suffix))
+            .collect();
+        assert_eq!(suffixes, [(0, "co.uk"), (1, "github.io"), (2, "vercel.app")]);
+        assert!(problems(&origins(&list)).is_empty());
     }
 
     #[test]

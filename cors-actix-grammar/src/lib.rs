@@ -17,7 +17,7 @@ mod regex_check;
 mod spec;
 mod token;
 
-pub use check::{check_policy, PolicyInput, PolicyProblem};
+pub use check::{check_policy, warn_policy, PolicyInput, PolicyProblem, PolicyWarning};
 pub use fetch::{
     is_cors_safelisted_method, is_forbidden_method, is_forbidden_request_header,
     is_forbidden_response_header, FORBIDDEN_METHODS,

@@ -1,7 +1,7 @@
 //! The policy keys shared by `#[cors(...)]` and `policy! { ... }`: parsed, then checked
 //! with the same grammar the runtime builder uses, every error spanned on its token.
 
-use cors_actix_grammar::{check_policy, PolicyInput, PolicyProblem};
+use cors_actix_grammar::{check_policy, warn_policy, PolicyInput, PolicyProblem};
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned, ToTokens};
 use syn::{
@@ -79,6 +79,9 @@ pub(crate) struct PolicyArgs {
     public_origins: Vec<LitStr>,
     /// `policy = NAME`: a policy defined once with `policy! { static NAME = { .. } }`.
     shared: Option<syn::Path>,
+    /// What builds but is probably not meant, with the tokens it is about: emitted as
+    /// compiler warnings on those tokens.
+    warnings: Vec<(TokenStream, String)>,
 }
 
 /// Where the methods of a policy that names none come from.
@@ -174,8 +177,14 @@ impl PolicyArgs {
             }
             return args;
         }
-        args.check(cx, span, origins_unreadable);
+        args.warnings = args.check(cx, span, origins_unreadable);
         args
+    }
+
+    /// The warnings found, with the tokens each is about.
+    #[cfg(test)]
+    pub(crate) fn warnings(&self) -> &[(TokenStream, String)] {
+        &self.warnings
     }
 
     /// Whether the policy is a shared one (`policy = NAME`).
@@ -184,8 +193,8 @@ impl PolicyArgs {
     }
 
     /// Runs the grammar's `check_policy`, the builder's own, on the literals as written, and
-    /// spans each problem on its literal.
-    fn check(&self, cx: &Ctxt, span: Span, origins_unreadable: bool) {
+    /// spans each problem on its literal; returns the grammar's warnings with their tokens.
+    fn check(&self, cx: &Ctxt, span: Span, origins_unreadable: bool) -> Vec<(TokenStream, String)> {
         let origins = values(&self.origins);
         let origin_regexes = values(&self.origin_regexes);
         let methods = self.methods.as_ref().map(|(list, lits)| (list, lits, values(lits)));
@@ -217,6 +226,11 @@ impl PolicyArgs {
             (None, problem) => cx.syn_error(syn::Error::new(span, problem)),
             (Some(tokens), problem) => cx.error_spanned_by(tokens, problem),
         });
+        let mut warnings = Vec::new();
+        warn_policy(&input, &mut |tokens, warning| {
+            warnings.push((tokens.to_token_stream(), warning.to_string()));
+        });
+        warnings
     }
 
     /// The builder chain for this policy, ending in the compile-time-checked build (or, for
@@ -265,7 +279,20 @@ impl PolicyArgs {
         let on_mismatch = if self.reject { quote!(Reject) } else { quote!(Omit) };
         let protection = self.cross_origin_protection.is_some();
         let public_origins = &self.public_origins;
+        // Stable Rust lets a macro warn only through a lint: the use of a deprecated item,
+        // spanned on the token the warning is about, whose note is the warning.
+        let warnings = self.warnings.iter().map(|(tokens, message)| {
+            let span = tokens.clone().into_iter().next().map_or_else(Span::call_site, |token| token.span());
+            let note = format!("CORS policy: {message}");
+            quote_spanned! {span=>
+                #[deprecated(note = #note)]
+                #[allow(non_camel_case_types)]
+                struct cors_policy_warning;
+                let _ = cors_policy_warning;
+            }
+        });
         quote! {{
+            #(#warnings)*
             let __builder = ::cors_actix::Policy::builder()
                 #(.allow_origin(#origins))*
                 #(.allow_origin_regex(#regexes))*

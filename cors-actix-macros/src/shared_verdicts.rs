@@ -149,6 +149,17 @@ const TABLE: &[(Case, &[&str])] = &[
         Case { public_origins: &["https://api.example", "https://api.example"], ..BASE },
         &["PublicOriginRepeated"],
     ),
+    // Wildcards over public suffixes: refused with credentials (without, a warning; below).
+    (
+        Case { origins: &["https://*.github.io"], credentials: true, ..BASE },
+        &["PublicSuffixWildcardWithCredentials"],
+    ),
+    (
+        Case { origins: &["https://*.co.uk", "https://*.shop.co.uk"], credentials: true, ..BASE },
+        &["PublicSuffixWildcardWithCredentials"],
+    ),
+    (Case { origins: &["https://*.myorg.github.io"], credentials: true, ..BASE }, &[]),
+    (Case { origins: &["https://*.vercel.app"], ..BASE }, &[]),
     // Everything at once, in the checker's order.
     (
         Case {
@@ -314,8 +325,40 @@ fn the_table_covers_every_rule() {
         "PublicOrigin",
         "PublicOriginNotExact",
         "PublicOriginRepeated",
+        "PublicSuffixWildcardWithCredentials",
     ] {
         assert!(reported.contains(&rule), "no case of the table breaks `{rule}`");
     }
     assert!(TABLE.iter().filter(|(_, expected)| expected.is_empty()).count() >= 20, "and valid ones");
+}
+
+/// What builds but is probably not meant is a warning on both sides, with the same words:
+/// a compiler warning on the literal from the macros, `Policy::warnings` from the builder.
+#[test]
+fn the_macros_and_the_builder_warn_alike() {
+    let cases: [(&[&str], bool, &[&str]); 4] = [
+        (&["https://*.vercel.app", "https://app.example"], false, &["vercel.app"]),
+        (&["https://*.co.uk", "https://*.github.io"], false, &["co.uk", "github.io"]),
+        (&["https://*.myorg.github.io"], false, &[]),
+        (&["https://*.app.example"], true, &[]),
+    ];
+    for (origins, credentials, suffixes) in cases {
+        let case = Case { origins, credentials, ..BASE };
+        let cx = Ctxt::new();
+        let raw: RawArgs = syn::parse2(case.macro_keys()).expect("the keys parse");
+        let args = PolicyArgs::from_raw(&cx, raw, Span::call_site());
+        cx.check().expect("no problem");
+        let from_macro: Vec<&str> = args.warnings().iter().map(|(_, message)| message.as_str()).collect();
+        let policy = case.builder().build().expect("no problem");
+        let from_builder: Vec<String> = policy.warnings().iter().map(ToString::to_string).collect();
+        assert_eq!(from_macro.len(), suffixes.len(), "{origins:?}");
+        assert_eq!(from_builder.len(), suffixes.len(), "{origins:?}");
+        for ((macro_message, builder_line), suffix) in from_macro.iter().zip(&from_builder).zip(suffixes) {
+            assert!(
+                builder_line.ends_with(macro_message),
+                "macro `{macro_message}`, builder `{builder_line}`"
+            );
+            assert!(macro_message.starts_with(&format!("`{suffix}` is a public suffix")), "{macro_message}");
+        }
+    }
 }

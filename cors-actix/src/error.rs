@@ -2,7 +2,9 @@
 
 use std::fmt;
 
-use cors_actix_grammar::{HeaderNameError, MethodError, OriginSpecError, PolicyProblem, RegexAnchorError};
+use cors_actix_grammar::{
+    HeaderNameError, MethodError, OriginSpecError, PolicyProblem, PolicyWarning, RegexAnchorError,
+};
 
 /// Why [`PolicyBuilder::build`](crate::PolicyBuilder::build) refused a configuration.
 ///
@@ -168,6 +170,48 @@ pub enum Problem {
         /// The origin as configured.
         input: String,
     },
+    /// A wildcard over a public suffix (`https://*.github.io`) together with credentials.
+    PublicSuffixWildcardWithCredentials {
+        /// The pattern as configured.
+        input: String,
+        /// The public suffix after `*.`.
+        suffix: String,
+    },
+}
+
+/// Something a policy allows that is probably not meant: it builds, and the warning is
+/// logged (target `cors_actix`, warn level) and kept in [`Policy::warnings`](crate::Policy::warnings).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Warning {
+    /// A wildcard over a public suffix (`https://*.vercel.app`): every site registered under
+    /// it can read the responses.
+    PublicSuffixWildcard {
+        /// The pattern as configured.
+        input: String,
+        /// The public suffix after `*.`.
+        suffix: String,
+    },
+}
+
+impl Warning {
+    pub(crate) fn from_check(warning: PolicyWarning<'_>, written: &str) -> Self {
+        match warning {
+            PolicyWarning::PublicSuffixWildcard { suffix } => {
+                Self::PublicSuffixWildcard { input: written.to_owned(), suffix: suffix.to_owned() }
+            }
+        }
+    }
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::PublicSuffixWildcard { input, suffix } => {
+                write!(f, "origin `{input}`: {}", PolicyWarning::PublicSuffixWildcard { suffix })
+            }
+        }
+    }
 }
 
 impl Problem {
@@ -194,6 +238,9 @@ impl Problem {
             PolicyProblem::PublicOrigin(error) => Self::PublicOrigin { input, error },
             PolicyProblem::PublicOriginNotExact => Self::PublicOriginNotExact { input },
             PolicyProblem::PublicOriginRepeated(_) => Self::PublicOriginRepeated { input },
+            PolicyProblem::PublicSuffixWildcardWithCredentials { suffix } => {
+                Self::PublicSuffixWildcardWithCredentials { input, suffix: suffix.to_owned() }
+            }
         }
     }
 
@@ -233,6 +280,9 @@ impl Problem {
                 (Some(("public origin", input)), PolicyProblem::PublicOriginNotExact)
             }
             Self::PublicOriginRepeated { input } => (None, PolicyProblem::PublicOriginRepeated(input)),
+            Self::PublicSuffixWildcardWithCredentials { input, suffix } => {
+                (Some(("origin", input)), PolicyProblem::PublicSuffixWildcardWithCredentials { suffix })
+            }
         }
     }
 }

@@ -140,7 +140,7 @@ pub use crate::{
         AllowOrigin, Decision, PreflightAnswer, Reason, Rejection, ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK,
         ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK,
     },
-    error::{PolicyError, Problem},
+    error::{PolicyError, Problem, Warning},
     explain::{Explanation, RequestKind, Rule, Verdict, EXPLANATION_HEADER},
     middleware::{Cors, CorsFuture, CorsMiddleware},
     policy::{

@@ -8,7 +8,7 @@ mod response;
 use std::{fmt, future::Future, sync::Arc};
 
 use actix_web::http::{header::HeaderValue, Method};
-use cors_actix_grammar::{check_policy, PolicyInput};
+use cors_actix_grammar::{check_policy, warn_policy, PolicyInput};
 
 pub(crate) use self::headers::{AllowHeaders, ExposeHeaders, HeadersRefusal};
 pub(crate) use self::methods::AllowMethods;
@@ -18,7 +18,7 @@ pub use self::origins::{
 };
 pub(crate) use self::response::Decoration;
 use self::response::{MaxAge, VaryValues};
-use crate::error::{Place, PolicyError, Problem, Setting};
+use crate::error::{Place, PolicyError, Problem, Setting, Warning};
 
 /// The origins of [`PolicyBuilder::local_development`]: this machine, any port.
 const LOOPBACK_ORIGINS: [&str; 6] = [
@@ -84,6 +84,8 @@ pub struct Policy {
     /// The origins browsers reach this server by, when configured: same-origin requests are
     /// recognized by them rather than by `Host`.
     pub(crate) public_origins: Vec<HeaderValue>,
+    /// What it allows that is probably not meant; logged when it was built.
+    pub(crate) warnings: Vec<Warning>,
     /// What the answers depend on, for `Vary`.
     pub(crate) vary: VaryValues,
 }
@@ -150,6 +152,12 @@ impl Policy {
     /// What happens to actual requests from origins that are not allowed.
     pub fn on_mismatch(&self) -> OnMismatch {
         self.on_mismatch
+    }
+
+    /// What the policy allows that is probably not meant, found when it was built (and then
+    /// logged at warn level): a wildcard over a public suffix, say.
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
     }
 
     /// Whether responses depend on the request's `Origin` (and so carry `Vary: Origin`).
@@ -465,16 +473,30 @@ impl PolicyBuilder {
     /// mixed with other origins, any origin, broad regex or exposed header together with
     /// credentials, a max-age over one day, or no origin at all. These are the rules the
     /// `#[cors]` and `policy!` macros check at compile time, from the same code.
+    ///
+    /// What builds but is probably not meant (a wildcard over a public suffix such as
+    /// `https://*.vercel.app`, without credentials) is logged at warn level and kept in
+    /// [`Policy::warnings`].
     pub fn build(self) -> Result<Policy, PolicyError> {
+        let input = self.check_input();
         let mut found = Vec::new();
-        check_policy(&self.check_input(), &mut |place, problem| {
+        check_policy(&input, &mut |place, problem| {
             let written = place.map_or("", |(_, written)| *written);
             found.push((place.map(|(place, _)| *place), Problem::from_check(problem, written)));
         });
         if !found.is_empty() {
             return Err(PolicyError::new(found));
         }
-        Ok(self.assemble())
+        let mut warnings = Vec::new();
+        warn_policy(&input, &mut |(_, written), warning| {
+            warnings.push(Warning::from_check(warning, written))
+        });
+        for warning in &warnings {
+            log::warn!(target: "cors_actix", "CORS policy: {warning}");
+        }
+        let mut policy = self.assemble();
+        policy.warnings = warnings;
+        Ok(policy)
     }
 
     /// The configuration as the grammar's checker reads it, each value with its place and
@@ -541,6 +563,7 @@ impl PolicyBuilder {
                 .iter()
                 .filter_map(|origin| HeaderValue::from_str(origin).ok())
                 .collect(),
+            warnings: Vec::new(),
             vary,
         }
     }
