@@ -24,6 +24,7 @@
 mod cases;
 mod chromium;
 mod demo;
+mod forms;
 mod servers;
 mod sockets;
 
@@ -31,6 +32,7 @@ use cors_actix::{Policy, PolicyBuilder};
 
 use crate::{
     cases::{Case, Results},
+    forms::{Bank, OtherSite, Seen, TRANSFER},
     servers::{ApiServer, Backend, PageServer},
 };
 
@@ -257,4 +259,65 @@ fn per_route_policies_answer_their_own_preflights() {
     assert_eq!(counts.handled("PUT", "/route/put"), 1, "only the allowed PUT ran: {counts:?}");
     assert_eq!(counts.handled("DELETE", "/route/put"), 0, "{counts:?}");
     assert_eq!(counts.handled("GET", "/route/get"), 1, "{counts:?}");
+}
+
+/// Cross-origin request protection decides by what the browser itself says of a request.
+/// A form `POST` and a `no-cors` `fetch` from another origin reach the server without a
+/// preflight, as CORS lets them; the protection refuses them before the handler, from
+/// another site or from the same site. The partner the policy allows posts with a CORS
+/// `fetch` and reads the answer; the server's own page posts its form.
+#[test]
+#[ignore = "needs chromium"]
+fn cross_origin_protection_refuses_what_another_site_makes_the_browser_send() {
+    let partner = PageServer::start();
+    let bank = Bank::start(&partner.origin);
+    let other_site = OtherSite::start("other-site", "127.0.0.1", &bank);
+    let same_site = OtherSite::start("same-site", "localhost", &bank);
+    assert_ne!(other_site.origin, partner.origin);
+
+    let other_site_page = other_site.load();
+    let same_site_page = same_site.load();
+    let own_page = bank.load_own_page();
+    let transfer = format!("{}{TRANSFER}?case=partner/cors", bank.origin);
+    let partner_page = partner.run(&[Case::new("partner/cors", "POST", transfer)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("amount=100")]);
+
+    // What the pages saw: a refused form's answer and a no-cors fetch's are out of their
+    // reach whatever the server said; the partner reads its answer through CORS.
+    let form = |text: Option<&str>| serde_json::json!({"outcome": "loaded", "readable": text.is_some(), "text": text});
+    let no_cors =
+        |kind: &str, status: u16| serde_json::json!({"outcome": "resolved", "type": kind, "status": status});
+    for (page, case, saw) in [
+        (&other_site_page, "other-site/form", form(None)),
+        (&other_site_page, "other-site/no-cors", no_cors("opaque", 0)),
+        (&same_site_page, "same-site/form", form(None)),
+        (&same_site_page, "same-site/no-cors", no_cors("opaque", 0)),
+        (&own_page, "own/form", form(Some("transferred 100 for own/form"))),
+        (&own_page, "own/no-cors", no_cors("basic", 200)),
+    ] {
+        assert_eq!(page[case], saw, "{case}: {page}");
+    }
+    partner_page.assert_readable("partner/cors", "transferred 100 for partner/cors", None);
+
+    // What Chromium told the bank, what the bank answered, and how often the handler ran.
+    for (case, site, mode, origin, status, runs) in [
+        ("other-site/form", "cross-site", "navigate", &other_site.origin, 403, 0),
+        ("other-site/no-cors", "cross-site", "no-cors", &other_site.origin, 403, 0),
+        ("same-site/form", "same-site", "navigate", &same_site.origin, 403, 0),
+        ("same-site/no-cors", "same-site", "no-cors", &same_site.origin, 403, 0),
+        ("partner/cors", "cross-site", "cors", &partner.origin, 200, 1),
+        ("own/form", "same-origin", "navigate", &bank.origin, 200, 1),
+        ("own/no-cors", "same-origin", "no-cors", &bank.origin, 200, 1),
+    ] {
+        let expected = Seen {
+            method: "POST".to_owned(),
+            sec_fetch_site: Some(site.to_owned()),
+            sec_fetch_mode: Some(mode.to_owned()),
+            origin: Some(origin.clone()),
+            status,
+        };
+        assert_eq!(bank.seen(case), [expected], "{case}");
+        assert_eq!(bank.transfers(case), runs, "handler runs for {case}");
+    }
 }

@@ -38,8 +38,8 @@ use crate::{
 const PAGE_TEMPLATE: &str = include_str!("page.html");
 
 /// An actix-web server on its own thread and `System`, stopped and joined on drop.
-struct Server {
-    port: u16,
+pub(crate) struct Server {
+    pub(crate) port: u16,
     handle: ServerHandle,
     thread: Option<JoinHandle<io::Result<()>>>,
 }
@@ -47,7 +47,7 @@ struct Server {
 impl Server {
     /// Runs the server `build` makes from a fresh `127.0.0.1:0` listener. `build` returns
     /// the server's `addrs()` too.
-    fn spawn<F>(build: F) -> Self
+    pub(crate) fn spawn<F>(build: F) -> Self
     where
         F: FnOnce(Vec<TcpListener>) -> io::Result<(Vec<SocketAddr>, actix_web::dev::Server)> + Send + 'static,
     {
@@ -107,6 +107,7 @@ macro_rules! run_on {
         Ok((server.addrs(), server.run()))
     }};
 }
+pub(crate) use run_on;
 
 /// Serves the page at `/` on `http://127.0.0.1:PORT`.
 pub(crate) struct PageServer {
