@@ -14,7 +14,8 @@
 //!
 //! (The example prints these lines, for its port.)
 //!
-//! Set `RUST_LOG=cors_actix=debug` to see why a request is refused.
+//! Why a request is refused is in the `cors-actix-explanation` header of the refusal (in
+//! debug builds only), and in the log with `RUST_LOG=cors_actix=debug`.
 
 use actix_web::{get, put, web, App, HttpResponse, HttpServer, Responder};
 use cors_actix::{Cors, Policy};
@@ -53,9 +54,13 @@ async fn main() -> std::io::Result<()> {
         "  curl -i -X PUT http://127.0.0.1:{port}/api/items/7 -H 'Origin: https://app.example' \\\n    \
          -H 'Content-Type: text/plain' --data 'pear'"
     );
-    println!("an origin the policy does not allow (try Origin: https://evil.example) gets a 403 preflight");
+    println!("an origin the policy does not allow (try Origin: https://evil.example) gets a 403 preflight,");
+    println!("whose cors-actix-explanation header says which rule refused it and what the browser will do");
 
+    // A development aid: refusals say why in a response header, in debug builds only (it
+    // tells any client which rule refused it).
     let cors = Cors::new(policy);
+    let cors = if cfg!(debug_assertions) { cors.explain_refusals() } else { cors };
     HttpServer::new(move || App::new().wrap(cors.clone()).service(list_items).service(put_item))
         .workers(2)
         .bind(("127.0.0.1", port))?
