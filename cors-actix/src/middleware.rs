@@ -139,8 +139,8 @@ impl Cors {
     /// [`Explanation`](crate::Explanation) in the response header
     /// [`EXPLANATION_HEADER`](crate::EXPLANATION_HEADER), which the
     /// [`test`](mod@crate::test) assertions quote when they fail. Off by default, and keep it
-    /// off in production: it tells any client which rule refused it. (A `#[cors]` route's
-    /// own refusals of actual requests are decided by the route and do not carry it.)
+    /// off in production: it tells any client which rule refused it. The `#[cors]` routes
+    /// and `Cors` layers inside this one answer their own refusals the same way.
     pub fn explain_refusals(mut self) -> Self {
         self.refusals.explain = true;
         self
@@ -149,9 +149,9 @@ impl Cors {
     /// The response to a request that cross-origin request protection
     /// ([`PolicyBuilder::cross_origin_protection`](crate::PolicyBuilder::cross_origin_protection))
     /// refuses, instead of an empty `403`: a page that explains, a redirect. It gets the
-    /// request (and through it the app's data); the handler still never runs. It applies to
-    /// the refusals this layer makes; a `#[cors]` route that refuses a request itself
-    /// answers `403`.
+    /// request (and through it the app's data); the handler still never runs. The `#[cors]`
+    /// routes and `Cors` layers inside this one answer their own such refusals with it too,
+    /// unless they have their own.
     ///
     /// ```
     /// use actix_web::{HttpRequest, HttpResponse};
@@ -274,12 +274,19 @@ where
                     if forbidden {
                         return self.respond(req, route);
                     }
+                    if self.refusals.has_options() {
+                        self.refusals.pass_on(&req);
+                    }
                     let outcome = Outcome::Forward(Decoration::VaryOnly);
                     return dispatch(&self.service, self.inner_layers, req, policy, outcome, true);
                 }
             }
         }
-        // Every other request is decided after routing, by the layer nearest the handler.
+        // Every other request is decided after routing, by the layer nearest the handler, which
+        // answers its refusals as this layer would when this one has options.
+        if self.inner_layers && self.refusals.has_options() && !matches!(decision, Decision::NotCors) {
+            self.refusals.pass_on(&req);
+        }
         if matches!(decision, Decision::CheckOrigin) {
             return self.check_origin_first(req, policy, self.refusals);
         }
@@ -416,6 +423,7 @@ fn outcome(req: &HttpRequest, policy: &Policy, refusals: Refusals, decision: Dec
             Outcome::Answered(response)
         }
         Decision::Rejected(rejection) => {
+            let refusals = refusals.with_outer(req);
             let explanation = report_rejection(req, policy, refusals, rejection);
             if !rejection.forbid {
                 return Outcome::Forward(Decoration::Strip(explanation));

@@ -83,3 +83,52 @@ async fn a_failed_assertion_quotes_the_explanation() {
         "{message}"
     );
 }
+
+#[cors_actix::cors(origins = ["https://partner.example"], methods = ["GET", "POST"], cross_origin_protection = true)]
+#[actix_web::route("/partner/orders", method = "GET", method = "POST")]
+async fn partner_orders(calls: web::Data<Calls>) -> actix_web::HttpResponse {
+    calls.hit();
+    actix_web::HttpResponse::Ok().finish()
+}
+
+fn refused_page(_: &actix_web::HttpRequest) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Forbidden().body("only from our own pages")
+}
+
+/// A `#[cors]` route inside a layer with development explanations and its own refusal page
+/// answers its own refusals as the layer would.
+#[actix_web::test]
+async fn routes_inside_answer_their_refusals_as_the_layer_does() {
+    let calls = Calls::default();
+    let app = test::init_service(
+        App::new()
+            .app_data(web::Data::new(calls.clone()))
+            .wrap(
+                Cors::new(Policy::builder().allow_origin("https://app.example").build().unwrap())
+                    .explain_refusals()
+                    .on_cross_origin_refusal(refused_page),
+            )
+            .service(partner_orders),
+    )
+    .await;
+    // Refused by the route's own policy, after routing: the app's origin is not the route's.
+    let request = cors_test::cross_origin(Method::POST, "/partner/orders", "https://app.example")
+        .insert_header(("sec-fetch-site", "cross-site"))
+        .to_request();
+    let response = test::call_service(&app, request).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let explanation = explanation_of(&response).expect("the route's refusal explains itself");
+    assert!(explanation.contains("refused by the cross_origin_request rule"), "{explanation}");
+    assert_eq!(test::read_body(response).await, "only from our own pages");
+    assert_eq!(calls.count(), 0);
+    // Refused by the route's origins after its handler ran (`omit`): explained too.
+    let request = cors_test::cross_origin(Method::GET, "/partner/orders", "https://app.example").to_request();
+    let response = test::call_service(&app, request).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let explanation = explanation_of(&response).expect("the route's refusal explains itself");
+    assert!(
+        explanation.starts_with("GET /partner/orders from `https://app.example`: refused by the origin rule"),
+        "{explanation}"
+    );
+    assert_eq!(calls.count(), 1);
+}

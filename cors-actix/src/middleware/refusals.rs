@@ -1,7 +1,7 @@
 //! How a layer reports the refusals it decides: the debug log (or a `tracing` event), and
 //! in development the explanation header.
 
-use actix_web::{http::header::HeaderValue, HttpRequest, HttpResponse};
+use actix_web::{dev::ServiceRequest, http::header::HeaderValue, HttpMessage, HttpRequest, HttpResponse};
 
 use crate::{
     decision::{Decision, Rejection},
@@ -18,6 +18,43 @@ pub(super) struct Refusals {
     pub(super) explain: bool,
     /// The response to a request cross-origin request protection refuses, when not `403`.
     pub(super) cross_origin_refusal: Option<fn(&HttpRequest) -> HttpResponse>,
+}
+
+/// What a layer asks of the refusals of the layers inside it: a `Cors` with
+/// [`explain_refusals`](crate::Cors::explain_refusals) or
+/// [`on_cross_origin_refusal`](crate::Cors::on_cross_origin_refusal) around `#[cors]` routes
+/// passes them on, so that the routes' own refusals answer as its do. Put in the request only
+/// by a layer with such options: the others pay nothing.
+#[derive(Debug, Clone, Copy)]
+struct PassedOn {
+    explain: bool,
+    cross_origin_refusal: Option<fn(&HttpRequest) -> HttpResponse>,
+}
+
+impl Refusals {
+    /// Whether layers inside are to answer refusals as this one does.
+    pub(super) fn has_options(&self) -> bool {
+        self.explain || self.cross_origin_refusal.is_some()
+    }
+
+    /// Hands this layer's options to the layers inside, in the request.
+    pub(super) fn pass_on(&self, req: &ServiceRequest) {
+        let passed = PassedOn { explain: self.explain, cross_origin_refusal: self.cross_origin_refusal };
+        req.extensions_mut().insert(passed);
+    }
+
+    /// These refusals with what an outer layer passed on: its options where this layer has
+    /// none. Read only when refusing.
+    pub(super) fn with_outer(self, req: &HttpRequest) -> Self {
+        match req.extensions().get::<PassedOn>() {
+            Some(outer) => Self {
+                explain: self.explain || outer.explain,
+                cross_origin_refusal: self.cross_origin_refusal.or(outer.cross_origin_refusal),
+                ..self
+            },
+            None => self,
+        }
+    }
 }
 
 /// Logs a refusal at debug level, and returns its explanation as a header value when the
