@@ -294,3 +294,46 @@ async fn nested_layers_ask_the_store_of_the_layer_that_governs() {
     assert_eq!(inner.asked(), [TENANT_ORIGIN]);
     assert_eq!(outer.asked(), [TENANT_ORIGIN]);
 }
+
+/// The tenants of the `#[cors]` route below: a store asked per request, as a database would be.
+static ROUTE_TENANTS: std::sync::LazyLock<Tenants> =
+    std::sync::LazyLock::new(|| Tenants::with(&[TENANT_ORIGIN]));
+
+fn route_tenant(
+    origin: &header::HeaderValue,
+    head: &RequestHead,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = bool>>> {
+    (ROUTE_TENANTS.check())(origin, head)
+}
+
+#[cors(origins = ["https://app.example"], origin_async = route_tenant, methods = ["GET", "PUT"])]
+#[actix_web::put("/tenant/items")]
+async fn tenant_items(calls: web::Data<Calls>) -> HttpResponse {
+    calls.hit();
+    HttpResponse::Ok().body("tenant")
+}
+
+/// `#[cors(origin_async = ...)]`: a route's own policy awaits its own store, for its
+/// preflights (answered by the app-wide layer on its behalf) and its requests.
+#[actix_web::test]
+async fn a_cors_route_awaits_its_own_store() {
+    let calls = Calls::default();
+    let app = test::init_service(
+        App::new()
+            .app_data(web::Data::new(calls.clone()))
+            .wrap(Cors::new(Policy::builder().allow_origin(STATIC_ORIGIN).build().unwrap()))
+            .service(tenant_items),
+    )
+    .await;
+    let response =
+        test::call_service(&app, preflight("/tenant/items", TENANT_ORIGIN, "PUT").to_request()).await;
+    cors_test::assert_preflight_allowed(&response, TENANT_ORIGIN, "PUT", &[]);
+    let response =
+        test::call_service(&app, actual(Method::PUT, "/tenant/items", TENANT_ORIGIN).to_request()).await;
+    cors_test::assert_allowed(&response, TENANT_ORIGIN);
+    let response =
+        test::call_service(&app, actual(Method::PUT, "/tenant/items", OTHER_ORIGIN).to_request()).await;
+    cors_test::assert_blocked(&response, OTHER_ORIGIN);
+    assert_eq!(ROUTE_TENANTS.asked(), [TENANT_ORIGIN, TENANT_ORIGIN, OTHER_ORIGIN]);
+    assert_eq!(calls.count(), 2);
+}

@@ -74,6 +74,7 @@ use proc_macro::TokenStream;
 /// | `origins` | a string or list: exact origins (`"https://app.example"`), patterns (`"https://*.app.example"`, `"http://localhost:*"`), `"*"` (any), `"null"` | — |
 /// | `origin_regex` | a string or list of regexes anchored with `^...$` | — |
 /// | `origin_fn` | path of a `fn(&HeaderValue, &RequestHead) -> bool` | — |
+/// | `origin_async` | path of a `fn(&HeaderValue, &RequestHead) -> impl Future<Output = bool> + 'static`, asked last (an allow-list in a database) | — |
 /// | `methods` | a non-empty list of methods (`Access-Control-Allow-Methods`), or `"*"` (any: answered `*`, or with the method asked for when `credentials = true`) | the route's own |
 /// | `headers` | list of request headers, or `"*"` (any but `Authorization`) | none |
 /// | `expose` | list of response headers, or `"*"` | none |
@@ -84,7 +85,7 @@ use proc_macro::TokenStream;
 /// | `cross_origin_protection` | `true` / `false`: refuse state-changing requests from sites the policy does not allow (`403`, before the handler) | `false` |
 /// | `public_origins` | list of the origins browsers reach the server by, when a proxy changes `Host` | none |
 ///
-/// At least one of `origins`, `origin_regex`, `origin_fn` is required, and no origin may be
+/// At least one of `origins`, `origin_regex`, `origin_fn`, `origin_async` is required, and no origin may be
 /// listed twice. `policy!` takes the
 /// same keys. The values are checked at compile time, so they are written in the attribute:
 /// to share one policy between routes, define it once and name it:

@@ -15,11 +15,12 @@ use syn::{
 use crate::ctxt::Ctxt;
 
 /// Every key, in the order the documentation lists them.
-const KEYS: [&str; 13] = [
+const KEYS: [&str; 14] = [
     "policy",
     "origins",
     "origin_regex",
     "origin_fn",
+    "origin_async",
     "methods",
     "headers",
     "expose",
@@ -63,6 +64,7 @@ pub(crate) struct PolicyArgs {
     origins: Vec<LitStr>,
     origin_regexes: Vec<LitStr>,
     origin_fn: Option<Expr>,
+    origin_async: Option<Expr>,
     /// The list as written, and its strings.
     methods: Option<(Expr, Vec<LitStr>)>,
     /// `methods` is not a list of strings (already an error), so its emptiness means nothing.
@@ -141,6 +143,13 @@ impl PolicyArgs {
                         origins_unreadable = true;
                     }
                 },
+                "origin_async" => match &value {
+                    Expr::Path(_) | Expr::Closure(_) => args.origin_async = Some(value),
+                    _ => {
+                        cx.error_spanned_by(&value, "`origin_async` expects the path of a check `fn(&HeaderValue, &RequestHead) -> impl Future<Output = bool> + 'static`");
+                        origins_unreadable = true;
+                    }
+                },
                 "methods" => {
                     let methods = string_list(cx, &value, "methods", r#"["GET", "PUT"]"#);
                     args.methods_unreadable = !is_string_list(&value);
@@ -204,7 +213,7 @@ impl PolicyArgs {
         let input = PolicyInput {
             origins: placed(&self.origins, &origins),
             origin_regexes: placed(&self.origin_regexes, &origin_regexes),
-            has_origin_predicate: self.origin_fn.is_some(),
+            has_origin_predicate: self.origin_fn.is_some() || self.origin_async.is_some(),
             methods: methods
                 .as_ref()
                 .map(|(list, lits, values)| (*list as &dyn ToTokens, placed(lits, values))),
@@ -221,7 +230,7 @@ impl PolicyArgs {
             (Some(_), PolicyProblem::NoMethodListed) if self.methods_unreadable => {}
             (None, problem @ PolicyProblem::NoOrigin) => cx.syn_error(syn::Error::new(
                 span,
-                format!("{problem}: add `origins = [...]`, `origin_regex` or `origin_fn`"),
+                format!("{problem}: add `origins = [...]`, `origin_regex`, `origin_fn` or `origin_async`"),
             )),
             (None, problem) => cx.syn_error(syn::Error::new(span, problem)),
             (Some(tokens), problem) => cx.error_spanned_by(tokens, problem),
@@ -252,6 +261,9 @@ impl PolicyArgs {
         let regexes = &self.origin_regexes;
         let origin_fn = self.origin_fn.iter().map(|predicate| {
             quote_spanned! {predicate.span()=> .allow_origin_fn(#predicate) }
+        });
+        let origin_async = self.origin_async.iter().map(|check| {
+            quote_spanned! {check.span()=> .allow_origin_async(#check) }
         });
         let methods = match (&self.methods, &default_methods) {
             (Some((_, methods)), _) => quote!(#(.allow_method(#methods))*),
@@ -297,6 +309,7 @@ impl PolicyArgs {
                 #(.allow_origin(#origins))*
                 #(.allow_origin_regex(#regexes))*
                 #(#origin_fn)*
+                #(#origin_async)*
                 #methods
                 #(.allow_header(#headers))*
                 #(.expose_header(#expose))*

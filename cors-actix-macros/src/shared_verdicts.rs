@@ -19,6 +19,7 @@ struct Case {
     origins: &'static [&'static str],
     regexes: &'static [&'static str],
     predicate: bool,
+    async_predicate: bool,
     methods: Option<&'static [&'static str]>,
     headers: &'static [&'static str],
     expose: &'static [&'static str],
@@ -33,6 +34,7 @@ const BASE: Case = Case {
     origins: &["https://app.example"],
     regexes: &[],
     predicate: false,
+    async_predicate: false,
     methods: None,
     headers: &[],
     expose: &[],
@@ -83,6 +85,8 @@ const TABLE: &[(Case, &[&str])] = &[
     (Case { origins: &[], ..BASE }, &["NoOrigin"]),
     (Case { origins: &[], headers: &["content-type"], credentials: true, ..BASE }, &["NoOrigin"]),
     (Case { origins: &[], predicate: true, ..BASE }, &[]),
+    (Case { origins: &[], async_predicate: true, ..BASE }, &[]),
+    (Case { origins: &["*"], async_predicate: true, ..BASE }, &["AnyOriginMixed"]),
     (Case { origins: &[], regexes: &[r"^https://[a-z]+\.app\.example$"], ..BASE }, &[]),
     // Regexes.
     (Case { regexes: &[r"https://app\.example$"], ..BASE }, &["RegexNotAnchored"]),
@@ -166,6 +170,7 @@ const TABLE: &[(Case, &[&str])] = &[
             origins: &["https://App.Example/", "*", "https://App.Example/"],
             regexes: &["^https://.*$"],
             predicate: true,
+            async_predicate: false,
             methods: Some(&["delete"]),
             headers: &["x api"],
             expose: &["*"],
@@ -198,6 +203,7 @@ impl Case {
             origins,
             regexes,
             predicate,
+            async_predicate,
             methods,
             headers,
             expose,
@@ -207,12 +213,14 @@ impl Case {
             public_origins,
         } = *self;
         let predicate = predicate.then(|| quote!(origin_fn = |_, _| true,));
+        let async_predicate = async_predicate.then(|| quote!(origin_async = |_, _| async { true },));
         let methods = methods.map(|methods| quote!(methods = [#(#methods),*],));
         let max_age = max_age.map(|seconds| quote!(max_age = #seconds,));
         quote! {
             origins = [#(#origins),*],
             origin_regex = [#(#regexes),*],
             #predicate
+            #async_predicate
             #methods
             headers = [#(#headers),*],
             expose = [#(#expose),*],
@@ -247,6 +255,9 @@ impl Case {
         }
         if self.predicate {
             builder = builder.allow_origin_fn(|_, _| true);
+        }
+        if self.async_predicate {
+            builder = builder.allow_origin_async(|_, _| async { true });
         }
         if let Some(methods) = self.methods {
             builder = builder.allow_methods(methods);

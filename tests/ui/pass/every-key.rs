@@ -5,10 +5,16 @@ fn partner(origin: &HeaderValue, _head: &RequestHead) -> bool {
     origin.as_bytes().ends_with(b".partner.example")
 }
 
+fn tenant(origin: &HeaderValue, _head: &RequestHead) -> impl std::future::Future<Output = bool> + 'static {
+    let origin = origin.clone();
+    async move { origin == "https://shop.example" }
+}
+
 #[cors(
     origins = ["https://app.example", "https://*.app.example", "http://localhost:*", "null"],
     origin_regex = ["^https://tenant-[0-9]+\\.example$"],
     origin_fn = partner,
+    origin_async = tenant,
     methods = ["POST"],
     headers = ["content-type", "authorization"],
     expose = ["x-request-id"],
@@ -16,6 +22,8 @@ fn partner(origin: &HeaderValue, _head: &RequestHead) -> bool {
     max_age = 86400,
     private_network = true,
     on_mismatch = "reject",
+    cross_origin_protection = true,
+    public_origins = ["https://api.example"],
 )]
 #[post("/items/{id}", name = "create_item")]
 async fn create_item(id: web::Path<u32>) -> String {
