@@ -281,11 +281,13 @@ pub fn app_wide_app() -> App<
         InitError = (),
     >,
 > {
-    App::new().wrap(Cors::new(policy())).service(item_resource())
+    app_with(policy())
 }
 
-/// The app with an app-wide `Cors` whose policy has cross-origin request protection.
-pub fn protected_app() -> App<
+/// The app with an app-wide `Cors` enforcing `policy`.
+pub fn app_with(
+    policy: Policy,
+) -> App<
     impl ServiceFactory<
         ServiceRequest,
         Config = (),
@@ -294,7 +296,7 @@ pub fn protected_app() -> App<
         InitError = (),
     >,
 > {
-    App::new().wrap(Cors::new(protected_policy())).service(item_resource())
+    App::new().wrap(Cors::new(policy)).service(item_resource())
 }
 
 /// The app whose route carries the policy with `#[cors]`.
@@ -419,7 +421,7 @@ macro_rules! with_app {
                 $body
             }
             $crate::Variant::Protected => {
-                let $make = $crate::protected_app;
+                let $make = || $crate::app_with($crate::protected_policy());
                 $body
             }
             $crate::Variant::Floor => {
