@@ -977,3 +977,225 @@ mod case14_match_info {
         assert_eq!(body, r#"Some("/api/items/{id}") Some("item")"#);
     }
 }
+
+/// Whatever the app-wide layer does to find the policy that governs a request, nothing the
+/// app runs for a request runs for a preflight it answers or a request it refuses: no
+/// handler of any kind, no default service, no `405` of a resource, no middleware inside it.
+mod case15_nothing_runs {
+    use actix_web::{
+        dev::{fn_service, ServiceRequest},
+        middleware::{from_fn, Condition, Logger, Next, NormalizePath},
+        Error,
+    };
+
+    use super::*;
+
+    #[derive(Default)]
+    pub(super) struct Hits {
+        route: Calls,
+        codegen: Calls,
+        to: Calls,
+        fn_service: Calls,
+        fallback: Calls,
+        not_allowed: Calls,
+        files: Calls,
+        logger: Calls,
+        condition: Calls,
+        wrap_fn: Calls,
+    }
+
+    impl Hits {
+        fn counts(&self) -> [(&'static str, usize); 10] {
+            [
+                ("#[cors] route", self.route.count()),
+                ("codegen handler", self.codegen.count()),
+                ("web::to handler", self.to.count()),
+                ("fn_service", self.fn_service.count()),
+                ("default service", self.fallback.count()),
+                ("405 of a GET-only resource", self.not_allowed.count()),
+                ("actix_files::Files", self.files.count()),
+                ("Logger", self.logger.count()),
+                ("Condition", self.condition.count()),
+                ("wrap_fn", self.wrap_fn.count()),
+            ]
+        }
+    }
+
+    #[cors(origins = ["https://partner.example"], headers = ["content-type"], on_mismatch = "reject")]
+    #[actix_web::post("/partner")]
+    async fn partner(hits: web::Data<Hits>) -> HttpResponse {
+        hits.route.hit();
+        HttpResponse::Ok().body("partner")
+    }
+
+    #[actix_web::post("/codegen")]
+    async fn codegen(hits: web::Data<Hits>) -> HttpResponse {
+        hits.codegen.hit();
+        HttpResponse::Ok().body("codegen")
+    }
+
+    /// Counts in the middleware's body, which runs only when its future is polled.
+    async fn count_condition(
+        req: ServiceRequest,
+        next: Next<impl MessageBody>,
+    ) -> Result<ServiceResponse<impl MessageBody>, Error> {
+        if let Some(hits) = req.app_data::<web::Data<Hits>>() {
+            hits.condition.hit();
+        }
+        next.call(req).await
+    }
+
+    /// The app, with `NormalizePath` inside the app-wide layer or outside it.
+    async fn app(
+        hits: &web::Data<Hits>,
+        normalize_inside: bool,
+    ) -> impl Service<actix_http::Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error>
+    {
+        let (to, fn_calls, fallback, not_allowed, files, logger, wrap_fn) = (
+            hits.to.clone(),
+            hits.fn_service.clone(),
+            hits.fallback.clone(),
+            hits.not_allowed.clone(),
+            hits.files.clone(),
+            hits.logger.clone(),
+            hits.wrap_fn.clone(),
+        );
+        let cors = Cors::new(policy! {
+            origins = ["https://app.example"],
+            headers = ["content-type"],
+            on_mismatch = "reject",
+        });
+        test::init_service(
+            App::new()
+                .app_data(hits.clone())
+                .wrap(Condition::new(normalize_inside, NormalizePath::trim()))
+                .wrap(Condition::new(true, from_fn(count_condition)))
+                .wrap(Logger::new("%{counted}xo").custom_response_replace("counted", move |_| {
+                    logger.hit();
+                    String::new()
+                }))
+                .wrap_fn(move |req, srv| {
+                    let future = srv.call(req);
+                    let calls = wrap_fn.clone();
+                    async move {
+                        calls.hit();
+                        future.await
+                    }
+                })
+                .wrap(cors)
+                .wrap(Condition::new(!normalize_inside, NormalizePath::trim()))
+                .service(partner)
+                .service(codegen)
+                .route(
+                    "/to",
+                    web::post().to(move || {
+                        let calls = to.clone();
+                        async move {
+                            calls.hit();
+                            HttpResponse::Ok().body("to")
+                        }
+                    }),
+                )
+                .service(web::service("/fn").finish(fn_service(move |req: ServiceRequest| {
+                    let calls = fn_calls.clone();
+                    async move {
+                        calls.hit();
+                        Ok::<_, Error>(req.into_response(HttpResponse::Ok().body("fn_service")))
+                    }
+                })))
+                .service(web::resource("/only-get").route(web::get().to(HttpResponse::Ok)).default_service(
+                    web::to(move || {
+                        let calls = not_allowed.clone();
+                        async move {
+                            calls.hit();
+                            HttpResponse::MethodNotAllowed().finish()
+                        }
+                    }),
+                ))
+                .service(actix_files::Files::new("/static", env!("CARGO_MANIFEST_DIR")).path_filter(
+                    move |_, _| {
+                        files.hit();
+                        true
+                    },
+                ))
+                .default_service(web::to(move || {
+                    let calls = fallback.clone();
+                    async move {
+                        calls.hit();
+                        HttpResponse::Ok().body("fallback")
+                    }
+                })),
+        )
+        .await
+    }
+
+    const PATHS: [&str; 7] =
+        ["/partner", "/codegen", "/to", "/fn", "/nowhere", "/only-get", "/static/lib.rs"];
+
+    #[actix_web::test]
+    async fn nothing_runs_for_an_answered_preflight_or_a_refusal() {
+        for normalize_inside in [true, false] {
+            let hits = web::Data::new(Hits::default());
+            let app = app(&hits, normalize_inside).await;
+            let case = |uri: &str| format!("NormalizePath inside: {normalize_inside}, {uri}");
+
+            for path in PATHS {
+                for uri in [path.to_owned(), format!("{path}/")] {
+                    let allowed_origin = if path == "/partner" { PARTNER } else { APP };
+                    let refused_origin = if path == "/partner" { APP } else { PARTNER };
+                    let response =
+                        test::call_service(&app, json_preflight(&uri, allowed_origin).to_request()).await;
+                    assert_eq!(
+                        seen(&response),
+                        expect(StatusCode::NO_CONTENT, &[allowed_origin], &NONE),
+                        "{}: the allowed preflight",
+                        case(&uri)
+                    );
+                    let response =
+                        test::call_service(&app, json_preflight(&uri, refused_origin).to_request()).await;
+                    assert_eq!(
+                        seen(&response),
+                        expect(StatusCode::FORBIDDEN, &NONE, &NONE),
+                        "{}: the refused preflight",
+                        case(&uri)
+                    );
+                    let response = test::call_service(&app, form_post(&uri, EVIL).to_request()).await;
+                    assert_eq!(
+                        seen(&response),
+                        expect(StatusCode::FORBIDDEN, &NONE, &NONE),
+                        "{}: evil's form post",
+                        case(&uri)
+                    );
+                    for (what, count) in hits.counts() {
+                        assert_eq!(count, 0, "{}: {what} ran", case(&uri));
+                    }
+                }
+            }
+
+            // The control: each counter counts what it should.
+            let app_post = |uri: &str| actual(Method::POST, uri, APP).to_request();
+            let requests = [
+                (json_post("/partner", PARTNER).to_request(), StatusCode::OK),
+                (app_post("/codegen"), StatusCode::OK),
+                (app_post("/to"), StatusCode::OK),
+                (app_post("/fn"), StatusCode::OK),
+                (app_post("/nowhere"), StatusCode::OK),
+                (app_post("/only-get"), StatusCode::METHOD_NOT_ALLOWED),
+                (actual(Method::GET, "/static/lib.rs", APP).to_request(), StatusCode::OK),
+            ];
+            let sent = requests.len();
+            for (request, status) in requests {
+                let path = request.path().to_owned();
+                let response = test::call_service(&app, request).await;
+                assert_eq!(response.status(), status, "{}: the control request", case(&path));
+            }
+            for (what, count) in hits.counts() {
+                let expected = if matches!(what, "Logger" | "Condition" | "wrap_fn") { sent } else { 1 };
+                assert_eq!(
+                    count, expected,
+                    "NormalizePath inside: {normalize_inside}: {what} in the control"
+                );
+            }
+        }
+    }
+}
