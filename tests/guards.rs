@@ -981,6 +981,9 @@ mod case14_match_info {
 /// Whatever the app-wide layer does to find the policy that governs a request, nothing the
 /// app runs for a request runs for a preflight it answers or a request it refuses: no
 /// handler of any kind, no default service, no `405` of a resource, no middleware inside it.
+/// Every counter sits where only a polled future reaches it (a handler's body, an `async`
+/// block, a `Logger` response field, `Files`' path filter). `Compress` is left out: the
+/// workspace builds actix-web without its compression features.
 mod case15_nothing_runs {
     use actix_web::{
         dev::{fn_service, ServiceRequest},
@@ -1021,6 +1024,8 @@ mod case15_nothing_runs {
         }
     }
 
+    /// The `#[cors]` route that makes the app-wide layer look for the governing policy; its own
+    /// policy rejects too, so that a refused form post to it is answered `403` by that policy.
     #[cors(origins = ["https://partner.example"], headers = ["content-type"], on_mismatch = "reject")]
     #[actix_web::post("/partner")]
     async fn partner(hits: web::Data<Hits>) -> HttpResponse {
