@@ -107,7 +107,15 @@ fn has_ticket(ctx: &GuardContext<'_>) -> bool {
 /// A partner API and the app's own form handler share `POST /orders`; the partner route,
 /// registered first, takes only JSON.
 mod case01_orders {
+    use actix_web::middleware::from_fn;
+    use cors_actix_tests::require_auth;
+
     use super::*;
+
+    /// The request, with credentials.
+    fn authorized(request: TestRequest) -> TestRequest {
+        request.insert_header((header::AUTHORIZATION, "Bearer t"))
+    }
 
     #[derive(Default)]
     pub(super) struct Hits {
@@ -183,14 +191,13 @@ mod case01_orders {
         assert_eq!(hits.form.count(), 0);
     }
 
-    /// The same app with an authentication middleware inside the app-wide layer, where it
-    /// belongs: the partner route still answers its preflights (which carry no credentials)
-    /// and its requests, and the form handler's requests still get the app's refusal.
+    /// With an authentication middleware between the app-wide layer and the routes (a
+    /// `from_fn` middleware, whose body runs only once its future is polled), the copy the
+    /// layer routes never reaches the routes: the layer decides alone, with the app's policy.
+    /// Its refusals hold (fail closed), and the partner route is refused too, preflights
+    /// included. The fix is to put authentication on the routes (the next test).
     #[actix_web::test]
-    async fn an_authentication_middleware_inside_the_layer_changes_nothing() {
-        use actix_web::middleware::from_fn;
-        use cors_actix_tests::require_auth;
-
+    async fn an_authentication_middleware_inside_the_layer_fails_closed() {
         let hits = web::Data::new(Hits::default());
         let app = test::init_service(
             App::new()
@@ -201,14 +208,56 @@ mod case01_orders {
                 .service(form_orders),
         )
         .await;
-        let authorized = |request: TestRequest| request.insert_header((header::AUTHORIZATION, "Bearer t"));
 
-        let response = test::call_service(&app, json_preflight("/orders", PARTNER).to_request()).await;
-        assert_eq!(seen(&response), expect(StatusCode::NO_CONTENT, &[PARTNER], &["true"]), "the preflight");
         let response = test::call_service(&app, authorized(form_post("/orders", EVIL)).to_request()).await;
         assert_eq!(seen(&response), expect(StatusCode::FORBIDDEN, &NONE, &NONE), "evil's form post");
+        let response = test::call_service(&app, json_preflight("/orders", PARTNER).to_request()).await;
+        assert_eq!(seen(&response), expect(StatusCode::FORBIDDEN, &NONE, &NONE), "the partner's preflight");
+        let response = test::call_service(&app, authorized(json_post("/orders", PARTNER)).to_request()).await;
+        assert_eq!(seen(&response), expect(StatusCode::FORBIDDEN, &NONE, &NONE), "the partner's JSON post");
+        assert_eq!((hits.api.count(), hits.form.count()), (0, 0));
+    }
+
+    #[cors(origins = ["https://partner.example"], headers = ["content-type"], credentials = true)]
+    #[actix_web::post("/orders", guard = "is_json", wrap = "from_fn(require_auth)")]
+    async fn authenticated_api_orders(hits: web::Data<Hits>) -> HttpResponse {
+        hits.api.hit();
+        HttpResponse::Ok().body("api order")
+    }
+
+    #[actix_web::post("/orders", wrap = "from_fn(require_auth)")]
+    async fn authenticated_form_orders(hits: web::Data<Hits>) -> HttpResponse {
+        hits.form.hit();
+        HttpResponse::Ok().body("form order")
+    }
+
+    /// Authentication on the routes themselves: the partner route answers its preflights
+    /// (which carry no credentials) and its requests, and the form handler's requests still
+    /// get the app's refusal.
+    #[actix_web::test]
+    async fn authentication_on_the_routes_keeps_both_policies() {
+        let hits = web::Data::new(Hits::default());
+        let app = test::init_service(
+            App::new()
+                .app_data(hits.clone())
+                .wrap(app_rejecting())
+                .service(authenticated_api_orders)
+                .service(authenticated_form_orders),
+        )
+        .await;
+
+        let response = test::call_service(&app, authorized(form_post("/orders", EVIL)).to_request()).await;
+        assert_eq!(seen(&response), expect(StatusCode::FORBIDDEN, &NONE, &NONE), "evil's form post");
+        let response = test::call_service(&app, json_preflight("/orders", PARTNER).to_request()).await;
+        assert_eq!(seen(&response), expect(StatusCode::NO_CONTENT, &[PARTNER], &["true"]), "the preflight");
         let response = test::call_service(&app, authorized(json_post("/orders", PARTNER)).to_request()).await;
         assert_eq!(seen(&response), expect(StatusCode::OK, &[PARTNER], &["true"]), "the partner's JSON post");
+        // The authentication layer refuses with `Err(401)`, which the route's layer decorates.
+        let error = app.call(json_post("/orders", PARTNER).to_request()).await.expect_err("auth refuses");
+        let response = error.error_response();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "the partner's post without credentials");
+        let allow_origin = response.headers().get_all(header::ACCESS_CONTROL_ALLOW_ORIGIN);
+        assert_eq!(allow_origin.collect::<Vec<_>>(), [PARTNER], "the page sees the real status");
         assert_eq!((hits.api.count(), hits.form.count()), (1, 0));
     }
 }
@@ -982,12 +1031,14 @@ mod case14_match_info {
 /// app runs for a request runs for a preflight it answers or a request it refuses: no
 /// handler of any kind, no default service, no `405` of a resource, no middleware inside it.
 /// Every counter sits where only a polled future reaches it (a handler's body, an `async`
-/// block, a `Logger` response field, `Files`' path filter). `Compress` is left out: the
+/// block, a `Logger` response field, `Files`' path filter), and every middleware inside the
+/// layer calls its inner service in `call` (one that awaits first, as any `from_fn` does,
+/// keeps the copy from the routes: see `case01_orders`). `Compress` is left out: the
 /// workspace builds actix-web without its compression features.
 mod case15_nothing_runs {
     use actix_web::{
         dev::{fn_service, ServiceRequest},
-        middleware::{from_fn, Condition, Logger, Next, NormalizePath},
+        middleware::{Condition, Logger, NormalizePath},
         Error,
     };
 
@@ -1018,7 +1069,7 @@ mod case15_nothing_runs {
                 ("405 of a GET-only resource", self.not_allowed.count()),
                 ("actix_files::Files", self.files.count()),
                 ("Logger", self.logger.count()),
-                ("Condition", self.condition.count()),
+                ("a Logger inside Condition", self.condition.count()),
                 ("wrap_fn", self.wrap_fn.count()),
             ]
         }
@@ -1039,15 +1090,13 @@ mod case15_nothing_runs {
         HttpResponse::Ok().body("codegen")
     }
 
-    /// Counts in the middleware's body, which runs only when its future is polled.
-    async fn count_condition(
-        req: ServiceRequest,
-        next: Next<impl MessageBody>,
-    ) -> Result<ServiceResponse<impl MessageBody>, Error> {
-        if let Some(hits) = req.app_data::<web::Data<Hits>>() {
-            hits.condition.hit();
-        }
-        next.call(req).await
+    /// A `Logger` that counts the responses it logs: it reads a response only in the future
+    /// its `call` returns, and calls its inner service in `call`.
+    fn counting_logger(calls: Calls) -> Logger {
+        Logger::new("%{counted}xo").custom_response_replace("counted", move |_| {
+            calls.hit();
+            String::new()
+        })
     }
 
     /// The app, with `NormalizePath` inside the app-wide layer or outside it.
@@ -1056,13 +1105,12 @@ mod case15_nothing_runs {
         normalize_inside: bool,
     ) -> impl Service<actix_http::Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error>
     {
-        let (to, fn_calls, fallback, not_allowed, files, logger, wrap_fn) = (
+        let (to, fn_calls, fallback, not_allowed, files, wrap_fn) = (
             hits.to.clone(),
             hits.fn_service.clone(),
             hits.fallback.clone(),
             hits.not_allowed.clone(),
             hits.files.clone(),
-            hits.logger.clone(),
             hits.wrap_fn.clone(),
         );
         let cors = Cors::new(policy! {
@@ -1074,11 +1122,8 @@ mod case15_nothing_runs {
             App::new()
                 .app_data(hits.clone())
                 .wrap(Condition::new(normalize_inside, NormalizePath::trim()))
-                .wrap(Condition::new(true, from_fn(count_condition)))
-                .wrap(Logger::new("%{counted}xo").custom_response_replace("counted", move |_| {
-                    logger.hit();
-                    String::new()
-                }))
+                .wrap(Condition::new(true, counting_logger(hits.condition.clone())))
+                .wrap(counting_logger(hits.logger.clone()))
                 .wrap_fn(move |req, srv| {
                     let future = srv.call(req);
                     let calls = wrap_fn.clone();
@@ -1164,13 +1209,16 @@ mod case15_nothing_runs {
                         "{}: the refused preflight",
                         case(&uri)
                     );
-                    let response = test::call_service(&app, form_post(&uri, EVIL).to_request()).await;
-                    assert_eq!(
-                        seen(&response),
-                        expect(StatusCode::FORBIDDEN, &NONE, &NONE),
-                        "{}: evil's form post",
-                        case(&uri)
-                    );
+                    // The app's refusal; the route's own is below.
+                    if path != "/partner" {
+                        let response = test::call_service(&app, form_post(&uri, EVIL).to_request()).await;
+                        assert_eq!(
+                            seen(&response),
+                            expect(StatusCode::FORBIDDEN, &NONE, &NONE),
+                            "{}: evil's form post",
+                            case(&uri)
+                        );
+                    }
                     for (what, count) in hits.counts() {
                         assert_eq!(count, 0, "{}: {what} ran", case(&uri));
                     }
@@ -1195,11 +1243,36 @@ mod case15_nothing_runs {
                 assert_eq!(response.status(), status, "{}: the control request", case(&path));
             }
             for (what, count) in hits.counts() {
-                let expected = if matches!(what, "Logger" | "Condition" | "wrap_fn") { sent } else { 1 };
+                let expected =
+                    if matches!(what, "Logger" | "a Logger inside Condition" | "wrap_fn") { sent } else { 1 };
                 assert_eq!(
                     count, expected,
                     "NormalizePath inside: {normalize_inside}: {what} in the control"
                 );
+            }
+        }
+    }
+
+    /// A request the `#[cors]` route's own policy refuses runs no handler either. (It is the
+    /// route's layer that refuses it, so the middlewares between the app-wide layer and the
+    /// route see it, as they see any request a route refuses: only handlers are counted here.)
+    #[actix_web::test]
+    async fn no_handler_runs_for_a_request_the_route_refuses() {
+        for normalize_inside in [true, false] {
+            let hits = web::Data::new(Hits::default());
+            let app = app(&hits, normalize_inside).await;
+            for uri in ["/partner", "/partner/"] {
+                let response = test::call_service(&app, form_post(uri, EVIL).to_request()).await;
+                assert_eq!(
+                    seen(&response),
+                    expect(StatusCode::FORBIDDEN, &NONE, &NONE),
+                    "NormalizePath inside: {normalize_inside}, {uri}: evil's form post"
+                );
+            }
+            for (what, count) in hits.counts() {
+                if !matches!(what, "Logger" | "a Logger inside Condition" | "wrap_fn") {
+                    assert_eq!(count, 0, "NormalizePath inside: {normalize_inside}: {what} ran");
+                }
             }
         }
     }
