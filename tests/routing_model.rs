@@ -16,6 +16,9 @@
 //! policy's, and no handler may run for it. The one `#[cors]` route with a guard of its own
 //! has one that every generated request passes, since a route's own guard does not judge its
 //! preflights.
+//!
+//! A case builds one app and sends a few requests; 256 cases take about a second in a debug
+//! build. Raise `PROPTEST_CASES` to look harder.
 
 use actix_web::{
     dev::{Service, ServiceRequest},
@@ -411,7 +414,7 @@ where
 }
 
 proptest! {
-    #![proptest_config(config(96))]
+    #![proptest_config(config(256))]
 
     /// The policy that answers a preflight is the one that governs the actual request actix
     /// routes: allowed from its origin, refused from every other policy's, no handler run.
