@@ -385,8 +385,16 @@ fn requests() -> impl Strategy<Value = Vec<Req>> {
     prop::collection::vec(req, 1..10)
 }
 
+/// Where actix routed an actual request: the policy that governs it, and what answered.
+#[derive(Debug)]
+struct Routed {
+    policy: &'static str,
+    /// The status and body of the answer, for the failure messages.
+    answer: String,
+}
+
 /// Sends `req` without `Origin` and says which policy governs it, from where actix routed it.
-async fn governing_policy<S, B>(app: &S, calls: &Calls, req: &Req) -> Result<&'static str, TestCaseError>
+async fn route<S, B>(app: &S, calls: &Calls, req: &Req) -> Result<Routed, TestCaseError>
 where
     S: Service<actix_http::Request, Response = actix_web::dev::ServiceResponse<B>, Error = actix_web::Error>,
     B: actix_web::body::MessageBody,
@@ -396,21 +404,24 @@ where
     let request = req.with_host(TestRequest::default().method(method).uri(req.path));
     let response = test::call_service(app, request.to_request()).await;
     let layer = under(response.request());
+    let status = response.status();
     let body = test::read_body(response).await;
     let body = String::from_utf8_lossy(&body).into_owned();
+    let answer = format!("{} {:?}", status.as_u16(), body);
     let ran = calls.count() - before;
     if let Some(route) = body.strip_prefix("route:") {
         prop_assert_eq!(ran, 1);
-        return Ok(LABELS.iter().copied().find(|label| *label == route).expect("a route of the menu"));
+        let policy = LABELS.iter().copied().find(|label| *label == route).expect("a route of the menu");
+        return Ok(Routed { policy, answer });
     }
     if ran == 1 {
         // A plain handler or the default service: it saw the marker the response shows.
-        prop_assert!(body.ends_with(&format!(":{layer}")), "body {:?} under {}", body, layer);
+        prop_assert!(body.ends_with(&format!(":{layer}")), "{} under {}", answer, layer);
     } else {
-        prop_assert_eq!(ran, 0, "body {:?}", body);
+        prop_assert_eq!(ran, 0, "{}", answer);
     }
-    prop_assert!(layer != "none", "the request passed no marker (body {:?})", body);
-    Ok(layer)
+    prop_assert!(layer != "none", "the request passed no marker ({})", answer);
+    Ok(Routed { policy: layer, answer })
 }
 
 proptest! {
@@ -436,7 +447,7 @@ proptest! {
             )
             .await;
             for req in &reqs {
-                let governing = governing_policy(&app, &calls, req).await?;
+                let Routed { policy: governing, answer } = route(&app, &calls, req).await?;
                 let ran = calls.count();
 
                 let allowed = origin(governing);
@@ -444,8 +455,9 @@ proptest! {
                 prop_assert_eq!(
                     (response.status(), acao(&response)),
                     (StatusCode::NO_CONTENT, vec![allowed.clone()]),
-                    "{:?} is governed by {}: its preflight from {} is allowed",
+                    "{:?} (answered {}) is governed by {}: its preflight from {} is allowed",
                     req,
+                    answer,
                     governing,
                     allowed
                 );
@@ -455,8 +467,9 @@ proptest! {
                     prop_assert_eq!(
                         (response.status(), acao(&response)),
                         (StatusCode::FORBIDDEN, Vec::<String>::new()),
-                        "{:?} is governed by {}: its preflight from {} (policy {}) is refused",
+                        "{:?} (answered {}) is governed by {}: its preflight from {} (policy {}) is refused",
                         req,
+                        answer,
                         governing,
                         refused,
                         other
