@@ -187,8 +187,8 @@ impl Guard for RouteGuard {
 
 /// Mounts a `#[cors]` route: `service` (the handler, inside the route's `wrap`s, inside
 /// [`Cors::for_route`](crate::Cors::for_route)) under the route's path and name, guarded
-/// with [`route_guard`], with the node that lets an app-wide layer find it before routing.
-/// Builds the policy now, at app start, so that nothing about it is left for request time.
+/// with [`route_guard`], as actix mounts any resource (so `match_pattern`, `match_name` and
+/// `url_for` are actix's own). Builds the policy now, at app start, so that nothing about it is left for request time.
 pub fn mount<F, B>(
     route: &'static RouteCors,
     guards: Vec<Box<dyn Guard>>,

@@ -111,3 +111,102 @@ where
     drop(service.call(copy));
     probe.governor.take()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::{cell::RefCell, future::ready, net::SocketAddr, rc::Rc};
+
+    use actix_service::fn_service;
+    use actix_web::{
+        dev::ServiceRequest,
+        http::{header, Method},
+        test::TestRequest,
+        HttpMessage, HttpResponse,
+    };
+
+    use super::*;
+
+    /// What a service saw of the request it was called with, in `call` itself.
+    #[derive(Debug, Default, PartialEq)]
+    struct Seen {
+        method: String,
+        uri: String,
+        origin: Option<String>,
+        peer: Option<SocketAddr>,
+        unmatched: String,
+        marked_preflight: bool,
+        request_extension: bool,
+    }
+
+    #[derive(Debug, Clone, Copy)]
+    struct OnRequest;
+
+    fn see(req: &ServiceRequest) -> Seen {
+        Seen {
+            method: req.method().to_string(),
+            uri: req.uri().to_string(),
+            origin: req.headers().get(header::ORIGIN).map(|value| value.to_str().unwrap().to_owned()),
+            peer: req.peer_addr(),
+            unmatched: req.match_info().unprocessed().to_owned(),
+            marked_preflight: req.extensions().contains::<PreflightCopy>(),
+            request_extension: req.extensions().contains::<OnRequest>(),
+        }
+    }
+
+    #[actix_web::test]
+    async fn the_copy_has_the_requested_method_the_head_and_the_match_state_and_nothing_else() {
+        let seen = Rc::new(RefCell::new(Vec::new()));
+        let service = {
+            let seen = Rc::clone(&seen);
+            fn_service(move |req: ServiceRequest| {
+                seen.borrow_mut().push(see(&req));
+                ready(Ok::<_, actix_web::Error>(req.into_response(HttpResponse::Ok().finish())))
+            })
+        };
+        let peer: SocketAddr = "127.0.0.1:4000".parse().unwrap();
+        let mut req = TestRequest::default()
+            .method(Method::OPTIONS)
+            .uri("/api/items/7?page=2")
+            .peer_addr(peer)
+            .insert_header((header::ORIGIN, "https://app.example"))
+            .insert_header((header::ACCESS_CONTROL_REQUEST_METHOD, "PUT"))
+            .to_srv_request();
+        // As if a scope `/api` around the layer had matched already.
+        req.match_info_mut().skip(4);
+        req.extensions_mut().insert(OnRequest);
+
+        assert!(route_copy(&service, &req, Some(Method::PUT)).is_none(), "nothing claimed it");
+        assert!(route_copy(&service, &req, None).is_none());
+        let expected = |method: &str, marked_preflight| Seen {
+            method: method.to_owned(),
+            uri: "/api/items/7?page=2".to_owned(),
+            origin: Some("https://app.example".to_owned()),
+            peer: Some(peer),
+            unmatched: "/items/7".to_owned(),
+            marked_preflight,
+            request_extension: false,
+        };
+        assert_eq!(*seen.borrow(), [expected("PUT", true), expected("OPTIONS", false)]);
+        assert_eq!(req.method(), Method::OPTIONS, "the request itself is left as it was");
+    }
+
+    #[actix_web::test]
+    async fn the_innermost_claim_governs_with_the_options_of_the_layers_around_it() {
+        let outer = Arc::new(Policy::builder().allow_origin("https://outer.example").build().unwrap());
+        let inner = Arc::new(Policy::builder().allow_origin("https://inner.example").build().unwrap());
+        let service = {
+            let (outer, inner) = (Arc::clone(&outer), Arc::clone(&inner));
+            fn_service(move |req: ServiceRequest| {
+                let probe = Probe::of(&req).expect("the copy carries its probe");
+                probe.claim(Arc::clone(&outer), Refusals { explain: true, ..Refusals::default() });
+                probe.claim(Arc::clone(&inner), Refusals::default());
+                ready(Ok::<_, actix_web::Error>(req.into_response(HttpResponse::Ok().finish())))
+            })
+        };
+        let req = TestRequest::get().uri("/x").to_srv_request();
+        assert!(Probe::of(&req).is_none(), "a request is no copy");
+        let governor = route_copy(&service, &req, None).expect("claimed");
+        assert!(Arc::ptr_eq(&governor.policy, &inner));
+        assert!(governor.refusals.explain, "the outer layer's option applies where the inner has none");
+    }
+}
