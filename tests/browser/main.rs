@@ -271,8 +271,8 @@ fn per_route_policies_answer_their_own_preflights() {
 fn cross_origin_protection_refuses_what_another_site_makes_the_browser_send() {
     let partner = PageServer::start();
     let bank = Bank::start(&partner.origin);
-    let other_site = OtherSite::start("other-site", "127.0.0.1", &bank);
-    let same_site = OtherSite::start("same-site", "localhost", &bank);
+    let other_site = OtherSite::start("other-site", "127.0.0.1", &bank.origin);
+    let same_site = OtherSite::start("same-site", "localhost", &bank.origin);
     assert_ne!(other_site.origin, partner.origin);
 
     let other_site_page = other_site.load();
