@@ -182,8 +182,8 @@ fn html(body: String) -> HttpResponse {
 
 /// A page on another origin, not allowed by the bank's policy, whose form and `no-cors` fetch
 /// target the bank at `bank_origin` (on `http://localhost:PORT`): on `http://127.0.0.1:PORT`
-/// another site, on `http://localhost:PORT` the bank's own site (a different port is a
-/// different origin of the same site).
+/// or `http://attacker.localhost:PORT` another site, on `http://localhost:PORT` the bank's own
+/// site (a different port is a different origin of the same site).
 pub(crate) struct OtherSite {
     pub(crate) origin: String,
     _server: Server,
