@@ -30,7 +30,7 @@ cd "$(dirname "$0")/.."
 
 N1=${N1:-1000}
 N2=${N2:-3000}
-VARIANTS=${VARIANTS:-"no-cors actix-cors app-wide per-route mixed composed floor decide"}
+VARIANTS=${VARIANTS:-"no-cors actix-cors app-wide per-route mixed composed rejecting floor decide"}
 CASES=${CASES:-"simple-allowed simple-disallowed preflight-allowed preflight-rejected no-origin"}
 
 if ! command -v valgrind >/dev/null 2>&1; then

@@ -1,7 +1,6 @@
-//! How an app-wide `Cors` finds, before routing, the `#[cors]` route whose policy answers a
-//! preflight (and a request it would `reject`), as actix would route the actual request:
-//! what its route table shows, and the rules where it shows nothing. Each test builds the
-//! app as a user would, counts handler runs, and asserts exact statuses and headers.
+//! How an app-wide `Cors` finds the `#[cors]` route whose policy answers a preflight (and a
+//! request it would `reject`): as actix routes the actual request. Each test builds the app
+//! as a user would, counts handler runs, and asserts exact statuses and headers.
 
 use actix_web::{
     http::{header, Method, StatusCode},
@@ -252,14 +251,11 @@ async fn save(calls: web::Data<Calls>) -> HttpResponse {
 }
 
 /// A method-guarded catch-all without `#[cors]` registered before a `#[cors]` route. Routing
-/// gives a `PUT` to the route (the catch-all's `GET` guard fails), and the actual request is
-/// governed by the route. actix's route table does not show guards, so before routing the
-/// catch-all, matching first, is taken to take the request: the preflight is the app's. This
-/// is the safe reading (the same table entry could be a resource accepting every method, whose
-/// handler must not receive a `PUT` on the strength of the route's policy); registering the
-/// route before the catch-all gives it its preflights.
+/// gives a `PUT` to the route (the catch-all's `GET` guard fails), so the route's policy
+/// governs the actual request and its preflight, in either registration order; the catch-all's
+/// own `GET`s stay the app's.
 #[actix_web::test]
-async fn a_catch_all_registered_first_takes_the_preflights() {
+async fn a_method_guarded_catch_all_registered_first_leaves_the_route_its_preflights() {
     let calls = Calls::default();
     let app = test::init_service(
         App::new().app_data(web::Data::new(calls.clone())).wrap(app_policy()).service(spa).service(save),
@@ -271,7 +267,11 @@ async fn a_catch_all_registered_first_takes_the_preflights() {
     assert_eq!(acao(&response), [PARTNER_ORIGIN], "the actual request follows routing");
     let response =
         test::call_service(&app, preflight("/spa/api/save", PARTNER_ORIGIN, "PUT").to_request()).await;
-    assert_eq!(response.status(), StatusCode::FORBIDDEN, "the documented rule: the catch-all matches first");
+    assert_eq!(response.status(), StatusCode::NO_CONTENT, "the PUT is routed to the route");
+    assert_eq!(acao(&response), [PARTNER_ORIGIN]);
+    let response =
+        test::call_service(&app, preflight("/spa/api/save", PARTNER_ORIGIN, "GET").to_request()).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN, "a GET is the catch-all's, under the app's policy");
 
     let reordered = test::init_service(
         App::new().app_data(web::Data::new(calls.clone())).wrap(app_policy()).service(save).service(spa),
@@ -281,7 +281,7 @@ async fn a_catch_all_registered_first_takes_the_preflights() {
         test::call_service(&reordered, preflight("/spa/api/save", PARTNER_ORIGIN, "PUT").to_request()).await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
     assert_eq!(acao(&response), [PARTNER_ORIGIN]);
-    assert_eq!(calls.count(), 1);
+    assert_eq!(calls.count(), 1, "only the actual PUT ran a handler");
 }
 
 mod tenant_a {
@@ -307,9 +307,8 @@ mod tenant_b {
 }
 
 /// Two scopes with one prefix, told apart by `Host` guards, each with its own `#[cors]` route.
-/// Actual requests follow routing, guards included. Guards on scopes are not in actix's route
-/// table, so an app-wide layer answers both scopes' preflights from the first scope's route;
-/// without an app-wide layer, actix routes each preflight to its own scope's route.
+/// Actual requests and preflights alike follow routing, `Host` guards included, with an
+/// app-wide layer or without one.
 #[actix_web::test]
 async fn host_guarded_scopes() {
     use actix_web::guard;
@@ -343,9 +342,20 @@ async fn host_guarded_scopes() {
             .await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
     let response =
+        test::call_service(&with_app_layer, to_b(preflight("/v1/items", "https://b-client.example", "PUT")))
+            .await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT, "b.example's route answers");
+    assert_eq!(acao(&response), ["https://b-client.example"]);
+    let response =
         test::call_service(&with_app_layer, to_b(preflight("/v1/items", "https://a-client.example", "PUT")))
             .await;
-    assert_eq!(response.status(), StatusCode::NO_CONTENT, "the documented rule: the first scope's route");
+    assert_eq!(response.status(), StatusCode::FORBIDDEN, "a.example's route does not serve b.example");
+    let to_a = |request: TestRequest| request.insert_header((header::HOST, "a.example")).to_request();
+    let response =
+        test::call_service(&with_app_layer, to_a(preflight("/v1/items", "https://a-client.example", "PUT")))
+            .await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT, "a.example's route answers");
+    assert_eq!(acao(&response), ["https://a-client.example"]);
     assert_eq!(calls.count(), 2);
 }
 

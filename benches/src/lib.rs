@@ -28,7 +28,7 @@ use actix_web::{
     test::TestRequest,
     web, App, Error, HttpResponse, Resource,
 };
-use cors_actix::{Cors, Policy, PolicyBuilder};
+use cors_actix::{Cors, OnMismatch, Policy, PolicyBuilder};
 
 /// An exact allowed origin; the origin of the allowed requests.
 pub const ORIGIN_APP: &str = "https://app.example";
@@ -61,6 +61,9 @@ pub enum Variant {
     /// The app-wide variant with cross-origin request protection on: what the protection
     /// adds to requests it lets through.
     Protected,
+    /// The `mixed` app with its app-wide policy in `reject` mode: a refused request is routed
+    /// first (a `#[cors]` route could govern it), then refused with `403`.
+    Rejecting,
     /// Not a CORS layer: an outermost middleware that answers every request with an empty
     /// `204` before routing. What any layer answering preflights itself costs at least here
     /// (building the test request, entering the app, dropping the response).
@@ -81,6 +84,7 @@ impl Variant {
             Self::Mixed => "mixed",
             Self::Composed => "composed",
             Self::Protected => "protected",
+            Self::Rejecting => "rejecting",
             Self::Floor => "floor",
         }
     }
@@ -89,7 +93,7 @@ impl Variant {
     pub fn parse(name: &str) -> Option<Self> {
         Self::ALL
             .into_iter()
-            .chain([Self::Mixed, Self::Composed, Self::Protected, Self::Floor])
+            .chain([Self::Mixed, Self::Composed, Self::Protected, Self::Rejecting, Self::Floor])
             .find(|variant| variant.name() == name)
     }
 }
@@ -184,6 +188,11 @@ impl std::fmt::Display for Case {
 /// The policy, as an app-wide `Cors` gets it (the `#[cors]` route spells the same keys).
 pub fn policy() -> Policy {
     policy_builder().build().expect("the benchmarks' policy is valid")
+}
+
+/// [`policy`] refusing, with `403`, actual requests from origins it does not allow.
+pub fn rejecting_policy() -> Policy {
+    policy_builder().on_mismatch(OnMismatch::Reject).build().expect("the benchmarks' policy is valid")
 }
 
 /// [`policy`] with cross-origin request protection.
@@ -301,9 +310,9 @@ pub fn app_with(
 
 /// The app whose route carries the policy with `#[cors]`.
 ///
-/// Mounting it registers a `#[cors]` route process-wide, after which app-wide layers in the
-/// same process look up route policies for requests with `Origin`: measure the other
-/// variants in processes (or before) it is mounted.
+/// Building it builds a CORS layer on this thread, after which app-wide layers built later on
+/// the same thread take it that a layer may sit inside them and route a copy of their
+/// preflights: measure the other variants in processes (or before) it is built.
 pub fn per_route_app() -> App<
     impl ServiceFactory<
         ServiceRequest,
@@ -328,6 +337,19 @@ pub fn mixed_app() -> App<
     >,
 > {
     App::new().wrap(Cors::new(policy())).service(item_resource()).service(per_route::other)
+}
+
+/// [`mixed_app`] with the app-wide policy in `reject` mode.
+pub fn rejecting_app() -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = Error,
+        InitError = (),
+    >,
+> {
+    App::new().wrap(Cors::new(rejecting_policy())).service(item_resource()).service(per_route::other)
 }
 
 /// The app with an app-wide `Cors` whose requested route has its own policy with `#[cors]`:
@@ -422,6 +444,10 @@ macro_rules! with_app {
             }
             $crate::Variant::Protected => {
                 let $make = || $crate::app_with($crate::protected_policy());
+                $body
+            }
+            $crate::Variant::Rejecting => {
+                let $make = $crate::rejecting_app;
                 $body
             }
             $crate::Variant::Floor => {

@@ -98,6 +98,10 @@ pub enum PolicyProblem<'a> {
     /// Cross-origin request protection together with `*`, which trusts every origin: it
     /// would protect nothing.
     ProtectionWithAnyOrigin,
+    /// `null` listed as an origin together with cross-origin request protection: any site
+    /// can make a browser send `Origin: null` (a sandboxed iframe, a `file:` page, some
+    /// redirects), so the protection would trust state-changing requests from all of them.
+    ProtectionWithNullOrigin,
     /// A public origin that is not a serialized origin.
     PublicOrigin(OriginSpecError),
     /// A public origin that is `*`, `null` or a pattern rather than one origin.
@@ -155,6 +159,7 @@ impl fmt::Display for PolicyProblem<'_> {
             }
             Self::MaxAgeTooLong { .. } => f.write_str(messages::MAX_AGE_TOO_LONG),
             Self::ProtectionWithAnyOrigin => f.write_str(messages::PROTECTION_WITH_ANY_ORIGIN),
+            Self::ProtectionWithNullOrigin => f.write_str(messages::PROTECTION_WITH_NULL_ORIGIN),
             Self::PublicOrigin(error) => error.fmt(f),
             Self::PublicOriginNotExact => f.write_str(messages::PUBLIC_ORIGIN_NOT_EXACT),
             Self::PublicOriginRepeated(origin) => {
@@ -222,8 +227,9 @@ fn check_origin_regexes<'a, L>(
     }
 }
 
-/// `*` with anything else, `*` with credentials, and nothing at all. Judged on what was
-/// written, valid or not: an invalid origin beside `*` is still a second origin.
+/// `*` with anything else, `*` with credentials, nothing at all, and `null` with cross-origin
+/// request protection. Judged on what was written, valid or not: an invalid origin beside `*`
+/// is still a second origin.
 fn check_origin_combinations<'a, L>(
     policy: &PolicyInput<'a, L>,
     report: &mut impl FnMut(Option<&L>, PolicyProblem<'a>),
@@ -243,6 +249,14 @@ fn check_origin_combinations<'a, L>(
         }
         None if !others => report(None, PolicyProblem::NoOrigin),
         None => {}
+    }
+    // The protection lets through state-changing requests from the origins the policy lists,
+    // and any site can produce `Origin: null`: reported at the (first) `null`, the value to
+    // remove.
+    if policy.cross_origin_protection.is_some() {
+        if let Some((at, _)) = policy.origins.iter().find(|(_, origin)| *origin == "null") {
+            report(Some(at), PolicyProblem::ProtectionWithNullOrigin);
+        }
     }
 }
 
@@ -427,6 +441,28 @@ mod tests {
             .collect();
         assert_eq!(suffixes, [(0, "co.uk"), (1, "github.io"), (2, "vercel.app")]);
         assert!(problems(&origins(&list)).is_empty());
+    }
+
+    #[test]
+    fn null_with_protection_is_reported_at_the_null() {
+        let protected = PolicyInput {
+            cross_origin_protection: Some(9),
+            ..origins(&["https://a.example", "null", "null"])
+        };
+        assert_eq!(
+            problems(&protected),
+            [
+                (Some(2), r#"OriginRepeated("null")"#.to_owned()),
+                (Some(1), "ProtectionWithNullOrigin".to_owned()),
+            ]
+        );
+        assert!(problems(&origins(&["https://a.example", "null"])).is_empty(), "without protection");
+        let other_spellings =
+            PolicyInput { cross_origin_protection: Some(9), ..origins(&["https://a.example", "NULL"]) };
+        assert!(
+            !problems(&other_spellings).iter().any(|(_, problem)| problem == "ProtectionWithNullOrigin"),
+            "`NULL` is no origin at all, refused as such"
+        );
     }
 
     #[test]

@@ -31,6 +31,9 @@ pub const NO_METHOD_LISTED: &str =
 /// Cross-origin request protection together with `*` (any origin).
 pub const PROTECTION_WITH_ANY_ORIGIN: &str = "cross-origin request protection trusts the policy's origins, and `*` trusts every site, so it would refuse nothing; list the origins to trust, or leave the protection off";
 
+/// Cross-origin request protection together with `null` (the opaque origin) listed.
+pub const PROTECTION_WITH_NULL_ORIGIN: &str = "cross-origin request protection cannot trust `null`: it is the origin of sandboxed iframes, `file:` pages and some redirects, which any site can produce, so trusting it for state-changing requests would trust every such page on the web (Go's `CrossOriginProtection` refuses `null` as a trusted origin too); remove `null`, or accept it only under a policy without the protection";
+
 /// A public origin that is not one exact origin.
 pub const PUBLIC_ORIGIN_NOT_EXACT: &str =
     "a public origin is the one origin browsers reach this server by (`https://api.example`), not `*`, `null` or a pattern";

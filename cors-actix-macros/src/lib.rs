@@ -126,7 +126,9 @@ use proc_macro::TokenStream;
 /// suggested; bad wildcards (`https://*example.com`, `https://*.com`, `*://..`); `"*"`
 /// beside other origins; `"*"` or a regex matching any origin together with credentials;
 /// regexes that do not compile or are not anchored; lower-case standard methods; methods
-/// and headers that browsers never send or expose; `"*"` exposed headers with credentials; a negative or over-a-day `max_age`; no origin at all; `#[cors]` without a
+/// and headers that browsers never send or expose; `"*"` exposed headers with credentials; a negative or over-a-day `max_age`; no origin at all;
+/// `cross_origin_protection = true` with `"*"` (which trusts every site) or with `"null"`
+/// listed (which any site can produce; the error points at `"null"`); `#[cors]` without a
 /// route attribute below it, on a non-`async` fn, or given twice.
 ///
 /// [`Cors`]: https://docs.rs/cors-actix/latest/cors_actix/struct.Cors.html

@@ -145,6 +145,22 @@ const TABLE: &[(Case, &[&str])] = &[
         &[],
     ),
     (Case { origins: &["*"], protection: true, ..BASE }, &["ProtectionWithAnyOrigin"]),
+    // `null`, which any site can produce, is never trusted by the protection.
+    (
+        Case { origins: &["https://app.example", "null"], protection: true, ..BASE },
+        &["ProtectionWithNullOrigin"],
+    ),
+    (Case { origins: &["null"], protection: true, ..BASE }, &["ProtectionWithNullOrigin"]),
+    (
+        Case { origins: &["null", "null"], protection: true, ..BASE },
+        &["OriginRepeated", "ProtectionWithNullOrigin"],
+    ),
+    (
+        Case { origins: &["*", "null"], protection: true, ..BASE },
+        &["AnyOriginMixed", "ProtectionWithNullOrigin", "ProtectionWithAnyOrigin"],
+    ),
+    (Case { origins: &["NULL"], protection: true, ..BASE }, &["Origin"]),
+    (Case { origins: &["null"], public_origins: &["https://api.example"], ..BASE }, &[]),
     (Case { public_origins: &["https://api.example/"], ..BASE }, &["PublicOrigin"]),
     (Case { public_origins: &["API.example"], ..BASE }, &["PublicOrigin"]),
     (Case { public_origins: &["https://*.api.example"], ..BASE }, &["PublicOriginNotExact"]),
@@ -333,6 +349,7 @@ fn the_table_covers_every_rule() {
         "AnyExposedHeaderWithCredentials",
         "MaxAgeTooLong",
         "ProtectionWithAnyOrigin",
+        "ProtectionWithNullOrigin",
         "PublicOrigin",
         "PublicOriginNotExact",
         "PublicOriginRepeated",

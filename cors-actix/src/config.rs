@@ -254,6 +254,26 @@ mod tests {
     }
 
     #[test]
+    fn null_with_cross_origin_protection_is_reported_under_its_origin_key() {
+        let error = config(
+            r#"{"origins": ["https://app.example", "null"], "methods": ["GET", "POST"],
+                "cross_origin_protection": true}"#,
+        )
+        .build()
+        .unwrap_err();
+        let problems: Vec<(&str, &Problem)> = error.problems().collect();
+        assert_eq!(problems, [("origins[1]", &Problem::ProtectionWithNullOrigin)]);
+        let text = error.to_string();
+        assert!(
+            text.contains(
+                "\n  - origins[1]: origin `null`: cross-origin request protection cannot trust `null`"
+            ),
+            "{text}"
+        );
+        assert!(config(r#"{"origins": ["https://app.example", "null"]}"#).build().is_ok(), "unprotected");
+    }
+
+    #[test]
     fn an_empty_file_is_a_policy_without_origins() {
         let error = config("{}").build().unwrap_err();
         assert_eq!(error.problems().map(|(key, _)| key).collect::<Vec<_>>(), ["origins"]);

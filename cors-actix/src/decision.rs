@@ -9,7 +9,7 @@ use actix_web::{
         Method,
     },
 };
-use cors_actix_grammar::{default_port, is_token, list_elements, Origin};
+use cors_actix_grammar::{default_port, is_token, Origin};
 
 use crate::{
     policy::{HeadersRefusal, OnMismatch, OriginCheck, OriginRefusal, OriginVerdict, Policy},
@@ -303,13 +303,21 @@ pub(crate) fn requested_method(head: &RequestHead) -> Option<&HeaderValue> {
     }
 }
 
-/// Whether the request asks to become a WebSocket: a `GET` with an `Upgrade` header listing
-/// `websocket` (RFC 6455, section 4.1; the token is case-insensitive).
+/// Whether the request may become a WebSocket: a `GET` with an `Upgrade` header, any of its
+/// values, that contains `websocket` in any case (`websocket`, `WebSocket`, `websocket/13`,
+/// `h2c, websocket`).
+///
+/// RFC 6455 (section 4.1) asks for the token `websocket`, but actix-http upgrades a `GET`
+/// whose first `Upgrade` value, lower-cased, merely contains it
+/// (`actix_http::ws::verify_handshake`). The check must refuse every request actix-http
+/// would upgrade, so it counts a superset of those: every value, any bytes around the name.
 pub(crate) fn is_websocket_upgrade(head: &RequestHead) -> bool {
+    const NAME: &[u8] = b"websocket";
     head.method == Method::GET
-        && head.headers().get_all(header::UPGRADE).any(|value| {
-            list_elements(value.as_bytes()).any(|protocol| protocol.eq_ignore_ascii_case(b"websocket"))
-        })
+        && head
+            .headers()
+            .get_all(header::UPGRADE)
+            .any(|value| value.as_bytes().windows(NAME.len()).any(|window| window.eq_ignore_ascii_case(NAME)))
 }
 
 impl Policy {

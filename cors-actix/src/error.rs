@@ -153,6 +153,10 @@ pub enum Problem {
     },
     /// Cross-origin request protection with any origin (`*`), which it would all trust.
     ProtectionWithAnyOrigin,
+    /// Cross-origin request protection with `null` listed as an origin: any site can make a
+    /// browser send `Origin: null` (a sandboxed iframe, a `file:` page), so the protection
+    /// would let every such page send state-changing requests.
+    ProtectionWithNullOrigin,
     /// A public origin that is not a serialized origin.
     PublicOrigin {
         /// The origin as configured.
@@ -235,6 +239,7 @@ impl Problem {
             PolicyProblem::AnyExposedHeaderWithCredentials => Self::AnyExposedHeaderWithCredentials,
             PolicyProblem::MaxAgeTooLong { seconds } => Self::MaxAgeTooLong { seconds },
             PolicyProblem::ProtectionWithAnyOrigin => Self::ProtectionWithAnyOrigin,
+            PolicyProblem::ProtectionWithNullOrigin => Self::ProtectionWithNullOrigin,
             PolicyProblem::PublicOrigin(error) => Self::PublicOrigin { input, error },
             PolicyProblem::PublicOriginNotExact => Self::PublicOriginNotExact { input },
             PolicyProblem::PublicOriginRepeated(_) => Self::PublicOriginRepeated { input },
@@ -273,6 +278,9 @@ impl Problem {
             Self::AnyExposedHeaderWithCredentials => (None, PolicyProblem::AnyExposedHeaderWithCredentials),
             Self::MaxAgeTooLong { seconds } => (None, PolicyProblem::MaxAgeTooLong { seconds: *seconds }),
             Self::ProtectionWithAnyOrigin => (None, PolicyProblem::ProtectionWithAnyOrigin),
+            Self::ProtectionWithNullOrigin => {
+                (Some(("origin", "null")), PolicyProblem::ProtectionWithNullOrigin)
+            }
             Self::PublicOrigin { input, error } => {
                 (Some(("public origin", input)), PolicyProblem::PublicOrigin(error.clone()))
             }

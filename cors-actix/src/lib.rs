@@ -126,7 +126,6 @@ mod config;
 mod decision;
 mod error;
 mod explain;
-mod index;
 mod middleware;
 mod policy;
 mod protection;

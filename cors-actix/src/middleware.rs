@@ -1,12 +1,13 @@
 //! The actix-web middleware: classify, decide, then answer or decorate.
 //!
-//! Which policy decides: for a preflight (or a request this layer would forbid), the policy
-//! of the `#[cors]` route the index finds (`index.rs`), else this layer's; for anything else,
-//! this layer's, unless a layer nearer the handler takes the request's claim (see [`Claim`]),
-//! in which case that layer decorates and this one leaves the response alone.
+//! Which policy decides: the innermost one around the resource actix routes the request to.
+//! A request this layer allows is passed on, and the layer nearest the handler decides and
+//! decorates (`routing::Claim`). A preflight, a request this layer would forbid and one only
+//! its asynchronous check could allow are first routed as a copy, to find the layer that
+//! governs them (`routing.rs`).
 
 use std::{
-    cell::OnceCell,
+    cell::Cell,
     fmt,
     future::{ready, Future, Ready},
     pin::Pin,
@@ -18,21 +19,20 @@ use std::{
 use actix_web::{
     body::{BoxBody, EitherBody, MessageBody},
     dev::{Service, ServiceRequest, ServiceResponse, Transform},
-    http::{
-        header::{self, HeaderValue},
-        StatusCode,
-    },
+    http::{header, Method, StatusCode},
     HttpMessage, HttpRequest, HttpResponse,
 };
 use pin_project_lite::pin_project;
 
-use self::refusals::{report_rejection, Refusals};
+use self::{
+    refusals::{report_rejection, Refusals},
+    routing::{route_copy, Claim, DecoratedError, Governor, Probe},
+};
 #[cfg(feature = "reload")]
 use crate::PolicyHandle;
 use crate::{
     decision::{requested_method, Decision, Reason, Rejection},
     explain::EXPLANATION_HEADER,
-    index::AppRoutes,
     policy::{Decoration, OriginCheck},
     reload::PolicySource,
     route::RouteCors,
@@ -59,36 +59,41 @@ use crate::{
 ///
 /// # Which policy governs
 ///
-/// The most specific one: a `#[cors]` route's own policy, else that of the innermost `Cors`
-/// around the resource that serves the request (resource, scope, app).
+/// The innermost policy around the resource that actix routes the request to: a `#[cors]`
+/// route's own, else that of the innermost `Cors` around the resource (resource, scope, app).
+/// A preflight is governed by the policy that governs the actual request it asks about, and
+/// never reaches a handler. Responses made before routing (an authentication middleware's
+/// `401`) are decorated by the innermost `Cors` they pass through.
 ///
-/// | request | decided | by |
-/// |---|---|---|
-/// | actual request (`Origin`, not a preflight) | after routing | the layer nearest the handler (a `#[cors]` route's, a scope's, the app's); layers around it leave its response alone |
-/// | response made before routing (an authentication middleware's `401`, `Ok` or `Err`) | as it passes back | the innermost `Cors` it passes through |
-/// | preflight | before routing, by the outermost `Cors` | the `#[cors]` route the actual request would be routed to, else this layer's own policy |
-/// | actual request this layer would refuse with [`OnMismatch::Reject`](crate::OnMismatch) | before routing | as for a preflight: a `#[cors]` route's request is passed on to the route |
-/// | no `Origin` | after routing | every layer adds `Vary: Origin` where its policy depends on it (merged, never twice) |
+/// Only actix's routing knows which resource serves a request, since only it evaluates
+/// guards. So a layer with `#[cors]` routes or `Cors` layers inside it lets actix route a
+/// copy of the request first, when its answer depends on the resource: for a preflight (the
+/// copy carries the method it asks for, so that method guards choose as for the actual
+/// request), for a request this layer would refuse ([`OnMismatch::Reject`](crate::OnMismatch),
+/// cross-origin request protection, the WebSocket check), and for one only this layer's
+/// asynchronous origin check could allow. Each `#[cors]` route and `Cors` layer the copy
+/// reaches records itself, the innermost governs, and the copy is dropped before any handler
+/// runs. Then the layer answers the preflight, refuses, or passes the request on to the layer
+/// that governs it. Requests this layer allows, and requests without `Origin`, are passed on
+/// without a copy, and a layer with nothing inside it to ask never makes one.
 ///
-/// A policy with an asynchronous origin check
-/// ([`PolicyBuilder::allow_origin_async`](crate::PolicyBuilder::allow_origin_async)) is waited
-/// for before the request is answered or passed on, by the layer that decides it; a layer
-/// that finds a `#[cors]` route for the request leaves the route to decide (and ask) instead.
+/// The copy carries the request's method, URI, version, headers and peer address, and what
+/// the scopes around this layer matched; it lacks the app data, the connection data and the
+/// request's extensions, so a guard that reads them sees none. A `#[cors]` route's own
+/// `guard = ..` is not asked about a preflight (which carries none of the actual request's
+/// headers); every other guard is. A guard must give the same answer for the same request.
 ///
-/// A preflight must be answered before routing: forwarding it to see who takes it would run
-/// the handler of a resource without a method guard, or reach an authentication middleware.
-/// The outer layer finds the route in actix's route table, which holds every resource's path
-/// pattern, scope by scope, in registration order, but no guards: the route is the first
-/// `#[cors]` route handling the requested method among those whose full pattern is the one
-/// routing reaches first for the path. Where the table cannot tell:
-/// - a resource without `#[cors]` whose pattern matches the path before a `#[cors]` route
-///   takes the route's preflights, whatever methods it handles (register the route first);
-///   one with the very same pattern is taken to be told apart from the route by methods;
-/// - of two scopes with one prefix told apart by guards, the first scope's routes are found;
-/// - a `Cors` around an inner scope is not seen: that scope's preflights get the outer policy
-///   (its actual requests, decided after routing, get its own);
-/// - a preflight's path that matches nothing is tried as `NormalizePath` inside the layer
-///   would make it (an actual request's is not: it is judged by this layer's policy).
+/// Two notes:
+/// - A middleware between this layer and the routes that awaits before it calls its inner
+///   service keeps the copy from reaching them. This layer then decides alone, with its own
+///   policy, so a request it would refuse stays refused (said once in the debug log). Put
+///   such a middleware on the routes it serves (`#[get("/x", wrap = "..")]`, a resource's
+///   `wrap`) or outside the `Cors`; an authentication middleware belongs on the routes, since
+///   a preflight carries no credentials.
+/// - A service or middleware that acts in its `call`, rather than in the future it returns,
+///   acts on the copy too. actix's handlers, the bodies of `fn_service` futures, default
+///   services, `Logger`, `Compress`, `NormalizePath`, `Condition` and `actix-files` act only in
+///   their futures, or change only the copy.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct Cors {
@@ -199,7 +204,7 @@ where
             role: self.role,
             refusals: self.refusals,
             inner_layers: self.role == Role::Layer && inner_layers,
-            index: OnceCell::new(),
+            ungoverned_noted: Cell::new(false),
         }))
     }
 }
@@ -220,23 +225,9 @@ pub struct CorsMiddleware<S> {
     refusals: Refusals,
     /// Whether a CORS layer may sit inside this one (a `#[cors]` route, a `Cors` on a scope).
     inner_layers: bool,
-    /// For a layer around an app or scope: the index of its app's `#[cors]` routes, if it
-    /// has any, found at the first request that needs it (the app's routes are all
-    /// registered by then, and never change).
-    index: OnceCell<Option<Rc<AppRoutes>>>,
+    /// Whether the debug log already said that a routing pass reached no layer inside.
+    ungoverned_noted: Cell<bool>,
 }
-
-/// The claim between nested layers, in the request's extensions. A layer that may have
-/// CORS layers inside puts it there before passing a cross-origin request on; the nearest
-/// layer inside takes it away, and so becomes the one that decorates the response. A layer
-/// that finds its claim still there after the response decorates it itself.
-#[derive(Debug, Clone, Copy)]
-struct Claim;
-
-/// Marks an error response some layer already decorated, so that the layers around it
-/// leave it alone (an error carries no request, so the claim cannot be read there).
-#[derive(Debug, Clone, Copy)]
-struct DecoratedError;
 
 impl<S, B> Service<ServiceRequest> for CorsMiddleware<S>
 where
@@ -250,36 +241,45 @@ where
     actix_web::dev::forward_ready!(service);
 
     fn call(&self, req: ServiceRequest) -> Self::Future {
-        // A preflight is settled before routing, where a `#[cors]` route's policy wins over
-        // this layer's; only the governing policy decides.
-        if self.role == Role::Layer && is_preflight(&req) {
-            if let Some(route) = self.route_of(&req) {
-                return self.respond(req, route);
-            }
-        }
         let current = self.policy.current();
         let policy: &Arc<Policy> = &current;
-        let decision = policy.decide(req.head());
-        if self.role == Role::Layer {
-            // So is a request this layer would forbid: a `#[cors]` route's request is passed
-            // on to the route.
-            let forbidden =
-                matches!(decision, Decision::Rejected(Rejection { forbid: true, preflight: false, .. }));
-            // An actual request only this layer's asynchronous check could allow: if a
-            // `#[cors]` route governs it, this layer's answer does not matter, so it is passed
-            // on for the route to decide (and its check to run) once.
-            let unsettled = matches!(decision, Decision::CheckOrigin) && !is_preflight(&req);
-            if forbidden || unsettled {
-                if let Some(route) = self.route_of(&req) {
-                    if forbidden {
-                        return self.respond(req, route);
-                    }
-                    if self.refusals.has_options() {
-                        self.refusals.pass_on(&req);
-                    }
-                    let outcome = Outcome::Forward(Decoration::VaryOnly);
-                    return dispatch(&self.service, self.inner_layers, req, policy, outcome, true);
+        // A copy an outer layer routes to find the layer that governs: this one is inside it.
+        if let Some(probe) = Probe::of(&req) {
+            probe.claim(Arc::clone(policy), self.refusals);
+            return match self.role {
+                // Nothing inside a route can govern: the copy goes no further.
+                Role::Route => {
+                    CorsFuture::ready(req.into_response(HttpResponse::new(StatusCode::NO_CONTENT)))
                 }
+                Role::Layer => {
+                    let forwarded = Forwarded {
+                        policy: Arc::clone(policy),
+                        decoration: Decoration::VaryOnly,
+                        claim: false,
+                    };
+                    CorsFuture {
+                        state: State::Inner { future: self.service.call(req), forwarded: Some(forwarded) },
+                    }
+                }
+            };
+        }
+        let decision = policy.decide(req.head());
+        let preflight = is_preflight(&req);
+        let depends_on_route = preflight
+            || matches!(decision, Decision::Rejected(Rejection { forbid: true, .. }) | Decision::CheckOrigin);
+        if self.inner_layers && depends_on_route {
+            if let Some(governor) = self.route_first(&req, preflight) {
+                let refusals = governor.refusals.inherit(self.refusals);
+                if preflight {
+                    return self.decide_and_carry_out(req, &governor.policy, refusals);
+                }
+                // The layer that governs decides when the request reaches it.
+                if self.refusals.has_options() {
+                    self.refusals.pass_on(&req);
+                }
+                let cross_origin = !matches!(decision, Decision::NotCors);
+                let outcome = Outcome::Forward(Decoration::Strip(None));
+                return dispatch(&self.service, self.inner_layers, req, policy, outcome, cross_origin);
             }
         }
         // Every other request is decided after routing, by the layer nearest the handler, which
@@ -297,32 +297,42 @@ where
 }
 
 impl<S> CorsMiddleware<S> {
-    /// The `#[cors]` route of this layer's app that a request is for: for a preflight, the
-    /// route of the method it asks for; otherwise the route of its own method.
-    fn route_of(&self, req: &ServiceRequest) -> Option<&'static RouteCors> {
-        let index = self.index.get_or_init(|| AppRoutes::of(req)).as_ref()?;
-        let requested = requested_method(req.head());
-        let method = requested.map_or(req.method().as_str().as_bytes(), HeaderValue::as_bytes);
-        index.find(req.resource_map(), req.match_info().as_str(), method, requested.is_some())
+    /// Routes a copy of `req` through the inner service and returns the layer inside this one
+    /// that governs it, if the copy reached one.
+    #[cold]
+    fn route_first(&self, req: &ServiceRequest, preflight: bool) -> Option<Governor>
+    where
+        S: Service<ServiceRequest>,
+    {
+        let preflight_method = match requested_method(req.head()) {
+            // A method that is no token cannot be routed; this layer's policy refuses it.
+            Some(method) if preflight => Some(Method::from_bytes(method.as_bytes()).ok()?),
+            _ => None,
+        };
+        let governor = route_copy(&*self.service, req, preflight_method);
+        if governor.is_none() && !self.ungoverned_noted.replace(true) {
+            refusals::note_ungoverned_pass(req);
+        }
+        governor
     }
 
-    /// How to report refusals decided by `route`'s policy on this layer's behalf.
-    fn refusals_for(&self, route: &'static RouteCors) -> Refusals {
-        Refusals { route: Some(route), ..self.refusals }
-    }
-
-    /// Answers or forwards the request as `route`'s policy decides.
-    fn respond<B>(&self, req: ServiceRequest, route: &'static RouteCors) -> CorsFuture<S>
+    /// Decides `req` with `policy` and carries the decision out, waiting for the policy's
+    /// asynchronous origin check first if the decision depends on it.
+    fn decide_and_carry_out<B>(
+        &self,
+        req: ServiceRequest,
+        policy: &Arc<Policy>,
+        refusals: Refusals,
+    ) -> CorsFuture<S>
     where
         S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
     {
-        let policy = route.policy();
         let decision = policy.decide(req.head());
         if matches!(decision, Decision::CheckOrigin) {
-            return self.check_origin_first(req, policy, self.refusals_for(route));
+            return self.check_origin_first(req, policy, refusals);
         }
         let cross_origin = !matches!(decision, Decision::NotCors);
-        let outcome = outcome(req.request(), policy, self.refusals_for(route), decision);
+        let outcome = outcome(req.request(), policy, refusals, decision);
         dispatch(&self.service, self.inner_layers, req, policy, outcome, cross_origin)
     }
 
@@ -377,7 +387,7 @@ where
     }
     let state = match outcome {
         // The request moves into the response: no reference count to raise and drop.
-        Outcome::Answered(response) => State::Ready { response: Some(req.into_response(response)) },
+        Outcome::Answered(response) => return CorsFuture::ready(req.into_response(response)),
         Outcome::Forward(decoration) => {
             let forwarded = Forwarded { policy: Arc::clone(policy), decoration, claim };
             State::Inner { future: service.call(req), forwarded: Some(forwarded) }
@@ -484,6 +494,13 @@ pin_project! {
     }
 }
 
+impl<S: Service<ServiceRequest>> CorsFuture<S> {
+    /// A response made without the inner service.
+    fn ready(response: ServiceResponse) -> Self {
+        Self { state: State::Ready { response: Some(response) } }
+    }
+}
+
 impl<S: Service<ServiceRequest>> fmt::Debug for CorsFuture<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CorsFuture").finish_non_exhaustive()
@@ -554,5 +571,6 @@ where
 }
 
 mod refusals;
+mod routing;
 #[cfg(all(test, feature = "tracing"))]
 mod tracing_tests;

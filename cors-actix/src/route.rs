@@ -4,8 +4,9 @@
 //! reaches a `#[get]` resource. A `#[cors]` route is therefore mounted with the guard
 //! `Preflight(methods) OR (methods AND the route's own guards)` and wrapped, outermost, in a
 //! route-level CORS layer: on its own, the route answers its own preflights and decorates
-//! its own responses. How an app-wide `Cors` finds a route before routing is the index's
-//! business (`index.rs`); mounting registers the route there.
+//! its own responses. A `Cors` around the route finds it by routing a copy of the request,
+//! which the route's layer records itself in; the copy of a preflight carries the requested
+//! method and passes the route's guard whatever the route's own guards say.
 
 use std::sync::{Arc, LazyLock, OnceLock, RwLock};
 
@@ -18,7 +19,7 @@ use actix_web::{
     Error,
 };
 
-use crate::{decision::requested_method, index, Policy};
+use crate::{decision::requested_method, Policy};
 
 /// The policy of one `#[cors]` route, with where it is mounted. Created by the macro as a
 /// `static`; registered into the process-wide table the first time its route is mounted.
@@ -158,6 +159,12 @@ pub fn route_guard(route: &'static RouteCors, guards: Vec<Box<dyn Guard>>) -> im
     RouteGuard { methods, guards }
 }
 
+/// Marks the copy of a preflight that an outer `Cors` routes to find the policy that governs
+/// it (the copy carries the requested method). A route's own guards cannot judge it: a
+/// preflight carries none of the actual request's headers or body.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PreflightCopy;
+
 struct RouteGuard {
     methods: Vec<Method>,
     guards: Vec<Box<dyn Guard>>,
@@ -166,17 +173,22 @@ struct RouteGuard {
 impl Guard for RouteGuard {
     fn check(&self, ctx: &GuardContext<'_>) -> bool {
         let head = ctx.head();
-        let preflight = head.headers().contains_key(header::ORIGIN)
+        if self.methods.contains(&head.method) {
+            return self.guards.is_empty()
+                || ctx.req_data().contains::<PreflightCopy>()
+                || self.guards.iter().all(|guard| guard.check(ctx));
+        }
+        // A preflight routed by actix itself, with no `Cors` around the route to answer it.
+        head.headers().contains_key(header::ORIGIN)
             && requested_method(head)
-                .is_some_and(|asked| self.methods.iter().any(|m| m.as_str().as_bytes() == asked.as_bytes()));
-        preflight || (self.methods.contains(&head.method) && self.guards.iter().all(|guard| guard.check(ctx)))
+                .is_some_and(|asked| self.methods.iter().any(|m| m.as_str().as_bytes() == asked.as_bytes()))
     }
 }
 
 /// Mounts a `#[cors]` route: `service` (the handler, inside the route's `wrap`s, inside
 /// [`Cors::for_route`](crate::Cors::for_route)) under the route's path and name, guarded
-/// with [`route_guard`], with the node that lets an app-wide layer find it before routing.
-/// Builds the policy now, at app start, so that nothing about it is left for request time.
+/// with [`route_guard`], as actix mounts any resource (so `match_pattern`, `match_name` and
+/// `url_for` are actix's own). Builds the policy now, at app start, so that nothing about it is left for request time.
 pub fn mount<F, B>(
     route: &'static RouteCors,
     guards: Vec<Box<dyn Guard>>,
@@ -207,8 +219,7 @@ pub fn mount<F, B>(
     };
     let mut rdef = ResourceDef::new(path);
     rdef.set_name(route.resource_name);
-    let node = index::register(route, &rdef, config);
     let guard: Box<dyn Guard> = Box::new(route_guard(route, guards));
     let service = service.map(ServiceResponse::map_into_boxed_body);
-    config.register_service(rdef, Some(vec![guard]), service, Some(node));
+    config.register_service(rdef, Some(vec![guard]), service, None);
 }

@@ -96,8 +96,11 @@ async fn app_wide_reject_does_not_override_a_route() {
 }
 
 // A preflight carries no credentials, so authentication must not see it. With an auth
-// middleware on the whole App, the app-wide Cors answers the route's preflight before auth;
-// auth's 401, made before routing, is decorated by the app-wide layer.
+// middleware on the whole App, inside the app-wide Cors, the Cors answers every preflight
+// before auth. An async middleware such as `from_fn`'s runs only when awaited, so the copy the
+// Cors routes to find a route's policy never gets past it: the app's own policy answers the
+// route's preflights (fail closed). Authentication put on the route itself (`wrap = ..`) keeps
+// the route's preflights its own.
 #[actix_web::test]
 async fn app_wide_cors_outside_app_auth() {
     let calls = Calls::default();
@@ -114,7 +117,20 @@ async fn app_wide_cors_outside_app_auth() {
             .to_request(),
     )
     .await;
-    assert_eq!(response.status(), StatusCode::NO_CONTENT, "route preflight answered before auth");
+    assert_eq!(
+        response.status(),
+        StatusCode::FORBIDDEN,
+        "the app's policy answers: the route is out of sight"
+    );
+    assert_eq!(acao(&response), None);
+    let response = test::call_service(
+        &app,
+        preflight("/items/3", APP_ORIGIN, "GET")
+            .insert_header(("access-control-request-headers", "authorization"))
+            .to_request(),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT, "answered before auth, by the app's policy");
     let response = test::call_service(
         &app,
         preflight("/plain", APP_ORIGIN, "GET")
@@ -147,4 +163,31 @@ async fn app_wide_cors_outside_app_auth() {
     .await;
     assert_eq!(acao(&response).as_deref(), Some(ROUTE_ORIGIN));
     assert_eq!(calls.count(), 1);
+}
+
+// The same app-wide Cors, with authentication on the route instead (its `wrap`): the copy
+// reaches the route, whose policy answers its preflight before the route's auth could see it.
+#[actix_web::test]
+async fn app_wide_cors_with_route_level_auth() {
+    let calls = Calls::default();
+    let app = test::init_service(
+        routes_app!(calls)
+            .wrap(Cors::new(policy! { origins = ["https://app.example"], headers = ["authorization"] })),
+    )
+    .await;
+    let response = test::call_service(
+        &app,
+        preflight("/guarded", ROUTE_ORIGIN, "GET")
+            .insert_header(("access-control-request-headers", "authorization"))
+            .to_request(),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    assert_eq!(acao(&response).as_deref(), Some(ROUTE_ORIGIN));
+    let error =
+        app.call(actual(Method::GET, "/guarded", ROUTE_ORIGIN).to_request()).await.expect_err("auth refuses");
+    let response = error.error_response();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(response.headers().get("access-control-allow-origin").unwrap(), ROUTE_ORIGIN);
+    assert_eq!(calls.count(), 0);
 }

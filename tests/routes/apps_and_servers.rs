@@ -1,5 +1,5 @@
-//! Route tables per app: several apps in one thread, the inspectable table, a server on two
-//! addresses.
+//! Routes per app: several apps in one thread, the inspectable table of `#[cors]` routes, a
+//! server on two addresses.
 
 use actix_web::HttpServer;
 use cors_actix_tests::{raw_request, serve_while};

@@ -160,7 +160,7 @@ macro_rules! routes_app {
 }
 
 // Declared after `routes_app!`, which they use; the handlers stay here, at the binary's root,
-// because the route table names them by module path (`routes::item`).
+// because `cors_actix::routes()` names them by module path (`routes::item`).
 mod app_wide_layers;
 mod apps_and_servers;
 mod route_policies;

@@ -235,6 +235,8 @@ fn websocket_handshakes_from_refused_origins_are_forbidden() {
         ("websocket", Some("https://evil.example"), &[], Forbidden, Forbidden),
         ("WebSocket", Some("https://evil.example"), &[], Forbidden, Forbidden),
         ("h2c, websocket", Some("https://evil.example"), &[], Forbidden, Forbidden),
+        ("websocket/13", Some("https://evil.example"), &[], Forbidden, Forbidden),
+        ("websocket/13", Some("https://app.example"), &[], Allowed, Allowed),
         ("websocket", Some("null"), &[], Forbidden, Forbidden),
         ("websocket", Some("https://app.example/"), &[], Forbidden, Forbidden),
         ("websocket", Some("https://api.example"), &[("host", "api.example")], Passed, Passed),
@@ -267,6 +269,60 @@ fn websocket_handshakes_from_refused_origins_are_forbidden() {
     let omit = policy(Policy::builder().allow_origin("https://app.example"));
     let post = request(Method::POST, &[("origin", "https://evil.example"), ("upgrade", "websocket")]);
     assert!(matches!(omit.decide(post.head()), Decision::Rejected(Rejection { forbid: false, .. })));
+}
+
+/// actix-http upgrades a `GET` whose first `Upgrade` value, lower-cased, contains `websocket`
+/// (`actix_http::ws::verify_handshake`), not only the RFC 6455 token: every such request is a
+/// handshake here too, and so is one with the name in any other `Upgrade` value.
+#[test]
+fn a_handshake_is_any_get_whose_upgrade_contains_websocket() {
+    /// actix-http's rule, as `verify_handshake` writes it.
+    fn actix_http_upgrades(head: &RequestHead) -> bool {
+        head.method == Method::GET
+            && head
+                .headers()
+                .get(header::UPGRADE)
+                .and_then(|value| value.to_str().ok())
+                .is_some_and(|value| value.to_ascii_lowercase().contains("websocket"))
+    }
+    let handshakes: &[&[&str]] = &[
+        &["websocket"],
+        &["WebSocket"],
+        &["WEBSOCKET"],
+        &["websocket/13"],
+        &["h2c, websocket"],
+        &["h2c,websocket/13"],
+        &["x-websocket-proxy"],
+        &["h2c", "websocket"],
+        &["h2c", "WebSocket/13"],
+    ];
+    let not_handshakes: &[&[&str]] = &[&[], &[""], &["h2c"], &["websock"], &["web socket"], &["websocke t"]];
+    let with_upgrade = |method: Method, values: &[&str]| {
+        let mut headers = vec![("origin", "https://evil.example"), ("connection", "Upgrade")];
+        headers.extend(values.iter().map(|value| ("upgrade", *value)));
+        request(method, &headers)
+    };
+    for values in handshakes {
+        let get = with_upgrade(Method::GET, values);
+        assert!(is_websocket_upgrade(get.head()), "GET, Upgrade {values:?}");
+        for method in [Method::POST, Method::HEAD, Method::OPTIONS, Method::PUT] {
+            let other = with_upgrade(method.clone(), values);
+            assert!(!is_websocket_upgrade(other.head()), "{method}, Upgrade {values:?}: not a handshake");
+        }
+    }
+    for values in not_handshakes {
+        assert!(!is_websocket_upgrade(with_upgrade(Method::GET, values).head()), "GET, Upgrade {values:?}");
+    }
+    for values in handshakes.iter().chain(not_handshakes) {
+        let get = with_upgrade(Method::GET, values);
+        if actix_http_upgrades(get.head()) {
+            assert!(is_websocket_upgrade(get.head()), "actix-http would upgrade Upgrade {values:?}");
+        }
+    }
+    // A refused origin's `websocket/13` handshake is forbidden even under `omit`.
+    let omit = policy(Policy::builder().allow_origin("https://app.example"));
+    let req = with_upgrade(Method::GET, &["websocket/13"]);
+    assert!(matches!(omit.decide(req.head()), Decision::Rejected(Rejection { forbid: true, .. })));
 }
 
 // Bad input: malformed, non-ASCII, huge or repeated Origin is refused, never reflected. An

@@ -26,10 +26,7 @@ pub(super) struct Refusals {
 /// passes them on, so that the routes' own refusals answer as its do. Put in the request only
 /// by a layer with such options: the others pay nothing.
 #[derive(Debug, Clone, Copy)]
-struct PassedOn {
-    explain: bool,
-    cross_origin_refusal: Option<fn(&HttpRequest) -> HttpResponse>,
-}
+struct PassedOn(Refusals);
 
 impl Refusals {
     /// Whether layers inside are to answer refusals as this one does.
@@ -39,19 +36,23 @@ impl Refusals {
 
     /// Hands this layer's options to the layers inside, in the request.
     pub(super) fn pass_on(&self, req: &ServiceRequest) {
-        let passed = PassedOn { explain: self.explain, cross_origin_refusal: self.cross_origin_refusal };
-        req.extensions_mut().insert(passed);
+        req.extensions_mut().insert(PassedOn(Refusals { route: None, ..*self }));
     }
 
-    /// These refusals with what an outer layer passed on: its options where this layer has
-    /// none. Read only when refusing.
+    /// These refusals with an outer layer's options where this layer has none.
+    pub(super) fn inherit(self, outer: Self) -> Self {
+        Self {
+            explain: self.explain || outer.explain,
+            cross_origin_refusal: self.cross_origin_refusal.or(outer.cross_origin_refusal),
+            ..self
+        }
+    }
+
+    /// These refusals with what an outer layer passed on in the request. Read only when
+    /// refusing.
     pub(super) fn with_outer(self, req: &HttpRequest) -> Self {
         match req.extensions().get::<PassedOn>() {
-            Some(outer) => Self {
-                explain: self.explain || outer.explain,
-                cross_origin_refusal: self.cross_origin_refusal.or(outer.cross_origin_refusal),
-                ..self
-            },
+            Some(PassedOn(outer)) => self.inherit(*outer),
             None => self,
         }
     }
@@ -115,4 +116,30 @@ fn log_rejection(
         let _ = (req, rejection);
         log::debug!(target: "cors_actix", "{explanation}{by}{handler}");
     }
+}
+
+/// Says, once per layer, that a routing pass reached no `#[cors]` route or `Cors` layer, and
+/// what to do if one was meant to govern: most such passes reached a plain resource, but one
+/// stopped by a middleware that awaits before calling its service looks the same.
+#[cold]
+pub(super) fn note_ungoverned_pass(req: &ServiceRequest) {
+    let (method, path) = (req.method().as_str(), req.path());
+    #[cfg(feature = "tracing")]
+    tracing::debug!(
+        target: "cors_actix",
+        method,
+        path,
+        "a routing pass reached no `#[cors]` route or `Cors` layer inside this `Cors`, so its own policy \
+         decides (said once per layer); if a route or layer inside should govern such requests, a \
+         middleware between them awaits before calling its service: put that middleware on the routes \
+         (`wrap = ..`), or outside this `Cors`",
+    );
+    #[cfg(not(feature = "tracing"))]
+    log::debug!(
+        target: "cors_actix",
+        "a routing pass for {method} {path} reached no `#[cors]` route or `Cors` layer inside this `Cors`, \
+         so its own policy decides (said once per layer); if a route or layer inside should govern such \
+         requests, a middleware between them awaits before calling its service: put that middleware on \
+         the routes (`wrap = ..`), or outside this `Cors`",
+    );
 }

@@ -149,3 +149,52 @@ fn a_refusal_by_a_routes_policy_names_the_route() {
     assert_eq!(refusal["route"], "my_app::reports::report");
     assert!(refusal["message"].ends_with("policy of route my_app::reports::report"), "{refusal:?}");
 }
+
+/// A middleware between a `Cors` and a layer inside it that awaits before calling its service
+/// keeps the routing pass from the inner layer: the outer policy decides alone, and says so
+/// once, with the fix.
+#[test]
+fn a_routing_pass_stopped_by_a_deferring_middleware_fails_closed_and_says_so_once() {
+    async fn defer(
+        req: actix_web::dev::ServiceRequest,
+        next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
+    ) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+        next.call(req).await
+    }
+    let recorder = Recorder::default();
+    tracing::subscriber::with_default(recorder.clone(), || {
+        actix_web::rt::System::new().block_on(async {
+            let outer = Policy::builder().allow_origin("https://app.example").build().unwrap();
+            let app = actix_test::init_service(
+                App::new().wrap(actix_web::middleware::from_fn(defer)).wrap(Cors::new(outer)).service(
+                    web::scope("/partner")
+                        .wrap(Cors::from_shared(partner_policy()))
+                        .route("/items", web::get().to(HttpResponse::Ok)),
+                ),
+            )
+            .await;
+            for _ in 0..2 {
+                let request = actix_test::TestRequest::default()
+                    .method(actix_web::http::Method::OPTIONS)
+                    .uri("/partner/items")
+                    .insert_header(("origin", "https://partner.example"))
+                    .insert_header(("access-control-request-method", "GET"))
+                    .to_request();
+                assert_eq!(
+                    actix_test::call_service(&app, request).await.status(),
+                    403,
+                    "the outer policy's answer"
+                );
+            }
+        });
+    });
+    let events = recorder.0.lock().unwrap();
+    let notes: Vec<&BTreeMap<String, String>> = events
+        .iter()
+        .filter(|(target, fields)| target == "cors_actix" && fields["message"].contains("routing pass"))
+        .map(|(_, fields)| fields)
+        .collect();
+    assert_eq!(notes.len(), 1, "once per layer: {events:#?}");
+    assert_eq!((notes[0]["method"].as_str(), notes[0]["path"].as_str()), ("OPTIONS", "/partner/items"));
+    assert!(notes[0]["message"].contains("put that middleware on the routes"), "{:?}", notes[0]);
+}

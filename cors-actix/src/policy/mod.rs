@@ -238,7 +238,8 @@ impl PolicyBuilder {
 
     /// Allows one origin: an exact serialized origin (`https://app.example`), a pattern
     /// (`https://*.app.example`, `http://localhost:*`), `null` (opaque origins, only ever
-    /// matched when listed), or `*` (any origin, answered with `*`; not with credentials).
+    /// matched when listed; not with cross-origin request protection), or `*` (any origin,
+    /// answered with `*`; not with credentials).
     ///
     /// Exact origins are compared byte for byte, as browsers serialize them: lower case,
     /// no default port, no trailing slash. A string that cannot match anything is an error
@@ -427,7 +428,9 @@ impl PolicyBuilder {
     /// `Sec-Fetch-Site` is refused unless the `Origin` is allowed; without `Sec-Fetch-Site`
     /// (older browsers), a request without `Origin` passes (not a browser), and one from the
     /// server's own origin or an allowed origin passes. Everything else, `null` included, is
-    /// refused. Behind a proxy that changes `Host`, name the server's
+    /// refused. [`build`](Self::build) refuses the protection together with `*`, which trusts
+    /// every site, and with a listed `null`, which any site can make a browser send (from a
+    /// sandboxed iframe or a `file:` page). Behind a proxy that changes `Host`, name the server's
     /// [`public_origin`](Self::public_origin)s, or same-origin requests from browsers too old
     /// to send `Sec-Fetch-Site` are refused. Exempt a route by giving it a `#[cors]` policy
     /// of its own without protection.
@@ -471,7 +474,9 @@ impl PolicyBuilder {
     /// suggested), an origin listed twice, bad patterns, regexes that do not compile or are
     /// not anchored, invalid or forbidden methods and header names, an empty method list, `*`
     /// mixed with other origins, any origin, broad regex or exposed header together with
-    /// credentials, a max-age over one day, or no origin at all. These are the rules the
+    /// credentials, a max-age over one day, no origin at all, cross-origin request protection
+    /// together with `*` or a listed `null`, or a public origin that is not one exact
+    /// origin. These are the rules the
     /// `#[cors]` and `policy!` macros check at compile time, from the same code.
     ///
     /// What builds but is probably not meant (a wildcard over a public suffix such as

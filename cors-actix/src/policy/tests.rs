@@ -104,6 +104,27 @@ fn wildcard_origin_mixed_with_others_is_refused() {
     );
 }
 
+/// Any site can make a browser send `Origin: null` (a sandboxed iframe, a `file:` page), so
+/// cross-origin request protection cannot trust it; `null` alone, unprotected, still builds.
+#[test]
+fn null_origin_with_cross_origin_protection_is_refused() {
+    let listed = || Policy::builder().allow_origins(["https://app.example", "null"]);
+    let error = listed().cross_origin_protection(true).build().unwrap_err();
+    assert_eq!(error.problems(), [Problem::ProtectionWithNullOrigin]);
+    let message = error.to_string();
+    assert!(
+        message.contains("origin `null`: cross-origin request protection cannot trust `null`"),
+        "{message}"
+    );
+    assert!(message.contains("sandboxed iframes"), "why: {message}");
+    assert!(message.contains("remove `null`"), "what to do: {message}");
+    assert!(listed().build().is_ok(), "without the protection");
+    assert!(
+        Policy::builder().allow_origin("https://app.example").cross_origin_protection(true).build().is_ok(),
+        "protection without `null`"
+    );
+}
+
 /// An asynchronous origin check is an origin source like a predicate: enough on its own, and
 /// a second source beside `*`.
 #[test]
