@@ -51,9 +51,9 @@ pub(crate) fn chromium_dump_dom(url: &str, dump_at: DumpAt) -> String {
             "--disable-component-update",
             "--disable-sync",
             "--disable-extensions",
-            // `localhost` origins are served on 127.0.0.1 only; without this Chromium tries
-            // `::1` first.
-            "--host-resolver-rules=MAP localhost 127.0.0.1",
+            // `localhost` (and `*.localhost`) origins are served on 127.0.0.1 only; without
+            // this Chromium tries `::1` first.
+            "--host-resolver-rules=MAP localhost 127.0.0.1, MAP *.localhost 127.0.0.1",
         ])
         .arg(format!("--user-data-dir={}", profile.display()))
         .args(match dump_at {

@@ -49,12 +49,26 @@ pub(crate) struct Seen {
 
 /// What the protected server saw, per case (the `case` query parameter).
 #[derive(Clone, Default)]
-struct Ledger {
+pub(crate) struct Ledger {
     requests: Arc<Mutex<BTreeMap<String, Vec<Seen>>>>,
     transfers: Arc<Mutex<BTreeMap<String, usize>>>,
 }
 
-fn case_of(request: &HttpRequest) -> String {
+impl Ledger {
+    /// The requests to [`TRANSFER`] of one case.
+    pub(crate) fn seen(&self, case: &str) -> Vec<Seen> {
+        let requests = self.requests.lock().unwrap_or_else(PoisonError::into_inner);
+        requests.get(case).cloned().unwrap_or_default()
+    }
+
+    /// Runs of the [`transfer`] handler for one case.
+    pub(crate) fn transfers(&self, case: &str) -> usize {
+        let transfers = self.transfers.lock().unwrap_or_else(PoisonError::into_inner);
+        transfers.get(case).copied().unwrap_or(0)
+    }
+}
+
+pub(crate) fn case_of(request: &HttpRequest) -> String {
     web::Query::<BTreeMap<String, String>>::from_query(request.query_string())
         .ok()
         .and_then(|query| query.get("case").cloned())
@@ -95,14 +109,12 @@ impl Bank {
 
     /// The requests to [`TRANSFER`] of one case.
     pub(crate) fn seen(&self, case: &str) -> Vec<Seen> {
-        let requests = self.ledger.requests.lock().unwrap_or_else(PoisonError::into_inner);
-        requests.get(case).cloned().unwrap_or_default()
+        self.ledger.seen(case)
     }
 
     /// Runs of the handler for one case.
     pub(crate) fn transfers(&self, case: &str) -> usize {
-        let transfers = self.ledger.transfers.lock().unwrap_or_else(PoisonError::into_inner);
-        transfers.get(case).copied().unwrap_or(0)
+        self.ledger.transfers(case)
     }
 
     /// Loads the bank's own form page in Chromium; see [`load_form_page`].
@@ -112,19 +124,19 @@ impl Bank {
 }
 
 /// The bank's own page: its form posts to [`TRANSFER`] on the same origin.
-async fn own_page() -> HttpResponse {
+pub(crate) async fn own_page() -> HttpResponse {
     html(form_page("own", TRANSFER))
 }
 
 /// Never answers: the page's way to hold Chromium's virtual time (see forms.html).
-const HOLD: &str = "/hold";
+pub(crate) const HOLD: &str = "/hold";
 
-async fn hold() -> HttpResponse {
+pub(crate) async fn hold() -> HttpResponse {
     std::future::pending().await
 }
 
 /// The state-changing handler: counts its runs per case.
-async fn transfer(request: HttpRequest, ledger: web::Data<Ledger>) -> HttpResponse {
+pub(crate) async fn transfer(request: HttpRequest, ledger: web::Data<Ledger>) -> HttpResponse {
     let case = case_of(&request);
     let mut transfers = ledger.transfers.lock().unwrap_or_else(PoisonError::into_inner);
     *transfers.entry(case.clone()).or_default() += 1;
@@ -134,14 +146,14 @@ async fn transfer(request: HttpRequest, ledger: web::Data<Ledger>) -> HttpRespon
         .body(format!("transferred 100 for {case}"))
 }
 
-fn refused(_: &HttpRequest) -> HttpResponse {
+pub(crate) fn refused(_: &HttpRequest) -> HttpResponse {
     HttpResponse::Forbidden()
         .content_type("text/plain; charset=utf-8")
         .body("refused: a transfer can only be sent from the bank's own pages or its partner")
 }
 
 /// Records every request to [`TRANSFER`], with the answer it got, outside the `Cors` layer.
-async fn record_transfers(
+pub(crate) async fn record_transfers(
     request: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
@@ -169,16 +181,17 @@ fn html(body: String) -> HttpResponse {
 }
 
 /// A page on another origin, not allowed by the bank's policy, whose form and `no-cors` fetch
-/// target the bank: on `http://127.0.0.1:PORT` another site, on `http://localhost:PORT` the
-/// bank's own site (a different port is a different origin of the same site).
+/// target the bank at `bank_origin` (on `http://localhost:PORT`): on `http://127.0.0.1:PORT`
+/// or `http://attacker.localhost:PORT` another site, on `http://localhost:PORT` the bank's own
+/// site (a different port is a different origin of the same site).
 pub(crate) struct OtherSite {
     pub(crate) origin: String,
     _server: Server,
 }
 
 impl OtherSite {
-    pub(crate) fn start(label: &str, host: &str, bank: &Bank) -> Self {
-        let page = form_page(label, &format!("{}{TRANSFER}", bank.origin));
+    pub(crate) fn start(label: &str, host: &str, bank_origin: &str) -> Self {
+        let page = form_page(label, &format!("{bank_origin}{TRANSFER}"));
         let server = Server::spawn(move |listeners| {
             run_on!(
                 HttpServer::new(move || {
@@ -202,7 +215,7 @@ impl OtherSite {
 /// Loads a form page in Chromium and returns its results by case name: for the form,
 /// `{outcome: "loaded", readable, text}` (whether the answer's document is within the page's
 /// reach, and its text if so); for the `no-cors` fetch, `{outcome: "resolved", type, status}`.
-fn load_form_page(url: &str) -> serde_json::Value {
+pub(crate) fn load_form_page(url: &str) -> serde_json::Value {
     let dom = chromium_dump_dom(url, DumpAt::VirtualTimeSpent);
     let status = between(&dom, "<p id=\"status\">", "</p>");
     assert_eq!(status, Some("done"), "the page did not finish; DOM:\n{dom}");
