@@ -248,9 +248,7 @@ where
             probe.claim(Arc::clone(policy), self.refusals);
             return match self.role {
                 // Nothing inside a route can govern: the copy goes no further.
-                Role::Route => {
-                    CorsFuture::ready(req.into_response(HttpResponse::new(StatusCode::NO_CONTENT)))
-                }
+                Role::Route => CorsFuture { state: State::Copy { copy: Some(req) } },
                 Role::Layer => {
                     let forwarded = Forwarded {
                         policy: Arc::clone(policy),
@@ -263,23 +261,33 @@ where
                 }
             };
         }
-        let decision = policy.decide(req.head());
-        let preflight = is_preflight(&req);
-        let depends_on_route = preflight
-            || matches!(decision, Decision::Rejected(Rejection { forbid: true, .. }) | Decision::CheckOrigin);
-        if self.inner_layers && depends_on_route {
-            if let Some(governor) = self.route_first(&req, preflight) {
-                let refusals = governor.refusals.inherit(self.refusals);
-                if preflight {
-                    return self.decide_and_carry_out(req, &governor.policy, refusals);
+        // A preflight is answered by the policy that governs the actual request it asks about.
+        if self.inner_layers && is_preflight(&req) {
+            return match self.route_first(&req, true) {
+                Some(governor) => {
+                    let refusals = governor.refusals.inherit(self.refusals);
+                    let next =
+                        next_step(&req, &governor.policy, refusals, governor.policy.decide(req.head()));
+                    self.carry_out(req, &governor.policy, refusals, next)
                 }
-                // The layer that governs decides when the request reaches it.
+                None => {
+                    let next = next_step(&req, policy, self.refusals, policy.decide(req.head()));
+                    self.carry_out(req, policy, self.refusals, next)
+                }
+            };
+        }
+        let decision = policy.decide(req.head());
+        // So is a request this layer would forbid, or only its asynchronous check could allow:
+        // the layer that governs it decides, when the request reaches it.
+        if self.inner_layers
+            && matches!(decision, Decision::Rejected(Rejection { forbid: true, .. }) | Decision::CheckOrigin)
+        {
+            if self.route_first(&req, false).is_some() {
                 if self.refusals.has_options() {
                     self.refusals.pass_on(&req);
                 }
-                let cross_origin = !matches!(decision, Decision::NotCors);
                 let outcome = Outcome::Forward(Decoration::Strip(None));
-                return dispatch(&self.service, self.inner_layers, req, policy, outcome, cross_origin);
+                return dispatch(&self.service, self.inner_layers, req, policy, outcome, true);
             }
         }
         // Every other request is decided after routing, by the layer nearest the handler, which
@@ -287,12 +295,8 @@ where
         if self.inner_layers && self.refusals.has_options() && !matches!(decision, Decision::NotCors) {
             self.refusals.pass_on(&req);
         }
-        if matches!(decision, Decision::CheckOrigin) {
-            return self.check_origin_first(req, policy, self.refusals);
-        }
-        let cross_origin = !matches!(decision, Decision::NotCors);
-        let outcome = outcome(req.request(), policy, self.refusals, decision);
-        dispatch(&self.service, self.inner_layers, req, policy, outcome, cross_origin)
+        let next = next_step(&req, policy, self.refusals, decision);
+        self.carry_out(req, policy, self.refusals, next)
     }
 }
 
@@ -316,24 +320,23 @@ impl<S> CorsMiddleware<S> {
         governor
     }
 
-    /// Decides `req` with `policy` and carries the decision out, waiting for the policy's
-    /// asynchronous origin check first if the decision depends on it.
-    fn decide_and_carry_out<B>(
+    /// Carries out what `policy` decided about `req`.
+    fn carry_out<B>(
         &self,
         req: ServiceRequest,
         policy: &Arc<Policy>,
         refusals: Refusals,
+        next: Next,
     ) -> CorsFuture<S>
     where
         S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
     {
-        let decision = policy.decide(req.head());
-        if matches!(decision, Decision::CheckOrigin) {
-            return self.check_origin_first(req, policy, refusals);
+        match next {
+            Next::CheckOrigin => self.check_origin_first(req, policy, refusals),
+            Next::Carry { outcome, cross_origin } => {
+                dispatch(&self.service, self.inner_layers, req, policy, outcome, cross_origin)
+            }
         }
-        let cross_origin = !matches!(decision, Decision::NotCors);
-        let outcome = outcome(req.request(), policy, refusals, decision);
-        dispatch(&self.service, self.inner_layers, req, policy, outcome, cross_origin)
     }
 
     /// A request whose answer depends on `policy`'s asynchronous origin check: waits for it,
@@ -419,6 +422,23 @@ enum Outcome {
     Forward(Decoration),
 }
 
+/// What follows a decision, without the borrow of the request head it was made from.
+enum Next {
+    /// Wait for the policy's asynchronous origin check, then decide again.
+    CheckOrigin,
+    /// Carry out the outcome; `cross_origin`: whether the request has an `Origin`.
+    Carry { outcome: Outcome, cross_origin: bool },
+}
+
+/// What follows `policy`'s `decision` about `req`.
+fn next_step(req: &ServiceRequest, policy: &Policy, refusals: Refusals, decision: Decision<'_>) -> Next {
+    if matches!(decision, Decision::CheckOrigin) {
+        return Next::CheckOrigin;
+    }
+    let cross_origin = !matches!(decision, Decision::NotCors);
+    Next::Carry { outcome: outcome(req.request(), policy, refusals, decision), cross_origin }
+}
+
 /// What becomes of a request as `policy`'s `decision` says.
 fn outcome(req: &HttpRequest, policy: &Policy, refusals: Refusals, decision: Decision<'_>) -> Outcome {
     match decision {
@@ -483,6 +503,9 @@ pin_project! {
     {
         // Answered without calling the inner service.
         Ready { response: Option<ServiceResponse<BoxBody>> },
+        // A routing pass's copy that reached a `#[cors]` route: dropped unpolled by the layer
+        // that made it. Were it polled, it would be answered `204`, never handled.
+        Copy { copy: Option<ServiceRequest> },
         // Waiting for the policy's asynchronous origin check; then answered or passed on.
         Checking { checking: Option<Box<Checking<S>>> },
         // Waiting for the inner service.
@@ -518,6 +541,13 @@ where
         match self.as_mut().project().state.project() {
             StateProj::Ready { response } => match response.take() {
                 Some(response) => Poll::Ready(Ok(response.map_into_right_body())),
+                None => panic!("CorsFuture polled after completion"),
+            },
+            StateProj::Copy { copy } => match copy.take() {
+                Some(copy) => Poll::Ready(Ok(copy
+                    .into_response(HttpResponse::new(StatusCode::NO_CONTENT))
+                    .map_into_boxed_body()
+                    .map_into_right_body())),
                 None => panic!("CorsFuture polled after completion"),
             },
             StateProj::Checking { checking } => {
