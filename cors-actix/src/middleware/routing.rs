@@ -13,7 +13,11 @@
 //! puts a [`Claim`] in it, and the nearest layer inside takes the claim away, and with it the
 //! duty to decorate the response.
 
-use std::{cell::RefCell, rc::Rc, sync::Arc};
+use std::{
+    cell::{Cell, RefCell},
+    rc::Rc,
+    sync::Arc,
+};
 
 use actix_web::{
     dev::{Service, ServiceRequest},
@@ -53,13 +57,35 @@ pub(super) struct Governor {
 
 /// What the copy carries: the probe is shared with the layer that made the copy, which reads
 /// it once the copy is gone.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 struct OnCopy(Rc<Probe>);
+
+thread_local! {
+    /// How many copies are alive on this thread. Requests are served, and copies routed, on
+    /// one thread; while there is none, no request can be a copy, and no layer looks.
+    static COPIES: Cell<usize> = const { Cell::new(0) };
+}
+
+impl OnCopy {
+    fn new(probe: Rc<Probe>) -> Self {
+        COPIES.with(|copies| copies.set(copies.get() + 1));
+        Self(probe)
+    }
+}
+
+impl Drop for OnCopy {
+    fn drop(&mut self) {
+        COPIES.with(|copies| copies.set(copies.get() - 1));
+    }
+}
 
 impl Probe {
     /// The probe of a request that is a routing pass's copy.
     #[inline]
     pub(super) fn of(req: &ServiceRequest) -> Option<Rc<Self>> {
+        if COPIES.with(Cell::get) == 0 {
+            return None;
+        }
         req.extensions().get::<OnCopy>().map(|on_copy| Rc::clone(&on_copy.0))
     }
 
@@ -102,7 +128,7 @@ where
     }
     copy.match_info_mut().clone_from(req.match_info());
     let mut extensions = copy.extensions_mut();
-    extensions.insert(OnCopy(Rc::clone(&probe)));
+    extensions.insert(OnCopy::new(Rc::clone(&probe)));
     if preflight {
         extensions.insert(PreflightCopy);
     }
