@@ -1033,12 +1033,12 @@ mod case14_match_info {
 /// Every counter sits where only a polled future reaches it (a handler's body, an `async`
 /// block, a `Logger` response field, `Files`' path filter), and every middleware inside the
 /// layer calls its inner service in `call` (one that awaits first, as any `from_fn` does,
-/// keeps the copy from the routes: see `case01_orders`). `Compress` is left out: the
-/// workspace builds actix-web without its compression features.
+/// keeps the copy from the routes: see `case01_orders`). `Compress` sits inside the layer
+/// too; it reads `Accept-Encoding` in `call` and acts only on the response.
 mod case15_nothing_runs {
     use actix_web::{
         dev::{fn_service, ServiceRequest},
-        middleware::{Condition, Logger, NormalizePath},
+        middleware::{Compress, Condition, Logger, NormalizePath},
         Error,
     };
 
@@ -1122,6 +1122,7 @@ mod case15_nothing_runs {
             App::new()
                 .app_data(hits.clone())
                 .wrap(Condition::new(normalize_inside, NormalizePath::trim()))
+                .wrap(Compress::default())
                 .wrap(Condition::new(true, counting_logger(hits.condition.clone())))
                 .wrap(counting_logger(hits.logger.clone()))
                 .wrap_fn(move |req, srv| {
@@ -1193,16 +1194,23 @@ mod case15_nothing_runs {
                 for uri in [path.to_owned(), format!("{path}/")] {
                     let allowed_origin = if path == "/partner" { PARTNER } else { APP };
                     let refused_origin = if path == "/partner" { APP } else { PARTNER };
-                    let response =
-                        test::call_service(&app, json_preflight(&uri, allowed_origin).to_request()).await;
+                    let gzip = ("accept-encoding", "gzip");
+                    let response = test::call_service(
+                        &app,
+                        json_preflight(&uri, allowed_origin).insert_header(gzip).to_request(),
+                    )
+                    .await;
                     assert_eq!(
                         seen(&response),
                         expect(StatusCode::NO_CONTENT, &[allowed_origin], &NONE),
                         "{}: the allowed preflight",
                         case(&uri)
                     );
-                    let response =
-                        test::call_service(&app, json_preflight(&uri, refused_origin).to_request()).await;
+                    let response = test::call_service(
+                        &app,
+                        json_preflight(&uri, refused_origin).insert_header(gzip).to_request(),
+                    )
+                    .await;
                     assert_eq!(
                         seen(&response),
                         expect(StatusCode::FORBIDDEN, &NONE, &NONE),
@@ -1211,7 +1219,9 @@ mod case15_nothing_runs {
                     );
                     // The app's refusal; the route's own is below.
                     if path != "/partner" {
-                        let response = test::call_service(&app, form_post(&uri, EVIL).to_request()).await;
+                        let response =
+                            test::call_service(&app, form_post(&uri, EVIL).insert_header(gzip).to_request())
+                                .await;
                         assert_eq!(
                             seen(&response),
                             expect(StatusCode::FORBIDDEN, &NONE, &NONE),
@@ -1242,9 +1252,17 @@ mod case15_nothing_runs {
                 let response = test::call_service(&app, request).await;
                 assert_eq!(response.status(), status, "{}: the control request", case(&path));
             }
+            // `Compress` is in the chain: it encodes a handler's answer when asked to.
+            let request =
+                actual(Method::POST, "/codegen", APP).insert_header((header::ACCEPT_ENCODING, "gzip"));
+            let response = test::call_service(&app, request.to_request()).await;
+            assert_eq!(all(&response, "content-encoding"), ["gzip"], "{}", case("/codegen"));
             for (what, count) in hits.counts() {
-                let expected =
-                    if matches!(what, "Logger" | "a Logger inside Condition" | "wrap_fn") { sent } else { 1 };
+                let expected = match what {
+                    "Logger" | "a Logger inside Condition" | "wrap_fn" => sent + 1,
+                    "codegen handler" => 2,
+                    _ => 1,
+                };
                 assert_eq!(
                     count, expected,
                     "NormalizePath inside: {normalize_inside}: {what} in the control"

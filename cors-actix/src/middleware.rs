@@ -281,14 +281,13 @@ where
         // the layer that governs it decides, when the request reaches it.
         if self.inner_layers
             && matches!(decision, Decision::Rejected(Rejection { forbid: true, .. }) | Decision::CheckOrigin)
+            && self.route_first(&req, false).is_some()
         {
-            if self.route_first(&req, false).is_some() {
-                if self.refusals.has_options() {
-                    self.refusals.pass_on(&req);
-                }
-                let outcome = Outcome::Forward(Decoration::Strip(None));
-                return dispatch(&self.service, self.inner_layers, req, policy, outcome, true);
+            if self.refusals.has_options() {
+                self.refusals.pass_on(&req);
             }
+            let outcome = Outcome::Forward(Decoration::Strip(None));
+            return dispatch(&self.service, self.inner_layers, req, policy, outcome, true);
         }
         // Every other request is decided after routing, by the layer nearest the handler, which
         // answers its refusals as this layer would when this one has options.
