@@ -9,13 +9,11 @@ use actix_web::{
 };
 
 use crate::{
-    decision::{is_websocket_upgrade, requested_method, AllowOrigin, Decision, Escaped, Reason, Rejection},
+    policy::{
+        is_websocket_upgrade, requested_method, AllowOrigin, Decision, Escaped, Reason, Rejection, Rule,
+    },
     Policy,
 };
-
-/// The response header in which [`Cors::explain_refusals`](crate::Cors::explain_refusals)
-/// puts the [`Explanation`] of a refusal, in development.
-pub const EXPLANATION_HEADER: HeaderName = HeaderName::from_static("cors-actix-explanation");
 
 /// What a browser will do with a policy's answer to one request, and which rule decided it.
 /// Made by [`Policy::explain`]; `Display` says it in one line.
@@ -96,53 +94,10 @@ pub enum Verdict {
     AwaitsOriginCheck,
 }
 
-/// The rules a policy refuses by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Rule {
-    /// The origin is malformed, `null` without being listed, repeated or not allowed.
-    Origin,
-    /// The requested method.
-    Method,
-    /// The requested headers.
-    Headers,
-    /// The request carries credentials the policy does not allow.
-    Credentials,
-    /// Private Network Access.
-    PrivateNetwork,
-    /// Cross-origin request protection: a state-changing request from another site.
-    CrossOriginRequest,
-}
-
-impl Rule {
-    /// The rule's name: `origin`, `method`, `headers`, `credentials`, `private_network` or
-    /// `cross_origin_request`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Origin => "origin",
-            Self::Method => "method",
-            Self::Headers => "headers",
-            Self::Credentials => "credentials",
-            Self::PrivateNetwork => "private_network",
-            Self::CrossOriginRequest => "cross_origin_request",
-        }
-    }
-
-    pub(crate) fn of(reason: &Reason<'_>) -> Self {
-        match reason {
-            Reason::Origin(_) | Reason::RepeatedOrigin => Self::Origin,
-            Reason::MalformedMethod(_) | Reason::MethodNotAllowed(_) => Self::Method,
-            Reason::MalformedRequestHeaders | Reason::HeaderNotAllowed(_) => Self::Headers,
-            Reason::PrivateNetworkNotAllowed => Self::PrivateNetwork,
-            Reason::CrossOriginRequest(_) => Self::CrossOriginRequest,
-        }
-    }
-}
-
-impl fmt::Display for Rule {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
+impl Explanation {
+    /// The response header in which [`Cors::explain_refusals`](crate::Cors::explain_refusals)
+    /// puts the explanation of a refusal, in development.
+    pub const HEADER: HeaderName = HeaderName::from_static("cors-actix-explanation");
 }
 
 impl Policy {

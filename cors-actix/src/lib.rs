@@ -123,32 +123,26 @@
 
 #[cfg(feature = "serde")]
 mod config;
-mod decision;
 mod error;
 mod explain;
 mod middleware;
 mod policy;
-mod protection;
 mod reload;
 mod route;
 pub mod test;
 mod vary;
 
 pub use crate::{
-    decision::{
-        AllowOrigin, Decision, PreflightAnswer, Reason, Rejection, ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK,
-        ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK,
-    },
     error::{PolicyError, Problem, Warning},
-    explain::{Explanation, RequestKind, Rule, Verdict, EXPLANATION_HEADER},
-    middleware::{Cors, CorsFuture, CorsMiddleware},
-    policy::{
-        AsyncOriginPredicate, OnMismatch, OriginCheck, OriginCheckFuture, OriginPredicate, OriginRefusal,
-        Policy, PolicyBuilder,
-    },
-    protection::CrossOriginRefusal,
+    explain::{Explanation, RequestKind, Verdict},
+    middleware::Cors,
+    policy::{OnMismatch, Policy, PolicyBuilder, Rule},
     route::{routes, RouteCors, SharedPolicy},
 };
+
+/// The service and future of [`Cors`]: named in its `Transform` implementation, never by users.
+#[doc(hidden)]
+pub use crate::middleware::{CorsFuture, CorsMiddleware};
 
 /// What the macros' expansions use. Not public API.
 #[doc(hidden)]
@@ -158,7 +152,18 @@ pub mod __private {
         Error,
     };
 
-    pub use crate::route::{mount, route_guard};
+    pub use crate::{
+        policy::{
+            AllowOrigin, CrossOriginRefusal, Decision, OriginRefusal, PreflightAnswer, Reason, Rejection,
+        },
+        route::{mount, route_guard},
+    };
+
+    /// What the policy decides about a request head, without actix's service stack: for the
+    /// crate's own property tests and benchmarks.
+    pub fn decide<'r>(policy: &crate::Policy, head: &'r actix_web::dev::RequestHead) -> Decision<'r> {
+        policy.decide(head)
+    }
 
     /// Wraps a route's service in a middleware, as `Resource::wrap` does: the last wrapped
     /// is the outermost.

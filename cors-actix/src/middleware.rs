@@ -19,7 +19,10 @@ use std::{
 use actix_web::{
     body::{BoxBody, EitherBody, MessageBody},
     dev::{Service, ServiceRequest, ServiceResponse, Transform},
-    http::{header, Method, StatusCode},
+    http::{
+        header::{self, HeaderMap, HeaderValue},
+        Method, StatusCode,
+    },
     HttpMessage, HttpRequest, HttpResponse,
 };
 use pin_project_lite::pin_project;
@@ -31,9 +34,8 @@ use self::{
 #[cfg(feature = "reload")]
 use crate::PolicyHandle;
 use crate::{
-    decision::{requested_method, Decision, Reason, Rejection},
-    explain::EXPLANATION_HEADER,
-    policy::{Decoration, OriginCheck},
+    explain::Explanation,
+    policy::{requested_method, Decision, Decoration, OriginCheck, Reason, Rejection},
     reload::PolicySource,
     route::RouteCors,
     Policy,
@@ -142,7 +144,7 @@ impl Cors {
 
     /// A development aid: every refusal this layer decides carries its
     /// [`Explanation`](crate::Explanation) in the response header
-    /// [`EXPLANATION_HEADER`](crate::EXPLANATION_HEADER), which the
+    /// [`Explanation::HEADER`](crate::Explanation::HEADER), which the
     /// [`test`](mod@crate::test) assertions quote when they fail. Off by default, and keep it
     /// off in production: it tells any client which rule refused it. The `#[cors]` routes
     /// and `Cors` layers inside this one answer their own refusals the same way.
@@ -253,6 +255,7 @@ where
                     let forwarded = Forwarded {
                         policy: Arc::clone(policy),
                         decoration: Decoration::VaryOnly,
+                        explanation: None,
                         claim: false,
                     };
                     CorsFuture {
@@ -286,7 +289,7 @@ where
             if self.refusals.has_options() {
                 self.refusals.pass_on(&req);
             }
-            let outcome = Outcome::Forward(Decoration::Strip(None));
+            let outcome = Outcome::Forward { decoration: Decoration::Strip, explanation: None };
             return dispatch(&self.service, self.inner_layers, req, policy, outcome, true);
         }
         // Every other request is decided after routing, by the layer nearest the handler, which
@@ -379,7 +382,7 @@ where
     // Requests without `Origin` only get `Vary`, which every layer may merge: no claim.
     // Of a cross-origin request, this layer is nearer the handler than any that put a
     // claim on it: it takes the claim, whether it answers or passes the request on.
-    let claim = cross_origin && inner_layers && matches!(outcome, Outcome::Forward(_));
+    let claim = cross_origin && inner_layers && matches!(outcome, Outcome::Forward { .. });
     if cross_origin {
         let mut extensions = req.extensions_mut();
         extensions.remove::<Claim>();
@@ -390,8 +393,8 @@ where
     let state = match outcome {
         // The request moves into the response: no reference count to raise and drop.
         Outcome::Answered(response) => return CorsFuture::ready(req.into_response(response)),
-        Outcome::Forward(decoration) => {
-            let forwarded = Forwarded { policy: Arc::clone(policy), decoration, claim };
+        Outcome::Forward { decoration, explanation } => {
+            let forwarded = Forwarded { policy: Arc::clone(policy), decoration, explanation, claim };
             State::Inner { future: service.call(req), forwarded: Some(forwarded) }
         }
     };
@@ -408,6 +411,8 @@ fn is_preflight(req: &ServiceRequest) -> bool {
 struct Forwarded {
     policy: Arc<Policy>,
     decoration: Decoration,
+    /// The explanation of a refusal that the handler's response carries in development.
+    explanation: Option<HeaderValue>,
     /// Whether this layer put a claim on the request for layers inside.
     claim: bool,
 }
@@ -418,7 +423,7 @@ enum Outcome {
     /// forbidden request (`403`).
     Answered(HttpResponse),
     /// Passed inward; this is what to do to the response.
-    Forward(Decoration),
+    Forward { decoration: Decoration, explanation: Option<HeaderValue> },
 }
 
 /// What follows a decision, without the borrow of the request head it was made from.
@@ -438,14 +443,25 @@ fn next_step(req: &ServiceRequest, policy: &Policy, refusals: Refusals, decision
     Next::Carry { outcome: outcome(req.request(), policy, refusals, decision), cross_origin }
 }
 
+/// Puts a refusal's explanation, when the layer gives them, into the response.
+fn explain_in(headers: &mut HeaderMap, explanation: Option<HeaderValue>) {
+    if let Some(explanation) = explanation {
+        headers.insert(Explanation::HEADER, explanation);
+    }
+}
+
 /// What becomes of a request as `policy`'s `decision` says.
 fn outcome(req: &HttpRequest, policy: &Policy, refusals: Refusals, decision: Decision<'_>) -> Outcome {
     match decision {
         // Callers wait for the check before they come here; were one not to, the response
         // would carry no CORS header, which a browser reads as a refusal.
-        Decision::CheckOrigin => Outcome::Forward(Decoration::Strip(None)),
-        Decision::NotCors | Decision::SameOrigin => Outcome::Forward(Decoration::VaryOnly),
-        Decision::Actual(allow_origin) => Outcome::Forward(Decoration::Allow(allow_origin.header_value())),
+        Decision::CheckOrigin => Outcome::Forward { decoration: Decoration::Strip, explanation: None },
+        Decision::NotCors | Decision::SameOrigin => {
+            Outcome::Forward { decoration: Decoration::VaryOnly, explanation: None }
+        }
+        Decision::Actual(allow_origin) => {
+            Outcome::Forward { decoration: Decoration::Allow(allow_origin.header_value()), explanation: None }
+        }
         Decision::Preflight(answer) => {
             let mut response = HttpResponse::new(StatusCode::NO_CONTENT);
             policy.write_preflight(response.headers_mut(), &answer);
@@ -455,15 +471,13 @@ fn outcome(req: &HttpRequest, policy: &Policy, refusals: Refusals, decision: Dec
             let refusals = refusals.with_outer(req);
             let explanation = report_rejection(req, policy, refusals, rejection);
             if !rejection.forbid {
-                return Outcome::Forward(Decoration::Strip(explanation));
+                return Outcome::Forward { decoration: Decoration::Strip, explanation };
             }
             let mut response = match (rejection.reason, refusals.cross_origin_refusal) {
                 (Reason::CrossOriginRequest(_), Some(respond)) => respond(req),
                 _ => HttpResponse::new(StatusCode::FORBIDDEN),
             };
-            if let Some(explanation) = explanation {
-                response.headers_mut().insert(EXPLANATION_HEADER, explanation);
-            }
+            explain_in(response.headers_mut(), explanation);
             policy.write_refusal(response.headers_mut(), rejection.preflight);
             Outcome::Answered(response)
         }
@@ -577,16 +591,18 @@ where
                             || response.request().extensions_mut().remove::<Claim>().is_some();
                         if ours {
                             forwarded.policy.decorate(response.headers_mut(), &forwarded.decoration);
+                            explain_in(response.headers_mut(), forwarded.explanation);
                         }
                         Ok(response.map_into_left_body())
                     }
                     Err(mut error) => {
                         // The error keeps its type; its response is decorated when rendered,
                         // by the innermost layer it passed through.
-                        let Forwarded { policy, decoration, .. } = forwarded;
+                        let Forwarded { policy, decoration, explanation, .. } = forwarded;
                         error.add_response_mapper(move |mut response| {
                             if !response.extensions().contains::<DecoratedError>() {
                                 policy.decorate(response.headers_mut(), &decoration);
+                                explain_in(response.headers_mut(), explanation.clone());
                                 response.extensions_mut().insert(DecoratedError);
                             }
                             response

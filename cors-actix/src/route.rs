@@ -19,7 +19,7 @@ use actix_web::{
     Error,
 };
 
-use crate::{decision::requested_method, Policy};
+use crate::{policy::requested_method, Policy};
 
 /// The policy of one `#[cors]` route, with where it is mounted. Created by the macro as a
 /// `static`; registered into the process-wide table the first time its route is mounted.

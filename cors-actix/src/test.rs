@@ -184,7 +184,7 @@ pub fn header_exposed(headers: &HeaderMap, name: &str, credentials: bool) -> boo
 /// The server's own account of a refusal, when its `Cors` layer gives them
 /// ([`Cors::explain_refusals`](crate::Cors::explain_refusals)), for a failure message.
 fn explained<B>(response: &ServiceResponse<B>) -> String {
-    match response.headers().get(crate::EXPLANATION_HEADER) {
+    match response.headers().get(crate::Explanation::HEADER) {
         Some(explanation) => {
             format!("\n  the policy says: {}", String::from_utf8_lossy(explanation.as_bytes()))
         }

@@ -7,7 +7,7 @@ use actix_web::{
     test::{self, TestRequest},
     web, App,
 };
-use cors_actix::{test as cors_test, Cors, Policy, EXPLANATION_HEADER};
+use cors_actix::{test as cors_test, Cors, Explanation, Policy};
 use cors_actix_tests::{counted, Calls};
 
 use crate::api_policy;
@@ -15,7 +15,7 @@ use crate::api_policy;
 fn explanation_of(
     response: &actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
 ) -> Option<String> {
-    response.headers().get(EXPLANATION_HEADER).map(|value| value.to_str().unwrap().to_owned())
+    response.headers().get(Explanation::HEADER).map(|value| value.to_str().unwrap().to_owned())
 }
 
 #[actix_web::test]

@@ -4,8 +4,8 @@
 use actix_web::{dev::ServiceRequest, http::header::HeaderValue, HttpMessage, HttpRequest, HttpResponse};
 
 use crate::{
-    decision::{Decision, Rejection},
     explain::Explanation,
+    policy::{Decision, Rejection},
     route::RouteCors,
     Policy,
 };
@@ -104,7 +104,7 @@ fn log_rejection(
             method = explanation.method,
             path = req.path(),
             origin = explanation.origin.as_deref().unwrap_or_default(),
-            requested_headers = %crate::decision::Escaped(requested_headers),
+            requested_headers = %crate::policy::Escaped(requested_headers),
             rule = rejection.reason.rule(),
             forbidden = rejection.forbid,
             route = handler,

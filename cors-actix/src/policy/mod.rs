@@ -1,8 +1,10 @@
 //! The policy: validated once, with every header value rendered once, then only read.
 
+mod decide;
 mod headers;
 mod methods;
 mod origins;
+mod protection;
 mod response;
 
 use std::{fmt, future::Future, sync::Arc};
@@ -10,12 +12,18 @@ use std::{fmt, future::Future, sync::Arc};
 use actix_web::http::{header::HeaderValue, Method};
 use cors_actix_grammar::{check_policy, warn_policy, PolicyInput};
 
+pub use self::decide::Rule;
+pub(crate) use self::decide::{
+    is_websocket_upgrade, requested_method, Escaped, ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK,
+};
+pub use self::decide::{AllowOrigin, Decision, PreflightAnswer, Reason, Rejection};
 pub(crate) use self::headers::{AllowHeaders, ExposeHeaders, HeadersRefusal};
 pub(crate) use self::methods::AllowMethods;
-pub(crate) use self::origins::{AllowOrigins, OriginVerdict};
-pub use self::origins::{
-    AsyncOriginPredicate, OriginCheck, OriginCheckFuture, OriginPredicate, OriginRefusal,
+pub use self::origins::OriginRefusal;
+pub(crate) use self::origins::{
+    AllowOrigins, AsyncOriginPredicate, OriginCheck, OriginPredicate, OriginVerdict,
 };
+pub use self::protection::CrossOriginRefusal;
 pub(crate) use self::response::Decoration;
 use self::response::{MaxAge, VaryValues};
 use crate::error::{Place, PolicyError, Problem, Setting, Warning};

@@ -16,16 +16,17 @@ use regex_lite::Regex;
 
 /// A predicate deciding at request time whether an origin is allowed. It receives the
 /// `Origin` header (already checked to be a serialized origin, never `null`) and the request.
-pub type OriginPredicate = Arc<dyn Fn(&HeaderValue, &RequestHead) -> bool + Send + Sync>;
+pub(crate) type OriginPredicate = Arc<dyn Fn(&HeaderValue, &RequestHead) -> bool + Send + Sync>;
 
 /// An asynchronous origin check, for allow-lists kept in a database or another service. It
 /// receives what an [`OriginPredicate`] receives and returns a future that says whether the
 /// origin is allowed; the future owns what it needs (clone the origin into it).
-pub type AsyncOriginPredicate = Arc<dyn Fn(&HeaderValue, &RequestHead) -> OriginCheckFuture + Send + Sync>;
+pub(crate) type AsyncOriginPredicate =
+    Arc<dyn Fn(&HeaderValue, &RequestHead) -> OriginCheckFuture + Send + Sync>;
 
 /// The future of one [`AsyncOriginPredicate`] call. Not `Send`: actix-web runs a request on
 /// one worker thread from start to end.
-pub type OriginCheckFuture = Pin<Box<dyn Future<Output = bool>>>;
+pub(crate) type OriginCheckFuture = Pin<Box<dyn Future<Output = bool>>>;
 
 /// The allowed origins of a policy.
 #[derive(Clone, Default)]
@@ -182,7 +183,7 @@ impl AllowOrigins {
 /// The asynchronous origin checks of a policy under way for one request: a future that
 /// resolves to whether one of them allowed the origin. Made by [`Policy::check_origin`](crate::Policy::check_origin).
 #[must_use = "a future does nothing unless polled"]
-pub struct OriginCheck {
+pub(crate) struct OriginCheck {
     /// The checks still to run, the next one last.
     pending: Vec<OriginCheckFuture>,
 }

@@ -5,8 +5,7 @@
 use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 
 use crate::{
-    decision::{AllowOrigin, PreflightAnswer, ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK},
-    explain::EXPLANATION_HEADER,
+    policy::{AllowOrigin, PreflightAnswer, ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK},
     vary::merge_vary,
     Policy,
 };
@@ -18,9 +17,8 @@ pub(crate) enum Decoration {
     VaryOnly,
     /// Allowed: set `Access-Control-Allow-Origin` to this value and the other CORS headers.
     Allow(HeaderValue),
-    /// Refused but answered: remove any CORS header a handler set, add `Vary: Origin` (and
-    /// the explanation, when the layer gives them).
-    Strip(Option<HeaderValue>),
+    /// Refused but answered: remove any CORS header a handler set, add `Vary: Origin`.
+    Strip,
 }
 
 /// `Access-Control-Max-Age`, rendered once.
@@ -147,7 +145,7 @@ impl Policy {
                     headers.remove(header::ACCESS_CONTROL_EXPOSE_HEADERS);
                 }
             }
-            Decoration::Strip(explanation) => {
+            Decoration::Strip => {
                 if present.allow_origin {
                     headers.remove(header::ACCESS_CONTROL_ALLOW_ORIGIN);
                 }
@@ -156,9 +154,6 @@ impl Policy {
                 }
                 if present.expose {
                     headers.remove(header::ACCESS_CONTROL_EXPOSE_HEADERS);
-                }
-                if let Some(explanation) = explanation {
-                    headers.insert(EXPLANATION_HEADER, explanation.clone());
                 }
             }
         }

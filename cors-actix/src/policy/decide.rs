@@ -12,16 +12,16 @@ use actix_web::{
 use cors_actix_grammar::{default_port, is_token, Origin};
 
 use crate::{
+    policy::protection::{CrossOriginRefusal, Protection},
     policy::{HeadersRefusal, OnMismatch, OriginCheck, OriginRefusal, OriginVerdict, Policy},
-    protection::{CrossOriginRefusal, Protection},
 };
 
 /// `Access-Control-Request-Private-Network` (Private Network Access).
-pub const ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK: HeaderName =
+pub(crate) const ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK: HeaderName =
     HeaderName::from_static("access-control-request-private-network");
 
 /// `Access-Control-Allow-Private-Network` (Private Network Access).
-pub const ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK: HeaderName =
+pub(crate) const ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK: HeaderName =
     HeaderName::from_static("access-control-allow-private-network");
 
 /// What a [`Policy`] decides about one request, borrowing from the request head.
@@ -44,7 +44,7 @@ pub enum Decision<'r> {
     Rejected(Rejection<'r>),
     /// Everything but the origin is allowed, and the origin, well formed, is allowed by no
     /// synchronous rule: the policy's asynchronous origin checks decide. Await
-    /// [`Policy::check_origin`], then ask [`Policy::decide_checked`] with its answer.
+    /// `Policy::check_origin`, then ask `Policy::decide_checked` with its answer.
     CheckOrigin,
 }
 
@@ -118,7 +118,7 @@ impl Reason<'_> {
     /// Which rule refused: `origin`, `method`, `headers`, `private_network` or
     /// `cross_origin_request`.
     pub fn rule(&self) -> &'static str {
-        crate::Rule::of(self).as_str()
+        Rule::of(self).as_str()
     }
 }
 
@@ -138,6 +138,55 @@ impl fmt::Display for Reason<'_> {
             Self::PrivateNetworkNotAllowed => f.write_str("Private Network Access requested but not allowed"),
             Self::CrossOriginRequest(refusal) => refusal.fmt(f),
         }
+    }
+}
+
+/// The rules a policy refuses by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Rule {
+    /// The origin is malformed, `null` without being listed, repeated or not allowed.
+    Origin,
+    /// The requested method.
+    Method,
+    /// The requested headers.
+    Headers,
+    /// The request carries credentials the policy does not allow.
+    Credentials,
+    /// Private Network Access.
+    PrivateNetwork,
+    /// Cross-origin request protection: a state-changing request from another site.
+    CrossOriginRequest,
+}
+
+impl Rule {
+    /// The rule's name: `origin`, `method`, `headers`, `credentials`, `private_network` or
+    /// `cross_origin_request`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Origin => "origin",
+            Self::Method => "method",
+            Self::Headers => "headers",
+            Self::Credentials => "credentials",
+            Self::PrivateNetwork => "private_network",
+            Self::CrossOriginRequest => "cross_origin_request",
+        }
+    }
+
+    pub(crate) fn of(reason: &Reason<'_>) -> Self {
+        match reason {
+            Reason::Origin(_) | Reason::RepeatedOrigin => Self::Origin,
+            Reason::MalformedMethod(_) | Reason::MethodNotAllowed(_) => Self::Method,
+            Reason::MalformedRequestHeaders | Reason::HeaderNotAllowed(_) => Self::Headers,
+            Reason::PrivateNetworkNotAllowed => Self::PrivateNetwork,
+            Reason::CrossOriginRequest(_) => Self::CrossOriginRequest,
+        }
+    }
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -167,21 +216,21 @@ impl Policy {
     /// ([`PolicyBuilder::allow_origin_async`](crate::PolicyBuilder::allow_origin_async))
     /// answers [`Decision::CheckOrigin`] when only they can decide; a policy without them never
     /// does.
-    pub fn decide<'r>(&self, head: &'r RequestHead) -> Decision<'r> {
+    pub(crate) fn decide<'r>(&self, head: &'r RequestHead) -> Decision<'r> {
         self.decide_with(head, AsyncVerdict::NotAsked)
     }
 
     /// Decides a request for which [`decide`](Self::decide) answered
     /// [`Decision::CheckOrigin`], given what [`check_origin`](Self::check_origin) resolved to.
     /// Never answers [`Decision::CheckOrigin`].
-    pub fn decide_checked<'r>(&self, head: &'r RequestHead, origin_allowed: bool) -> Decision<'r> {
+    pub(crate) fn decide_checked<'r>(&self, head: &'r RequestHead, origin_allowed: bool) -> Decision<'r> {
         self.decide_with(head, AsyncVerdict::Answered(origin_allowed))
     }
 
     /// Runs the policy's asynchronous origin checks on the request's `Origin`, in the order
     /// they were added, until one allows it. Resolves to `false` for a request without
     /// `Origin` and for a policy without such checks.
-    pub fn check_origin(&self, head: &RequestHead) -> OriginCheck {
+    pub(crate) fn check_origin(&self, head: &RequestHead) -> OriginCheck {
         match head.headers().get(header::ORIGIN) {
             Some(origin) => self.origins.check_async(origin, head),
             None => OriginCheck::none(),

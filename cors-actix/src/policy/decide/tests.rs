@@ -12,7 +12,7 @@ use actix_web::{
 };
 
 use super::*;
-use crate::{OriginRefusal, Policy, PolicyBuilder};
+use crate::{policy::OriginRefusal, Policy, PolicyBuilder};
 
 fn policy(builder: PolicyBuilder) -> Policy {
     builder.build().expect("test policy is valid")
