@@ -9,9 +9,7 @@ use actix_web::{
 };
 
 use crate::{
-    policy::{
-        is_websocket_upgrade, requested_method, AllowOrigin, Decision, Escaped, Reason, Rejection, Rule,
-    },
+    policy::{is_websocket_upgrade, requested_method, AllowOrigin, Decision, Escaped, Reason, Refusal, Rule},
     Policy,
 };
 
@@ -91,7 +89,7 @@ pub enum Verdict {
     /// with `OnMismatch::Reject`, a refused WebSocket handshake.
     Forbidden,
     /// The policy's asynchronous origin check decides.
-    AwaitsOriginCheck,
+    Pending,
 }
 
 impl Explanation {
@@ -136,7 +134,7 @@ impl Explanation {
         explanation.verdict = match decision {
             Decision::NotCors => Verdict::NotChecked,
             Decision::SameOrigin => Verdict::SameOrigin,
-            Decision::CheckOrigin => Verdict::AwaitsOriginCheck,
+            Decision::Pending => Verdict::Pending,
             Decision::Preflight(_) => Verdict::Allowed { credentials: policy.credentials },
             Decision::Actual(allow_origin) => {
                 let sends_credentials =
@@ -154,7 +152,7 @@ impl Explanation {
                     Verdict::Allowed { credentials: readable_with_credentials }
                 }
             }
-            Decision::Rejected(Rejection { forbid, reason, .. }) => {
+            Decision::Refused(Refusal { forbid, reason, .. }) => {
                 let origin = origin.map_or(&b""[..], HeaderValue::as_bytes);
                 let reason = match reason {
                     Reason::Origin(refusal) => Reason::Origin(refusal.explained(origin)),
@@ -196,7 +194,7 @@ impl fmt::Display for Explanation {
             (Verdict::SameOrigin, _) => {
                 f.write_str("the server's own origin; a browser applies no CORS check")
             }
-            (Verdict::AwaitsOriginCheck, _) => f.write_str("the policy's asynchronous origin check decides"),
+            (Verdict::Pending, _) => f.write_str("the policy's asynchronous origin check decides"),
             (Verdict::Allowed { credentials }, RequestKind::Preflight) => {
                 let with =
                     if credentials { ", with credentials or without" } else { ", without credentials" };

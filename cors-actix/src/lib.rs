@@ -105,7 +105,7 @@
 //! let preflight = cors_test::preflight("/items", "https://app.example", "PUT").to_request();
 //! cors_test::assert_preflight_allowed(&test::call_service(&app, preflight).await, "https://app.example", "PUT", &[]);
 //! let request = cors_test::cross_origin(actix_web::http::Method::GET, "/items", "https://evil.example").to_request();
-//! cors_test::assert_blocked(&test::call_service(&app, request).await, "https://evil.example");
+//! cors_test::assert_refused(&test::call_service(&app, request).await, "https://evil.example");
 //! # });
 //! ```
 //!
@@ -154,7 +154,7 @@ pub mod __private {
 
     pub use crate::{
         policy::{
-            AllowOrigin, CrossOriginRefusal, Decision, OriginRefusal, PreflightAnswer, Reason, Rejection,
+            AllowOrigin, CrossOriginRefusal, Decision, OriginRefusal, PreflightAnswer, Reason, Refusal,
         },
         route::{mount, route_guard},
     };

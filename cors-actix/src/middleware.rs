@@ -28,14 +28,14 @@ use actix_web::{
 use pin_project_lite::pin_project;
 
 use self::{
-    refusals::{report_rejection, Refusals},
+    refusals::{report_refusal, Refusals},
     routing::{route_copy, Claim, DecoratedError, Governor, Probe},
 };
 #[cfg(feature = "reload")]
 use crate::PolicyHandle;
 use crate::{
     explain::Explanation,
-    policy::{requested_method, Decision, Decoration, OriginCheck, Reason, Rejection},
+    policy::{requested_method, Decision, Decoration, OriginCheck, Reason, Refusal},
     reload::PolicySource,
     route::RouteCors,
     Policy,
@@ -283,7 +283,7 @@ where
         // So is a request this layer would forbid, or only its asynchronous check could allow:
         // the layer that governs it decides, when the request reaches it.
         if self.inner_layers
-            && matches!(decision, Decision::Rejected(Rejection { forbid: true, .. }) | Decision::CheckOrigin)
+            && matches!(decision, Decision::Refused(Refusal { forbid: true, .. }) | Decision::Pending)
             && self.route_first(&req, false).is_some()
         {
             if self.refusals.has_options() {
@@ -334,7 +334,7 @@ impl<S> CorsMiddleware<S> {
         S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
     {
         match next {
-            Next::CheckOrigin => self.check_origin_first(req, policy, refusals),
+            Next::Pending => self.wait_for_origin_check(req, policy, refusals),
             Next::Carry { outcome, cross_origin } => {
                 dispatch(&self.service, self.inner_layers, req, policy, outcome, cross_origin)
             }
@@ -344,7 +344,7 @@ impl<S> CorsMiddleware<S> {
     /// A request whose answer depends on `policy`'s asynchronous origin check: waits for it,
     /// then decides again and carries that out.
     #[cold]
-    fn check_origin_first(
+    fn wait_for_origin_check(
         &self,
         req: ServiceRequest,
         policy: &Arc<Policy>,
@@ -353,7 +353,7 @@ impl<S> CorsMiddleware<S> {
     where
         S: Service<ServiceRequest>,
     {
-        let checking = Checking {
+        let pending = PendingCheck {
             check: policy.check_origin(req.head()),
             req,
             policy: Arc::clone(policy),
@@ -362,7 +362,7 @@ impl<S> CorsMiddleware<S> {
             inner_layers: self.inner_layers,
         };
         // Boxed: the future of every other request stays as small as it was without checks.
-        CorsFuture { state: State::Checking { checking: Some(Box::new(checking)) } }
+        CorsFuture { state: State::Pending { pending: Some(Box::new(pending)) } }
     }
 }
 
@@ -429,15 +429,15 @@ enum Outcome {
 /// What follows a decision, without the borrow of the request head it was made from.
 enum Next {
     /// Wait for the policy's asynchronous origin check, then decide again.
-    CheckOrigin,
+    Pending,
     /// Carry out the outcome; `cross_origin`: whether the request has an `Origin`.
     Carry { outcome: Outcome, cross_origin: bool },
 }
 
 /// What follows `policy`'s `decision` about `req`.
 fn next_step(req: &ServiceRequest, policy: &Policy, refusals: Refusals, decision: Decision<'_>) -> Next {
-    if matches!(decision, Decision::CheckOrigin) {
-        return Next::CheckOrigin;
+    if matches!(decision, Decision::Pending) {
+        return Next::Pending;
     }
     let cross_origin = !matches!(decision, Decision::NotCors);
     Next::Carry { outcome: outcome(req.request(), policy, refusals, decision), cross_origin }
@@ -455,7 +455,7 @@ fn outcome(req: &HttpRequest, policy: &Policy, refusals: Refusals, decision: Dec
     match decision {
         // Callers wait for the check before they come here; were one not to, the response
         // would carry no CORS header, which a browser reads as a refusal.
-        Decision::CheckOrigin => Outcome::Forward { decoration: Decoration::Strip, explanation: None },
+        Decision::Pending => Outcome::Forward { decoration: Decoration::Strip, explanation: None },
         Decision::NotCors | Decision::SameOrigin => {
             Outcome::Forward { decoration: Decoration::VaryOnly, explanation: None }
         }
@@ -467,18 +467,18 @@ fn outcome(req: &HttpRequest, policy: &Policy, refusals: Refusals, decision: Dec
             policy.write_preflight(response.headers_mut(), &answer);
             Outcome::Answered(response)
         }
-        Decision::Rejected(rejection) => {
+        Decision::Refused(refusal) => {
             let refusals = refusals.with_outer(req);
-            let explanation = report_rejection(req, policy, refusals, rejection);
-            if !rejection.forbid {
+            let explanation = report_refusal(req, policy, refusals, refusal);
+            if !refusal.forbid {
                 return Outcome::Forward { decoration: Decoration::Strip, explanation };
             }
-            let mut response = match (rejection.reason, refusals.cross_origin_refusal) {
+            let mut response = match (refusal.reason, refusals.cross_origin_refusal) {
                 (Reason::CrossOriginRequest(_), Some(respond)) => respond(req),
                 _ => HttpResponse::new(StatusCode::FORBIDDEN),
             };
             explain_in(response.headers_mut(), explanation);
-            policy.write_refusal(response.headers_mut(), rejection.preflight);
+            policy.write_refusal(response.headers_mut(), refusal.preflight);
             Outcome::Answered(response)
         }
     }
@@ -486,7 +486,7 @@ fn outcome(req: &HttpRequest, policy: &Policy, refusals: Refusals, decision: Dec
 
 /// A request waiting for its policy's asynchronous origin check, with what carrying out the
 /// decision then takes.
-struct Checking<S> {
+struct PendingCheck<S> {
     check: OriginCheck,
     req: ServiceRequest,
     policy: Arc<Policy>,
@@ -520,7 +520,7 @@ pin_project! {
         // that made it. Were it polled, it would be answered `204`, never handled.
         Copy { copy: Option<ServiceRequest> },
         // Waiting for the policy's asynchronous origin check; then answered or passed on.
-        Checking { checking: Option<Box<Checking<S>>> },
+        Pending { pending: Option<Box<PendingCheck<S>>> },
         // Waiting for the inner service.
         Inner {
             #[pin]
@@ -563,15 +563,15 @@ where
                     .map_into_right_body())),
                 None => panic!("CorsFuture polled after completion"),
             },
-            StateProj::Checking { checking } => {
-                let Some(state) = checking else {
+            StateProj::Pending { pending } => {
+                let Some(state) = pending else {
                     panic!("CorsFuture polled after completion");
                 };
                 let origin_allowed = std::task::ready!(Pin::new(&mut state.check).poll(cx));
-                let Some(state) = checking.take() else {
+                let Some(state) = pending.take() else {
                     panic!("CorsFuture polled after completion");
                 };
-                let Checking { req, policy, refusals, service, inner_layers, .. } = *state;
+                let PendingCheck { req, policy, refusals, service, inner_layers, .. } = *state;
                 let decision = policy.decide_checked(req.head(), origin_allowed);
                 let cross_origin = !matches!(decision, Decision::NotCors);
                 let outcome = outcome(req.request(), &policy, refusals, decision);

@@ -28,7 +28,7 @@
 //!
 //! let request = cors_test::cross_origin(actix_web::http::Method::GET, "/items", "https://evil.example");
 //! let response = test::call_service(&app, request.to_request()).await;
-//! cors_test::assert_blocked(&response, "https://evil.example");
+//! cors_test::assert_refused(&response, "https://evil.example");
 //! # });
 //! ```
 
@@ -63,7 +63,7 @@ pub fn cross_origin(method: Method, uri: &str, origin: &str) -> TestRequest {
 /// Why a browser would refuse to let the page read a response.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum Blocked {
+pub enum Refusal {
     /// No `Access-Control-Allow-Origin`.
     NoAllowOrigin,
     /// More than one `Access-Control-Allow-Origin` value.
@@ -82,7 +82,7 @@ pub enum Blocked {
     HeaderNotAllowed(String),
 }
 
-impl fmt::Display for Blocked {
+impl fmt::Display for Refusal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::NoAllowOrigin => f.write_str("no Access-Control-Allow-Origin header"),
@@ -105,20 +105,20 @@ impl fmt::Display for Blocked {
 ///
 /// # Errors
 /// Why the browser would block the read.
-pub fn cors_check(headers: &HeaderMap, origin: &str, credentials: bool) -> Result<(), Blocked> {
+pub fn cors_check(headers: &HeaderMap, origin: &str, credentials: bool) -> Result<(), Refusal> {
     let mut values = headers.get_all(header::ACCESS_CONTROL_ALLOW_ORIGIN);
-    let allow_origin = values.next().ok_or(Blocked::NoAllowOrigin)?;
+    let allow_origin = values.next().ok_or(Refusal::NoAllowOrigin)?;
     if values.next().is_some() {
-        return Err(Blocked::SeveralAllowOrigins);
+        return Err(Refusal::SeveralAllowOrigins);
     }
     if allow_origin == "*" {
-        return if credentials { Err(Blocked::WildcardWithCredentials) } else { Ok(()) };
+        return if credentials { Err(Refusal::WildcardWithCredentials) } else { Ok(()) };
     }
     if allow_origin.as_bytes() != origin.as_bytes() {
-        return Err(Blocked::OtherOrigin(String::from_utf8_lossy(allow_origin.as_bytes()).into_owned()));
+        return Err(Refusal::OtherOrigin(String::from_utf8_lossy(allow_origin.as_bytes()).into_owned()));
     }
     if credentials && headers.get(header::ACCESS_CONTROL_ALLOW_CREDENTIALS).is_none_or(|v| v != "true") {
-        return Err(Blocked::CredentialsNotAllowed);
+        return Err(Refusal::CredentialsNotAllowed);
     }
     Ok(())
 }
@@ -135,9 +135,9 @@ pub fn preflight_check(
     method: &str,
     request_headers: &[&str],
     credentials: bool,
-) -> Result<(), Blocked> {
+) -> Result<(), Refusal> {
     if !(200..300).contains(&status) {
-        return Err(Blocked::PreflightStatus(status));
+        return Err(Refusal::PreflightStatus(status));
     }
     cors_check(headers, origin, credentials)?;
     let listed = |name: header::HeaderName| -> Vec<Vec<u8>> {
@@ -149,14 +149,14 @@ pub fn preflight_check(
         || is_cors_safelisted_method(method.as_bytes())
         || wildcard(&methods);
     if !method_ok {
-        return Err(Blocked::MethodNotAllowed(method.to_owned()));
+        return Err(Refusal::MethodNotAllowed(method.to_owned()));
     }
     let allowed = listed(header::ACCESS_CONTROL_ALLOW_HEADERS);
     for name in request_headers {
         let named = allowed.iter().any(|a| a.eq_ignore_ascii_case(name.as_bytes()));
         let by_wildcard = wildcard(&allowed) && !name.eq_ignore_ascii_case("authorization");
         if !named && !by_wildcard {
-            return Err(Blocked::HeaderNotAllowed((*name).to_owned()));
+            return Err(Refusal::HeaderNotAllowed((*name).to_owned()));
         }
     }
     Ok(())
@@ -198,9 +198,9 @@ fn explained<B>(response: &ServiceResponse<B>) -> String {
 /// When the browser would block it, saying why.
 #[track_caller]
 pub fn assert_allowed<B>(response: &ServiceResponse<B>, origin: &str) {
-    if let Err(blocked) = cors_check(response.headers(), origin, false) {
+    if let Err(refusal) = cors_check(response.headers(), origin, false) {
         panic!(
-            "a page on {origin} could not read this response: {blocked}; headers: {:?}{}",
+            "a page on {origin} could not read this response: {refusal}; headers: {:?}{}",
             response.headers(),
             explained(response)
         );
@@ -213,9 +213,9 @@ pub fn assert_allowed<B>(response: &ServiceResponse<B>, origin: &str) {
 /// When the browser would block it, saying why.
 #[track_caller]
 pub fn assert_allowed_with_credentials<B>(response: &ServiceResponse<B>, origin: &str) {
-    if let Err(blocked) = cors_check(response.headers(), origin, true) {
+    if let Err(refusal) = cors_check(response.headers(), origin, true) {
         panic!(
-            "a page on {origin} could not read this credentialed response: {blocked}; headers: {:?}{}",
+            "a page on {origin} could not read this credentialed response: {refusal}; headers: {:?}{}",
             response.headers(),
             explained(response)
         );
@@ -228,7 +228,7 @@ pub fn assert_allowed_with_credentials<B>(response: &ServiceResponse<B>, origin:
 /// # Panics
 /// When the page could read it.
 #[track_caller]
-pub fn assert_blocked<B>(response: &ServiceResponse<B>, origin: &str) {
+pub fn assert_refused<B>(response: &ServiceResponse<B>, origin: &str) {
     if cors_check(response.headers(), origin, false).is_ok() {
         panic!("a page on {origin} could read this response; headers: {:?}", response.headers());
     }
@@ -247,10 +247,10 @@ pub fn assert_preflight_allowed<B>(
     request_headers: &[&str],
 ) {
     let status = response.status().as_u16();
-    if let Err(blocked) = preflight_check(status, response.headers(), origin, method, request_headers, false)
+    if let Err(refusal) = preflight_check(status, response.headers(), origin, method, request_headers, false)
     {
         panic!(
-            "the browser would not send {method} from {origin}: {blocked}; headers: {:?}{}",
+            "the browser would not send {method} from {origin}: {refusal}; headers: {:?}{}",
             response.headers(),
             explained(response)
         );
@@ -305,26 +305,26 @@ mod tests {
     #[test]
     fn fetch_cors_check() {
         let origin = "https://app.example";
-        assert_eq!(cors_check(&headers(&[]), origin, false), Err(Blocked::NoAllowOrigin));
+        assert_eq!(cors_check(&headers(&[]), origin, false), Err(Refusal::NoAllowOrigin));
         assert_eq!(cors_check(&headers(&[("access-control-allow-origin", "*")]), origin, false), Ok(()));
         assert_eq!(
             cors_check(&headers(&[("access-control-allow-origin", "*")]), origin, true),
-            Err(Blocked::WildcardWithCredentials)
+            Err(Refusal::WildcardWithCredentials)
         );
         assert_eq!(
             cors_check(&headers(&[("access-control-allow-origin", "https://other.example")]), origin, false),
-            Err(Blocked::OtherOrigin("https://other.example".into()))
+            Err(Refusal::OtherOrigin("https://other.example".into()))
         );
         assert_eq!(
             cors_check(&headers(&[("access-control-allow-origin", "https://app.example")]), origin, true),
-            Err(Blocked::CredentialsNotAllowed)
+            Err(Refusal::CredentialsNotAllowed)
         );
         let both =
             headers(&[("access-control-allow-origin", origin), ("access-control-allow-credentials", "true")]);
         assert_eq!(cors_check(&both, origin, true), Ok(()));
         let twice =
             headers(&[("access-control-allow-origin", origin), ("access-control-allow-origin", origin)]);
-        assert_eq!(cors_check(&twice, origin, false), Err(Blocked::SeveralAllowOrigins));
+        assert_eq!(cors_check(&twice, origin, false), Err(Refusal::SeveralAllowOrigins));
     }
 
     // Fetch "CORS-preflight fetch": methods, headers, and `*` only without credentials.
@@ -340,22 +340,22 @@ mod tests {
         assert_eq!(preflight_check(204, &answer, origin, "POST", &[], false), Ok(()), "POST is safelisted");
         assert_eq!(
             preflight_check(204, &answer, origin, "PATCH", &[], false),
-            Err(Blocked::MethodNotAllowed("PATCH".into()))
+            Err(Refusal::MethodNotAllowed("PATCH".into()))
         );
         assert_eq!(
             preflight_check(204, &answer, origin, "PUT", &["x-secret"], false),
-            Err(Blocked::HeaderNotAllowed("x-secret".into()))
+            Err(Refusal::HeaderNotAllowed("x-secret".into()))
         );
         assert_eq!(
             preflight_check(403, &answer, origin, "PUT", &[], false),
-            Err(Blocked::PreflightStatus(403))
+            Err(Refusal::PreflightStatus(403))
         );
         let wildcard =
             headers(&[("access-control-allow-origin", origin), ("access-control-allow-headers", "*")]);
         assert_eq!(preflight_check(204, &wildcard, origin, "GET", &["x-any"], false), Ok(()));
         assert_eq!(
             preflight_check(204, &wildcard, origin, "GET", &["authorization"], false),
-            Err(Blocked::HeaderNotAllowed("authorization".into()))
+            Err(Refusal::HeaderNotAllowed("authorization".into()))
         );
     }
 

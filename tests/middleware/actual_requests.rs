@@ -41,7 +41,7 @@ async fn disallowed_origin_is_omitted_by_default() {
     assert_eq!(response.status(), StatusCode::OK);
     assert_no_cors_headers(&response);
     assert_eq!(vary_lines(&response), ["Origin"], "caches must not serve this response to an allowed origin");
-    cors_test::assert_blocked(&response, "https://evil.example");
+    cors_test::assert_refused(&response, "https://evil.example");
     cors_test::assert_varies_on_origin(&response);
     assert_eq!(calls.count(), 1);
 }

@@ -106,7 +106,7 @@ proptest! {
             let got = match decide(&policy, http_request.head()) {
                 Decision::NotCors => Expect::NotCors,
                 Decision::SameOrigin => Expect::SameOrigin,
-                Decision::CheckOrigin => {
+                Decision::Pending => {
                     prop_assert!(false, "only a policy with an asynchronous origin check asks for it");
                     continue;
                 }
@@ -117,15 +117,15 @@ proptest! {
                     mirrored_method: answer.mirrored_method.map(|v| v.as_bytes().to_vec()),
                     private_network: answer.private_network,
                 },
-                Decision::Rejected(rejection) => {
-                    let reason = rejection.reason.to_string();
+                Decision::Refused(refusal) => {
+                    let reason = refusal.reason.to_string();
                     prop_assert!(reason.len() <= 400, "unbounded log text: {} bytes", reason.len());
                     prop_assert!(
                         reason.bytes().all(|b| (0x20..0x7f).contains(&b)),
                         "unescaped log text: {:?}",
                         reason
                     );
-                    Expect::Rejected { preflight: rejection.preflight, forbid: rejection.forbid }
+                    Expect::Rejected { preflight: refusal.preflight, forbid: refusal.forbid }
                 }
             };
             prop_assert_eq!(got, model(&spec, req), "request {:?}", req);

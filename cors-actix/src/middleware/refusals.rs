@@ -5,7 +5,7 @@ use actix_web::{dev::ServiceRequest, http::header::HeaderValue, HttpMessage, Htt
 
 use crate::{
     explain::Explanation,
-    policy::{Decision, Rejection},
+    policy::{Decision, Refusal},
     route::RouteCors,
     Policy,
 };
@@ -61,11 +61,11 @@ impl Refusals {
 /// Logs a refusal at debug level, and returns its explanation as a header value when the
 /// layer gives them. What explains a refusal (a parse of the origin, an allocation) is paid
 /// for only when someone listens.
-pub(super) fn report_rejection(
+pub(super) fn report_refusal(
     req: &HttpRequest,
     policy: &Policy,
     refusals: Refusals,
-    rejection: Rejection<'_>,
+    refusal: Refusal<'_>,
 ) -> Option<HeaderValue> {
     #[cfg(feature = "tracing")]
     let listening = tracing::enabled!(target: "cors_actix", tracing::Level::DEBUG);
@@ -75,18 +75,18 @@ pub(super) fn report_rejection(
     if !logging && !refusals.explain {
         return None;
     }
-    let explanation = Explanation::of(policy, req.head(), Decision::Rejected(rejection));
+    let explanation = Explanation::of(policy, req.head(), Decision::Refused(refusal));
     if logging {
-        log_rejection(req, refusals.route, &rejection, &explanation);
+        log_refusal(req, refusals.route, &refusal, &explanation);
     }
     // Client bytes in it are escaped, so it is always a valid value.
     refusals.explain.then(|| HeaderValue::from_str(&explanation.to_string()).ok()).flatten()
 }
 
-fn log_rejection(
+fn log_refusal(
     req: &HttpRequest,
     route: Option<&RouteCors>,
-    rejection: &Rejection<'_>,
+    refusal: &Refusal<'_>,
     explanation: &Explanation,
 ) {
     // Which policy refused: a `#[cors]` route's (named by its handler) or a layer's.
@@ -100,20 +100,20 @@ fn log_rejection(
             .map_or(&b""[..], HeaderValue::as_bytes);
         tracing::debug!(
             target: "cors_actix",
-            preflight = rejection.preflight,
+            preflight = refusal.preflight,
             method = explanation.method,
             path = req.path(),
             origin = explanation.origin.as_deref().unwrap_or_default(),
             requested_headers = %crate::policy::Escaped(requested_headers),
-            rule = rejection.reason.rule(),
-            forbidden = rejection.forbid,
+            rule = refusal.reason.rule(),
+            forbidden = refusal.forbid,
             route = handler,
             "{explanation}{by}{handler}",
         );
     }
     #[cfg(not(feature = "tracing"))]
     {
-        let _ = (req, rejection);
+        let _ = (req, refusal);
         log::debug!(target: "cors_actix", "{explanation}{by}{handler}");
     }
 }

@@ -41,17 +41,17 @@ pub enum Decision<'r> {
     /// Refused. A refused preflight gets `403` without CORS headers; a refused actual
     /// request gets no CORS headers ([`OnMismatch::Omit`]) or `403` ([`OnMismatch::Reject`]);
     /// a refused WebSocket handshake always gets `403`.
-    Rejected(Rejection<'r>),
+    Refused(Refusal<'r>),
     /// Everything but the origin is allowed, and the origin, well formed, is allowed by no
     /// synchronous rule: the policy's asynchronous origin checks decide. Await
     /// `Policy::check_origin`, then ask `Policy::decide_checked` with its answer.
-    CheckOrigin,
+    Pending,
 }
 
 /// What the asynchronous origin checks said, if they were asked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum AsyncVerdict {
-    NotAsked,
+    Pending,
     Answered(bool),
 }
 
@@ -82,7 +82,7 @@ pub struct PreflightAnswer<'r> {
 
 /// A refused request and why.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Rejection<'r> {
+pub struct Refusal<'r> {
     /// Whether the request was a preflight.
     pub preflight: bool,
     /// Whether the response must be `403` (always for preflights and WebSocket handshakes; for
@@ -214,15 +214,15 @@ impl Policy {
     ///
     /// A policy with asynchronous origin checks
     /// ([`PolicyBuilder::allow_origin_async`](crate::PolicyBuilder::allow_origin_async))
-    /// answers [`Decision::CheckOrigin`] when only they can decide; a policy without them never
+    /// answers [`Decision::Pending`] when only they can decide; a policy without them never
     /// does.
     pub(crate) fn decide<'r>(&self, head: &'r RequestHead) -> Decision<'r> {
-        self.decide_with(head, AsyncVerdict::NotAsked)
+        self.decide_with(head, AsyncVerdict::Pending)
     }
 
     /// Decides a request for which [`decide`](Self::decide) answered
-    /// [`Decision::CheckOrigin`], given what [`check_origin`](Self::check_origin) resolved to.
-    /// Never answers [`Decision::CheckOrigin`].
+    /// [`Decision::Pending`], given what [`check_origin`](Self::check_origin) resolved to.
+    /// Never answers [`Decision::Pending`].
     pub(crate) fn decide_checked<'r>(&self, head: &'r RequestHead, origin_allowed: bool) -> Decision<'r> {
         self.decide_with(head, AsyncVerdict::Answered(origin_allowed))
     }
@@ -244,7 +244,7 @@ impl Policy {
         let protection = self.protection(head);
         if let Protection::Refuse(refusal) = protection {
             let reason = Reason::CrossOriginRequest(refusal);
-            return Decision::Rejected(Rejection { preflight: false, forbid: true, reason });
+            return Decision::Refused(Refusal { preflight: false, forbid: true, reason });
         }
         let headers = head.headers();
         let mut origins = headers.get_all(header::ORIGIN);
@@ -261,12 +261,12 @@ impl Policy {
         // asynchronous origin check.
         let strict = || {
             self.on_mismatch == OnMismatch::Reject
-                || protection == Protection::Strict
+                || protection == Protection::Pending
                 || is_websocket_upgrade(head)
         };
         // A preflight is always forbidden: only an actual request asks whether to be strict.
         let rejected = |reason, strict: bool| {
-            Decision::Rejected(Rejection { preflight, forbid: preflight || strict, reason })
+            Decision::Refused(Refusal { preflight, forbid: preflight || strict, reason })
         };
         let refuse = |reason| rejected(reason, !preflight && strict());
 
@@ -284,20 +284,20 @@ impl Policy {
         let mut ask = false;
         let allow_origin = match (self.origins.verdict(origin, head), asked) {
             (OriginVerdict::Any, _) => AllowOrigin::Any,
-            (OriginVerdict::Allowed, _) | (OriginVerdict::Ask, AsyncVerdict::Answered(true)) => {
+            (OriginVerdict::Allowed, _) | (OriginVerdict::Pending, AsyncVerdict::Answered(true)) => {
                 AllowOrigin::Origin(origin)
             }
-            (OriginVerdict::Ask, AsyncVerdict::NotAsked) => {
+            (OriginVerdict::Pending, AsyncVerdict::Pending) => {
                 ask = true;
                 AllowOrigin::Origin(origin)
             }
-            (OriginVerdict::Ask, AsyncVerdict::Answered(false)) => {
+            (OriginVerdict::Pending, AsyncVerdict::Answered(false)) => {
                 return refuse_origin(OriginRefusal::NotAllowed)
             }
             (OriginVerdict::Refused(refusal), _) => return refuse_origin(refusal),
         };
         let Some(request_method) = request_method else {
-            return if ask { Decision::CheckOrigin } else { Decision::Actual(allow_origin) };
+            return if ask { Decision::Pending } else { Decision::Actual(allow_origin) };
         };
 
         let method = request_method.as_bytes();
@@ -329,7 +329,7 @@ impl Policy {
         }
 
         if ask {
-            return Decision::CheckOrigin;
+            return Decision::Pending;
         }
         let mirrored_headers = requested.filter(|_| self.allow_headers.is_any());
         let mirrored_method = (self.methods.is_any() && self.credentials).then_some(request_method);

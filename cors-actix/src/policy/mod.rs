@@ -16,7 +16,7 @@ pub use self::decide::Rule;
 pub(crate) use self::decide::{
     is_websocket_upgrade, requested_method, Escaped, ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK,
 };
-pub use self::decide::{AllowOrigin, Decision, PreflightAnswer, Reason, Rejection};
+pub use self::decide::{AllowOrigin, Decision, PreflightAnswer, Reason, Refusal};
 pub(crate) use self::headers::{AllowHeaders, ExposeHeaders, HeadersRefusal};
 pub(crate) use self::methods::AllowMethods;
 pub use self::origins::OriginRefusal;

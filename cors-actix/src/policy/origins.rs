@@ -49,7 +49,7 @@ pub(crate) enum OriginVerdict {
     /// This origin is allowed: answer with it.
     Allowed,
     /// Well formed, and allowed by no synchronous rule: the asynchronous checks decide.
-    Ask,
+    Pending,
     /// Not allowed, and why.
     Refused(OriginRefusal),
 }
@@ -173,7 +173,7 @@ impl AllowOrigins {
         if allowed {
             OriginVerdict::Allowed
         } else if !self.async_predicates.is_empty() {
-            OriginVerdict::Ask
+            OriginVerdict::Pending
         } else {
             OriginVerdict::Refused(OriginRefusal::NotAllowed)
         }

@@ -21,7 +21,7 @@ pub(crate) enum Protection {
     Pass,
     /// From an origin only the policy's asynchronous check can trust: decide as the policy
     /// says, forbidding (`403`) if it refuses.
-    Strict,
+    Pending,
     /// Refused: a state-changing request from another site.
     Refuse(CrossOriginRefusal),
 }
@@ -73,7 +73,7 @@ impl Policy {
         match origin {
             Some(origin) if !repeated => match self.origins.verdict(origin, head) {
                 OriginVerdict::Any | OriginVerdict::Allowed => Protection::Pass,
-                OriginVerdict::Ask => Protection::Strict,
+                OriginVerdict::Pending => Protection::Pending,
                 OriginVerdict::Refused(_) => Protection::Refuse(refusal),
             },
             _ => Protection::Refuse(refusal),

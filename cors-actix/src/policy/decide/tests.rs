@@ -44,8 +44,8 @@ fn preflight(origin: &str, method: &str, extra: &[(&str, &str)]) -> ServiceReque
 
 fn reason<'r>(decision: Decision<'r>) -> Reason<'r> {
     match decision {
-        Decision::Rejected(rejection) => rejection.reason,
-        other => panic!("expected a rejection, got {other:?}"),
+        Decision::Refused(refusal) => refusal.reason,
+        other => panic!("expected a refusal, got {other:?}"),
     }
 }
 
@@ -102,16 +102,16 @@ fn fetch_any_origin_answers_wildcard() {
 #[test]
 fn fetch_disallowed_origin_is_refused_per_on_mismatch() {
     let req = request(Method::GET, &[("origin", "https://evil.example")]);
-    let Decision::Rejected(rejection) = app_policy().decide(req.head()) else { panic!() };
+    let Decision::Refused(refusal) = app_policy().decide(req.head()) else { panic!() };
     assert_eq!(
-        rejection,
-        Rejection { preflight: false, forbid: false, reason: Reason::Origin(OriginRefusal::NotAllowed) }
+        refusal,
+        Refusal { preflight: false, forbid: false, reason: Reason::Origin(OriginRefusal::NotAllowed) }
     );
 
     let strict =
         policy(Policy::builder().allow_origin("https://app.example").on_mismatch(OnMismatch::Reject));
-    let Decision::Rejected(rejection) = strict.decide(req.head()) else { panic!() };
-    assert!(rejection.forbid);
+    let Decision::Refused(refusal) = strict.decide(req.head()) else { panic!() };
+    assert!(refusal.forbid);
 }
 
 // RFC 6454 §7 / Fetch: `null` is matched only when listed, never by patterns or predicates.
@@ -190,25 +190,25 @@ fn async_checks_decide_only_what_nothing_else_settles() {
             .on_mismatch(OnMismatch::Reject),
     );
     let actual = request(Method::GET, &[("origin", "https://shop.example")]);
-    assert_eq!(store.decide(actual.head()), Decision::CheckOrigin);
+    assert_eq!(store.decide(actual.head()), Decision::Pending);
     let shop = HeaderValue::from_static("https://shop.example");
     assert_eq!(store.decide_checked(actual.head(), true), Decision::Actual(AllowOrigin::Origin(&shop)));
     assert_eq!(reason(store.decide_checked(actual.head(), false)), Reason::Origin(OriginRefusal::NotAllowed));
     assert!(actix_web::rt::System::new().block_on(store.check_origin(actual.head())));
 
     let put = preflight("https://shop.example", "PUT", &[]);
-    assert_eq!(store.decide(put.head()), Decision::CheckOrigin);
+    assert_eq!(store.decide(put.head()), Decision::Pending);
     assert!(matches!(store.decide_checked(put.head(), true), Decision::Preflight(_)));
     let delete = preflight("https://shop.example", "DELETE", &[]);
     assert_eq!(reason(store.decide(delete.head())), Reason::MethodNotAllowed(b"DELETE"), "no check needed");
 
     for settled in ["https://app.example", "null", "https://shop.example/"] {
         let req = request(Method::GET, &[("origin", settled)]);
-        assert_ne!(store.decide(req.head()), Decision::CheckOrigin, "{settled}");
+        assert_ne!(store.decide(req.head()), Decision::Pending, "{settled}");
     }
     // A same-origin request refused by the check still passes in reject mode.
     let same_origin = request(Method::POST, &[("origin", "https://api.example"), ("host", "api.example")]);
-    assert_eq!(store.decide(same_origin.head()), Decision::CheckOrigin);
+    assert_eq!(store.decide(same_origin.head()), Decision::Pending);
     assert_eq!(store.decide_checked(same_origin.head(), false), Decision::SameOrigin);
     // Without `Origin` there is nothing to check.
     let no_origin = request(Method::GET, &[]);
@@ -257,8 +257,8 @@ fn websocket_handshakes_from_refused_origins_are_forbidden() {
             let got = match policy.decide(req.head()) {
                 Decision::Actual(_) => Allowed,
                 Decision::NotCors | Decision::SameOrigin => Passed,
-                Decision::Rejected(Rejection { forbid: true, .. }) => Forbidden,
-                Decision::Rejected(Rejection { forbid: false, .. }) => Stripped,
+                Decision::Refused(Refusal { forbid: true, .. }) => Forbidden,
+                Decision::Refused(Refusal { forbid: false, .. }) => Stripped,
                 other => panic!("{other:?}"),
             };
             let expected = if on_mismatch == OnMismatch::Omit { with_omit } else { with_reject };
@@ -268,7 +268,7 @@ fn websocket_handshakes_from_refused_origins_are_forbidden() {
     // A handshake is a `GET`: any other method with `Upgrade: websocket` is an ordinary request.
     let omit = policy(Policy::builder().allow_origin("https://app.example"));
     let post = request(Method::POST, &[("origin", "https://evil.example"), ("upgrade", "websocket")]);
-    assert!(matches!(omit.decide(post.head()), Decision::Rejected(Rejection { forbid: false, .. })));
+    assert!(matches!(omit.decide(post.head()), Decision::Refused(Refusal { forbid: false, .. })));
 }
 
 /// actix-http upgrades a `GET` whose first `Upgrade` value, lower-cased, contains `websocket`
@@ -322,7 +322,7 @@ fn a_handshake_is_any_get_whose_upgrade_contains_websocket() {
     // A refused origin's `websocket/13` handshake is forbidden even under `omit`.
     let omit = policy(Policy::builder().allow_origin("https://app.example"));
     let req = with_upgrade(Method::GET, &["websocket/13"]);
-    assert!(matches!(omit.decide(req.head()), Decision::Rejected(Rejection { forbid: true, .. })));
+    assert!(matches!(omit.decide(req.head()), Decision::Refused(Refusal { forbid: true, .. })));
 }
 
 // Bad input: malformed, non-ASCII, huge or repeated Origin is refused, never reflected. An
@@ -442,8 +442,8 @@ fn private_network_access_preflight() {
 #[test]
 fn refused_preflight_is_forbidden() {
     let req = preflight("https://evil.example", "GET", &[]);
-    let Decision::Rejected(rejection) = app_policy().decide(req.head()) else { panic!() };
-    assert!(rejection.preflight && rejection.forbid);
+    let Decision::Refused(refusal) = app_policy().decide(req.head()) else { panic!() };
+    assert!(refusal.preflight && refusal.forbid);
 }
 
 // Same-origin requests carry Origin too (Chromium on POST); reject mode must let them through.
@@ -461,7 +461,7 @@ fn same_origin_requests_pass_in_reject_mode() {
     assert_eq!(strict.decide(by_fetch_metadata.head()), Decision::SameOrigin);
     let other_port =
         request(Method::POST, &[("origin", "https://api.example:8443"), ("host", "api.example")]);
-    assert!(matches!(strict.decide(other_port.head()), Decision::Rejected(_)));
+    assert!(matches!(strict.decide(other_port.head()), Decision::Refused(_)));
 }
 
 #[test]
