@@ -9,7 +9,8 @@ use actix_web::{
 };
 
 use crate::{
-    policy::{is_websocket_upgrade, requested_method, AllowOrigin, Decision, Escaped, Reason, Refusal, Rule},
+    policy::{AllowOrigin, Decision, Escaped, Reason, Refusal, Rule},
+    request::{CorsRequest, RequestKind},
     Policy,
 };
 
@@ -55,20 +56,6 @@ pub struct Explanation {
     pub reason: Option<String>,
 }
 
-/// The kinds of request a policy tells apart.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum RequestKind {
-    /// No `Origin`: not a CORS request.
-    NotCors,
-    /// A CORS preflight (`OPTIONS` with `Access-Control-Request-Method`).
-    Preflight,
-    /// An actual request with `Origin`.
-    Actual,
-    /// A WebSocket handshake with `Origin`.
-    WebSocketHandshake,
-}
-
 /// What the browser (and the server) will do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -106,26 +93,19 @@ impl Policy {
     /// a policy without credentials, is explained as refused by the credentials rule: a page
     /// that sent it with credentials cannot read the response.
     pub fn explain(&self, head: &RequestHead) -> Explanation {
-        Explanation::of(self, head, self.decide(head))
+        let request = CorsRequest::of(head);
+        Explanation::of(self, &request, self.decide(&request))
     }
 }
 
 impl Explanation {
-    pub(crate) fn of(policy: &Policy, head: &RequestHead, decision: Decision<'_>) -> Self {
-        let headers = head.headers();
-        let origin = headers.get(header::ORIGIN);
-        let requested = requested_method(head).filter(|_| origin.is_some());
-        let kind = match (origin, requested) {
-            (None, _) => RequestKind::NotCors,
-            (Some(_), Some(_)) => RequestKind::Preflight,
-            (Some(_), None) if is_websocket_upgrade(head) => RequestKind::WebSocketHandshake,
-            (Some(_), None) => RequestKind::Actual,
-        };
-        let method = requested.map_or(head.method.as_str().as_bytes(), HeaderValue::as_bytes);
+    pub(crate) fn of(policy: &Policy, request: &CorsRequest<'_>, decision: Decision<'_>) -> Self {
+        let headers = request.head.headers();
+        let origin = request.origin_value();
         let mut explanation = Self {
-            kind,
-            method: Escaped(method).to_string(),
-            path: head.uri.path().to_owned(),
+            kind: request.kind(),
+            method: Escaped(request.method_bytes()).to_string(),
+            path: request.head.uri.path().to_owned(),
             origin: origin.map(|origin| Escaped(origin.as_bytes()).to_string()),
             verdict: Verdict::NotChecked,
             rule: None,

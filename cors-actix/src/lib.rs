@@ -128,15 +128,17 @@ mod explain;
 mod middleware;
 mod policy;
 mod reload;
+mod request;
 mod route;
 pub mod test;
 mod vary;
 
 pub use crate::{
     error::{PolicyError, Problem, Warning},
-    explain::{Explanation, RequestKind, Verdict},
+    explain::{Explanation, Verdict},
     middleware::Cors,
     policy::{OnMismatch, Policy, PolicyBuilder, Rule},
+    request::RequestKind,
     route::{routes, RouteCors, SharedPolicy},
 };
 
@@ -162,7 +164,7 @@ pub mod __private {
     /// What the policy decides about a request head, without actix's service stack: for the
     /// crate's own property tests and benchmarks.
     pub fn decide<'r>(policy: &crate::Policy, head: &'r actix_web::dev::RequestHead) -> Decision<'r> {
-        policy.decide(head)
+        policy.decide(&crate::request::CorsRequest::of(head))
     }
 
     /// Wraps a route's service in a middleware, as `Resource::wrap` does: the last wrapped

@@ -8,35 +8,31 @@
 
 use std::{
     cell::Cell,
-    fmt,
-    future::{ready, Future, Ready},
-    pin::Pin,
+    future::{ready, Ready},
     rc::Rc,
     sync::Arc,
-    task::{Context, Poll},
 };
 
 use actix_web::{
-    body::{BoxBody, EitherBody, MessageBody},
+    body::{EitherBody, MessageBody},
     dev::{Service, ServiceRequest, ServiceResponse, Transform},
-    http::{
-        header::{self, HeaderMap, HeaderValue},
-        Method, StatusCode,
-    },
-    HttpMessage, HttpRequest, HttpResponse,
+    http::Method,
+    HttpRequest, HttpResponse,
 };
-use pin_project_lite::pin_project;
 
+pub use self::future::CorsFuture;
 use self::{
-    refusals::{report_refusal, Refusals},
-    routing::{route_copy, Claim, DecoratedError, Governor, Probe},
+    future::{carry_out, Forwarded, Layer},
+    outcome::{Next, Outcome},
+    refusals::Refusals,
+    routing::{route_copy, Governor, Probe},
 };
 #[cfg(feature = "reload")]
 use crate::PolicyHandle;
 use crate::{
-    explain::Explanation,
-    policy::{requested_method, Decision, Decoration, OriginCheck, Reason, Refusal},
+    policy::{Decision, Decoration, Refusal},
     reload::PolicySource,
+    request::CorsRequest,
     route::RouteCors,
     Policy,
 };
@@ -250,7 +246,7 @@ where
             probe.claim(Arc::clone(policy), self.refusals);
             return match self.role {
                 // Nothing inside a route can govern: the copy goes no further.
-                Role::Route => CorsFuture { state: State::Copy { copy: Some(req) } },
+                Role::Route => CorsFuture::copy(req),
                 Role::Layer => {
                     let forwarded = Forwarded {
                         policy: Arc::clone(policy),
@@ -258,62 +254,61 @@ where
                         explanation: None,
                         claim: false,
                     };
-                    CorsFuture {
-                        state: State::Inner { future: self.service.call(req), forwarded: Some(forwarded) },
-                    }
+                    CorsFuture::forward(self.service.call(req), forwarded)
                 }
             };
         }
+        let request = CorsRequest::of(req.head());
         // A preflight is answered by the policy that governs the actual request it asks about.
-        if self.inner_layers && is_preflight(&req) {
-            return match self.route_first(&req, true) {
-                Some(governor) => {
-                    let refusals = governor.refusals.inherit(self.refusals);
-                    let next =
-                        next_step(&req, &governor.policy, refusals, governor.policy.decide(req.head()));
-                    self.carry_out(req, &governor.policy, refusals, next)
-                }
-                None => {
-                    let next = next_step(&req, policy, self.refusals, policy.decide(req.head()));
-                    self.carry_out(req, policy, self.refusals, next)
-                }
+        if self.inner_layers && request.preflight.is_some() {
+            let governor = self.route_first(&req, &request);
+            let (policy, refusals) = match &governor {
+                Some(governor) => (&governor.policy, governor.refusals.inherit(self.refusals)),
+                None => (policy, self.refusals),
             };
+            let next = Next::of(&req, &request, policy, refusals, policy.decide(&request));
+            return carry_out(self.layer(), req, policy, refusals, next);
         }
-        let decision = policy.decide(req.head());
+        let decision = policy.decide(&request);
         // So is a request this layer would forbid, or only its asynchronous check could allow:
         // the layer that governs it decides, when the request reaches it.
         if self.inner_layers
             && matches!(decision, Decision::Refused(Refusal { forbid: true, .. }) | Decision::Pending)
-            && self.route_first(&req, false).is_some()
+            && self.route_first(&req, &request).is_some()
         {
             if self.refusals.has_options() {
                 self.refusals.pass_on(&req);
             }
             let outcome = Outcome::Forward { decoration: Decoration::Strip, explanation: None };
-            return dispatch(&self.service, self.inner_layers, req, policy, outcome, true);
+            let next = Next::Carry { outcome, cross_origin: true };
+            return carry_out(self.layer(), req, policy, self.refusals, next);
         }
         // Every other request is decided after routing, by the layer nearest the handler, which
         // answers its refusals as this layer would when this one has options.
         if self.inner_layers && self.refusals.has_options() && !matches!(decision, Decision::NotCors) {
             self.refusals.pass_on(&req);
         }
-        let next = next_step(&req, policy, self.refusals, decision);
-        self.carry_out(req, policy, self.refusals, next)
+        let next = Next::of(&req, &request, policy, self.refusals, decision);
+        carry_out(self.layer(), req, policy, self.refusals, next)
     }
 }
 
 impl<S> CorsMiddleware<S> {
+    fn layer(&self) -> Layer<'_, S> {
+        Layer { service: &self.service, inner_layers: self.inner_layers }
+    }
+
     /// Routes a copy of `req` through the inner service and returns the layer inside this one
     /// that governs it, if the copy reached one.
     #[cold]
-    fn route_first(&self, req: &ServiceRequest, preflight: bool) -> Option<Governor>
+    fn route_first(&self, req: &ServiceRequest, request: &CorsRequest<'_>) -> Option<Governor>
     where
         S: Service<ServiceRequest>,
     {
-        let preflight_method = match requested_method(req.head()) {
+        let preflight_method = match request.preflight {
             // A method that is no token cannot be routed; this layer's policy refuses it.
-            Some(method) if preflight => Some(Method::from_bytes(method.as_bytes()).ok()?),
-            _ => None,
+            Some(asked) => Some(Method::from_bytes(asked.method.as_bytes()).ok()?),
+            None => None,
         };
         let governor = route_copy(&*self.service, req, preflight_method);
         if governor.is_none() && !self.ungoverned_noted.replace(true) {
@@ -321,300 +316,10 @@ impl<S> CorsMiddleware<S> {
         }
         governor
     }
-
-    /// Carries out what `policy` decided about `req`.
-    fn carry_out<B>(
-        &self,
-        req: ServiceRequest,
-        policy: &Arc<Policy>,
-        refusals: Refusals,
-        next: Next,
-    ) -> CorsFuture<S>
-    where
-        S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    {
-        match next {
-            Next::Pending => self.wait_for_origin_check(req, policy, refusals),
-            Next::Carry { outcome, cross_origin } => {
-                dispatch(&self.service, self.inner_layers, req, policy, outcome, cross_origin)
-            }
-        }
-    }
-
-    /// A request whose answer depends on `policy`'s asynchronous origin check: waits for it,
-    /// then decides again and carries that out.
-    #[cold]
-    fn wait_for_origin_check(
-        &self,
-        req: ServiceRequest,
-        policy: &Arc<Policy>,
-        refusals: Refusals,
-    ) -> CorsFuture<S>
-    where
-        S: Service<ServiceRequest>,
-    {
-        let pending = PendingCheck {
-            check: policy.check_origin(req.head()),
-            req,
-            policy: Arc::clone(policy),
-            refusals,
-            service: Rc::clone(&self.service),
-            inner_layers: self.inner_layers,
-        };
-        // Boxed: the future of every other request stays as small as it was without checks.
-        CorsFuture { state: State::Pending { pending: Some(Box::new(pending)) } }
-    }
 }
 
-/// Answers the request, or passes it to `service` with what to do to the response.
-/// `inner_layers`: whether CORS layers may sit inside the one dispatching.
-fn dispatch<S, B>(
-    service: &Rc<S>,
-    inner_layers: bool,
-    req: ServiceRequest,
-    policy: &Arc<Policy>,
-    outcome: Outcome,
-    cross_origin: bool,
-) -> CorsFuture<S>
-where
-    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
-{
-    // Requests without `Origin` only get `Vary`, which every layer may merge: no claim.
-    // Of a cross-origin request, this layer is nearer the handler than any that put a
-    // claim on it: it takes the claim, whether it answers or passes the request on.
-    let claim = cross_origin && inner_layers && matches!(outcome, Outcome::Forward { .. });
-    if cross_origin {
-        let mut extensions = req.extensions_mut();
-        extensions.remove::<Claim>();
-        if claim {
-            extensions.insert(Claim);
-        }
-    }
-    let state = match outcome {
-        // The request moves into the response: no reference count to raise and drop.
-        Outcome::Answered(response) => return CorsFuture::ready(req.into_response(response)),
-        Outcome::Forward { decoration, explanation } => {
-            let forwarded = Forwarded { policy: Arc::clone(policy), decoration, explanation, claim };
-            State::Inner { future: service.call(req), forwarded: Some(forwarded) }
-        }
-    };
-    CorsFuture { state }
-}
-
-/// Whether the request is a CORS preflight: `OPTIONS` with `Origin` and
-/// `Access-Control-Request-Method` (Fetch, "CORS-preflight request").
-fn is_preflight(req: &ServiceRequest) -> bool {
-    requested_method(req.head()).is_some() && req.headers().contains_key(header::ORIGIN)
-}
-
-/// What a layer keeps while the inner service runs.
-struct Forwarded {
-    policy: Arc<Policy>,
-    decoration: Decoration,
-    /// The explanation of a refusal that the handler's response carries in development.
-    explanation: Option<HeaderValue>,
-    /// Whether this layer put a claim on the request for layers inside.
-    claim: bool,
-}
-
-/// What becomes of a request once its decision is known.
-enum Outcome {
-    /// Answered here, without the inner service: an allowed preflight (`204`) or a
-    /// forbidden request (`403`).
-    Answered(HttpResponse),
-    /// Passed inward; this is what to do to the response.
-    Forward { decoration: Decoration, explanation: Option<HeaderValue> },
-}
-
-/// What follows a decision, without the borrow of the request head it was made from.
-enum Next {
-    /// Wait for the policy's asynchronous origin check, then decide again.
-    Pending,
-    /// Carry out the outcome; `cross_origin`: whether the request has an `Origin`.
-    Carry { outcome: Outcome, cross_origin: bool },
-}
-
-/// What follows `policy`'s `decision` about `req`.
-fn next_step(req: &ServiceRequest, policy: &Policy, refusals: Refusals, decision: Decision<'_>) -> Next {
-    if matches!(decision, Decision::Pending) {
-        return Next::Pending;
-    }
-    let cross_origin = !matches!(decision, Decision::NotCors);
-    Next::Carry { outcome: outcome(req.request(), policy, refusals, decision), cross_origin }
-}
-
-/// Puts a refusal's explanation, when the layer gives them, into the response.
-fn explain_in(headers: &mut HeaderMap, explanation: Option<HeaderValue>) {
-    if let Some(explanation) = explanation {
-        headers.insert(Explanation::HEADER, explanation);
-    }
-}
-
-/// What becomes of a request as `policy`'s `decision` says.
-fn outcome(req: &HttpRequest, policy: &Policy, refusals: Refusals, decision: Decision<'_>) -> Outcome {
-    match decision {
-        // Callers wait for the check before they come here; were one not to, the response
-        // would carry no CORS header, which a browser reads as a refusal.
-        Decision::Pending => Outcome::Forward { decoration: Decoration::Strip, explanation: None },
-        Decision::NotCors | Decision::SameOrigin => {
-            Outcome::Forward { decoration: Decoration::VaryOnly, explanation: None }
-        }
-        Decision::Actual(allow_origin) => {
-            Outcome::Forward { decoration: Decoration::Allow(allow_origin.header_value()), explanation: None }
-        }
-        Decision::Preflight(answer) => {
-            let mut response = HttpResponse::new(StatusCode::NO_CONTENT);
-            policy.write_preflight(response.headers_mut(), &answer);
-            Outcome::Answered(response)
-        }
-        Decision::Refused(refusal) => {
-            let refusals = refusals.with_outer(req);
-            let explanation = report_refusal(req, policy, refusals, refusal);
-            if !refusal.forbid {
-                return Outcome::Forward { decoration: Decoration::Strip, explanation };
-            }
-            let mut response = match (refusal.reason, refusals.cross_origin_refusal) {
-                (Reason::CrossOriginRequest(_), Some(respond)) => respond(req),
-                _ => HttpResponse::new(StatusCode::FORBIDDEN),
-            };
-            explain_in(response.headers_mut(), explanation);
-            policy.write_refusal(response.headers_mut(), refusal.preflight);
-            Outcome::Answered(response)
-        }
-    }
-}
-
-/// A request waiting for its policy's asynchronous origin check, with what carrying out the
-/// decision then takes.
-struct PendingCheck<S> {
-    check: OriginCheck,
-    req: ServiceRequest,
-    policy: Arc<Policy>,
-    refusals: Refusals,
-    service: Rc<S>,
-    inner_layers: bool,
-}
-
-pin_project! {
-    /// The response future of [`CorsMiddleware`]. Allocation-free unless the policy has an
-    /// asynchronous origin check to wait for: it holds the inner future and what to add to its
-    /// response.
-    pub struct CorsFuture<S>
-    where
-        S: Service<ServiceRequest>,
-    {
-        #[pin]
-        state: State<S>,
-    }
-}
-
-pin_project! {
-    #[project = StateProj]
-    enum State<S>
-    where
-        S: Service<ServiceRequest>,
-    {
-        // Answered without calling the inner service.
-        Ready { response: Option<ServiceResponse<BoxBody>> },
-        // A routing pass's copy that reached a `#[cors]` route: dropped unpolled by the layer
-        // that made it. Were it polled, it would be answered `204`, never handled.
-        Copy { copy: Option<ServiceRequest> },
-        // Waiting for the policy's asynchronous origin check; then answered or passed on.
-        Pending { pending: Option<Box<PendingCheck<S>>> },
-        // Waiting for the inner service.
-        Inner {
-            #[pin]
-            future: S::Future,
-            forwarded: Option<Forwarded>,
-        },
-    }
-}
-
-impl<S: Service<ServiceRequest>> CorsFuture<S> {
-    /// A response made without the inner service.
-    fn ready(response: ServiceResponse) -> Self {
-        Self { state: State::Ready { response: Some(response) } }
-    }
-}
-
-impl<S: Service<ServiceRequest>> fmt::Debug for CorsFuture<S> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("CorsFuture").finish_non_exhaustive()
-    }
-}
-
-impl<S, B> Future for CorsFuture<S>
-where
-    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
-    type Output = Result<ServiceResponse<EitherBody<B>>, actix_web::Error>;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        match self.as_mut().project().state.project() {
-            StateProj::Ready { response } => match response.take() {
-                Some(response) => Poll::Ready(Ok(response.map_into_right_body())),
-                None => panic!("CorsFuture polled after completion"),
-            },
-            StateProj::Copy { copy } => match copy.take() {
-                Some(copy) => Poll::Ready(Ok(copy
-                    .into_response(HttpResponse::new(StatusCode::NO_CONTENT))
-                    .map_into_boxed_body()
-                    .map_into_right_body())),
-                None => panic!("CorsFuture polled after completion"),
-            },
-            StateProj::Pending { pending } => {
-                let Some(state) = pending else {
-                    panic!("CorsFuture polled after completion");
-                };
-                let origin_allowed = std::task::ready!(Pin::new(&mut state.check).poll(cx));
-                let Some(state) = pending.take() else {
-                    panic!("CorsFuture polled after completion");
-                };
-                let PendingCheck { req, policy, refusals, service, inner_layers, .. } = *state;
-                let decision = policy.decide_checked(req.head(), origin_allowed);
-                let cross_origin = !matches!(decision, Decision::NotCors);
-                let outcome = outcome(req.request(), &policy, refusals, decision);
-                let next = dispatch(&service, inner_layers, req, &policy, outcome, cross_origin);
-                self.as_mut().project().state.set(next.state);
-                self.poll(cx)
-            }
-            StateProj::Inner { future, forwarded } => {
-                let result = std::task::ready!(future.poll(cx));
-                let Some(forwarded) = forwarded.take() else {
-                    panic!("CorsFuture polled after completion");
-                };
-                Poll::Ready(match result {
-                    Ok(mut response) => {
-                        // A claim taken away means a layer inside decorated the response.
-                        let ours = !forwarded.claim
-                            || response.request().extensions_mut().remove::<Claim>().is_some();
-                        if ours {
-                            forwarded.policy.decorate(response.headers_mut(), &forwarded.decoration);
-                            explain_in(response.headers_mut(), forwarded.explanation);
-                        }
-                        Ok(response.map_into_left_body())
-                    }
-                    Err(mut error) => {
-                        // The error keeps its type; its response is decorated when rendered,
-                        // by the innermost layer it passed through.
-                        let Forwarded { policy, decoration, explanation, .. } = forwarded;
-                        error.add_response_mapper(move |mut response| {
-                            if !response.extensions().contains::<DecoratedError>() {
-                                policy.decorate(response.headers_mut(), &decoration);
-                                explain_in(response.headers_mut(), explanation.clone());
-                                response.extensions_mut().insert(DecoratedError);
-                            }
-                            response
-                        });
-                        Err(error)
-                    }
-                })
-            }
-        }
-    }
-}
-
+mod future;
+mod outcome;
 mod refusals;
 mod routing;
 #[cfg(all(test, feature = "tracing"))]

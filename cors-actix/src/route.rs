@@ -15,11 +15,11 @@ use actix_web::{
     body::MessageBody,
     dev::{AppService, ResourceDef, ServiceFactory, ServiceRequest, ServiceResponse},
     guard::{Guard, GuardContext},
-    http::{header, Method},
+    http::Method,
     Error,
 };
 
-use crate::{policy::requested_method, Policy};
+use crate::{request::CorsRequest, Policy};
 
 /// The policy of one `#[cors]` route, with where it is mounted. Created by the macro as a
 /// `static`; registered into the process-wide table the first time its route is mounted.
@@ -179,9 +179,9 @@ impl Guard for RouteGuard {
                 || self.guards.iter().all(|guard| guard.check(ctx));
         }
         // A preflight routed by actix itself, with no `Cors` around the route to answer it.
-        head.headers().contains_key(header::ORIGIN)
-            && requested_method(head)
-                .is_some_and(|asked| self.methods.iter().any(|m| m.as_str().as_bytes() == asked.as_bytes()))
+        CorsRequest::of(head).preflight.is_some_and(|asked| {
+            self.methods.iter().any(|m| m.as_str().as_bytes() == asked.method.as_bytes())
+        })
     }
 }
 

@@ -6,6 +6,7 @@ use actix_web::{dev::ServiceRequest, http::header::HeaderValue, HttpMessage, Htt
 use crate::{
     explain::Explanation,
     policy::{Decision, Refusal},
+    request::CorsRequest,
     route::RouteCors,
     Policy,
 };
@@ -63,6 +64,7 @@ impl Refusals {
 /// for only when someone listens.
 pub(super) fn report_refusal(
     req: &HttpRequest,
+    request: &CorsRequest<'_>,
     policy: &Policy,
     refusals: Refusals,
     refusal: Refusal<'_>,
@@ -75,9 +77,9 @@ pub(super) fn report_refusal(
     if !logging && !refusals.explain {
         return None;
     }
-    let explanation = Explanation::of(policy, req.head(), Decision::Refused(refusal));
+    let explanation = Explanation::of(policy, request, Decision::Refused(refusal));
     if logging {
-        log_refusal(req, refusals.route, &refusal, &explanation);
+        log_refusal(req, request, refusals.route, &refusal, &explanation);
     }
     // Client bytes in it are escaped, so it is always a valid value.
     refusals.explain.then(|| HeaderValue::from_str(&explanation.to_string()).ok()).flatten()
@@ -85,6 +87,7 @@ pub(super) fn report_refusal(
 
 fn log_refusal(
     req: &HttpRequest,
+    request: &CorsRequest<'_>,
     route: Option<&RouteCors>,
     refusal: &Refusal<'_>,
     explanation: &Explanation,
@@ -94,10 +97,10 @@ fn log_refusal(
     let by = if route.is_some() { "; policy of route " } else { "" };
     #[cfg(feature = "tracing")]
     {
-        let headers = req.headers();
-        let requested_headers = headers
-            .get(actix_web::http::header::ACCESS_CONTROL_REQUEST_HEADERS)
-            .map_or(&b""[..], HeaderValue::as_bytes);
+        let requested_headers = match request.preflight.map(|asked| asked.headers) {
+            Some(crate::request::RequestedHeaders::One(list)) => list.as_bytes(),
+            _ => b"",
+        };
         tracing::debug!(
             target: "cors_actix",
             preflight = refusal.preflight,
@@ -113,7 +116,7 @@ fn log_refusal(
     }
     #[cfg(not(feature = "tracing"))]
     {
-        let _ = (req, refusal);
+        let _ = (req, request, refusal);
         log::debug!(target: "cors_actix", "{explanation}{by}{handler}");
     }
 }

@@ -1,24 +1,21 @@
-//! The pure part: what a policy says about a request head. No I/O, no allocation.
+//! What a policy decides about a classified request: pure, with no I/O. Nothing allocates
+//! but a user's asynchronous origin check, which is only started here, by the caller.
 
 use std::fmt;
 
 use actix_web::{
     dev::RequestHead,
-    http::{
-        header::{self, HeaderName, HeaderValue},
-        Method,
-    },
+    http::header::{self, HeaderName, HeaderValue},
 };
 use cors_actix_grammar::{default_port, is_token, Origin};
 
 use crate::{
-    policy::protection::{CrossOriginRefusal, Protection},
-    policy::{HeadersRefusal, OnMismatch, OriginCheck, OriginRefusal, OriginVerdict, Policy},
+    policy::{
+        protection::{CrossOriginRefusal, Protection},
+        HeadersRefusal, OnMismatch, OriginCheck, OriginRefusal, OriginVerdict, Policy,
+    },
+    request::{CorsRequest, OriginHeader, RequestedHeaders},
 };
-
-/// `Access-Control-Request-Private-Network` (Private Network Access).
-pub(crate) const ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK: HeaderName =
-    HeaderName::from_static("access-control-request-private-network");
 
 /// `Access-Control-Allow-Private-Network` (Private Network Access).
 pub(crate) const ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK: HeaderName =
@@ -207,166 +204,164 @@ impl fmt::Display for Escaped<'_> {
 }
 
 impl Policy {
-    /// Decides what to do with a request, from its head alone.
-    ///
-    /// A preflight is an `OPTIONS` request with `Origin` and `Access-Control-Request-Method`
-    /// (Fetch "CORS-preflight request"); `OPTIONS` without the latter is an ordinary request.
+    /// Decides what to do with a request.
     ///
     /// A policy with asynchronous origin checks
     /// ([`PolicyBuilder::allow_origin_async`](crate::PolicyBuilder::allow_origin_async))
     /// answers [`Decision::Pending`] when only they can decide; a policy without them never
     /// does.
-    pub(crate) fn decide<'r>(&self, head: &'r RequestHead) -> Decision<'r> {
-        self.decide_with(head, AsyncVerdict::Pending)
+    pub(crate) fn decide<'r>(&self, request: &CorsRequest<'r>) -> Decision<'r> {
+        self.decide_with(request, AsyncVerdict::Pending)
     }
 
     /// Decides a request for which [`decide`](Self::decide) answered
     /// [`Decision::Pending`], given what [`check_origin`](Self::check_origin) resolved to.
     /// Never answers [`Decision::Pending`].
-    pub(crate) fn decide_checked<'r>(&self, head: &'r RequestHead, origin_allowed: bool) -> Decision<'r> {
-        self.decide_with(head, AsyncVerdict::Answered(origin_allowed))
+    pub(crate) fn decide_checked<'r>(&self, request: &CorsRequest<'r>, origin_allowed: bool) -> Decision<'r> {
+        self.decide_with(request, AsyncVerdict::Answered(origin_allowed))
     }
 
     /// Runs the policy's asynchronous origin checks on the request's `Origin`, in the order
-    /// they were added, until one allows it. Resolves to `false` for a request without
+    /// they were added, until one allows it. Resolves to `false` for a request without one
     /// `Origin` and for a policy without such checks.
-    pub(crate) fn check_origin(&self, head: &RequestHead) -> OriginCheck {
-        match head.headers().get(header::ORIGIN) {
-            Some(origin) => self.origins.check_async(origin, head),
-            None => OriginCheck::none(),
+    pub(crate) fn check_origin(&self, request: &CorsRequest<'_>) -> OriginCheck {
+        match request.origin {
+            OriginHeader::One(origin) => self.origins.check_async(origin, request.head),
+            OriginHeader::Absent | OriginHeader::Repeated(_) => OriginCheck::none(),
         }
     }
 
     #[inline(always)]
-    fn decide_with<'r>(&self, head: &'r RequestHead, asked: AsyncVerdict) -> Decision<'r> {
+    fn decide_with<'r>(&self, request: &CorsRequest<'r>, asked: AsyncVerdict) -> Decision<'r> {
+        // One verdict on the origin serves the protection and the origin rule alike, so that a
+        // user's predicate runs once per request.
+        let verdict = match request.origin {
+            OriginHeader::One(origin) => Some(self.origins.verdict(origin, request.head)),
+            OriginHeader::Absent | OriginHeader::Repeated(_) => None,
+        };
         // Before anything else: a cross-site request the protection refuses may carry no
         // `Origin` at all (only `Sec-Fetch-Site`).
-        let protection = self.protection(head);
+        let protection = self.protection(request, verdict);
         if let Protection::Refuse(refusal) = protection {
             let reason = Reason::CrossOriginRequest(refusal);
             return Decision::Refused(Refusal { preflight: false, forbid: true, reason });
         }
-        let headers = head.headers();
-        let mut origins = headers.get_all(header::ORIGIN);
-        let Some(origin) = origins.next() else {
+        let Some(origin) = request.origin_value() else {
             return Decision::NotCors;
         };
-        let request_method = requested_method(head);
-        let preflight = request_method.is_some();
-        // A refused actual request still reaches its handler with `OnMismatch::Omit`, since the
-        // browser keeps the response from the page. A WebSocket handshake is not protected that
-        // way: once the server upgrades, the page talks to it, with the user's cookies. So an
-        // upgrade from an origin the policy refuses is always forbidden.
-        // So is a state-changing request that cross-origin request protection leaves to the
-        // asynchronous origin check.
-        let strict = || {
-            self.on_mismatch == OnMismatch::Reject
-                || protection == Protection::Pending
-                || is_websocket_upgrade(head)
-        };
-        // A preflight is always forbidden: only an actual request asks whether to be strict.
-        let rejected = |reason, strict: bool| {
-            Decision::Refused(Refusal { preflight, forbid: preflight || strict, reason })
-        };
-        let refuse = |reason| rejected(reason, !preflight && strict());
+        match self.check(request, verdict, asked) {
+            Ok(decision) => decision,
+            Err(reason) => self.refuse(request, origin, reason, protection),
+        }
+    }
 
-        if origins.next().is_some() {
-            return refuse(Reason::RepeatedOrigin);
-        }
-        let refuse_origin = |refusal| {
-            let strict = !preflight && strict();
-            if strict && self.is_own_origin(origin, head) {
-                return Decision::SameOrigin;
-            }
-            rejected(Reason::Origin(refusal), strict)
+    /// The rules in the order of Fetch's "CORS-preflight fetch": the origin, then for a
+    /// preflight the method, the headers and Private Network Access. Only a request that
+    /// passes every other rule waits for the asynchronous origin checks.
+    fn check<'r>(
+        &self,
+        request: &CorsRequest<'r>,
+        verdict: Option<OriginVerdict>,
+        asked: AsyncVerdict,
+    ) -> Result<Decision<'r>, Reason<'r>> {
+        let (OriginHeader::One(origin), Some(verdict)) = (request.origin, verdict) else {
+            return Err(Reason::RepeatedOrigin);
         };
-        // Only a request that passes every other rule waits for the asynchronous checks.
-        let mut ask = false;
-        let allow_origin = match (self.origins.verdict(origin, head), asked) {
-            (OriginVerdict::Any, _) => AllowOrigin::Any,
-            (OriginVerdict::Allowed, _) | (OriginVerdict::Pending, AsyncVerdict::Answered(true)) => {
-                AllowOrigin::Origin(origin)
-            }
-            (OriginVerdict::Pending, AsyncVerdict::Pending) => {
-                ask = true;
-                AllowOrigin::Origin(origin)
-            }
-            (OriginVerdict::Pending, AsyncVerdict::Answered(false)) => {
-                return refuse_origin(OriginRefusal::NotAllowed)
-            }
-            (OriginVerdict::Refused(refusal), _) => return refuse_origin(refusal),
+        let (allow_origin, pending) = origin_rule(origin, verdict, asked)?;
+        let Some(preflight) = request.preflight else {
+            return Ok(if pending { Decision::Pending } else { Decision::Actual(allow_origin) });
         };
-        let Some(request_method) = request_method else {
-            return if ask { Decision::Pending } else { Decision::Actual(allow_origin) };
-        };
-
-        let method = request_method.as_bytes();
-        if !is_token(method) {
-            return refuse(Reason::MalformedMethod(method));
+        self.method_rule(preflight.method)?;
+        let mirrored_headers = self.headers_rule(preflight.headers)?;
+        if preflight.private_network && !self.private_network {
+            return Err(Reason::PrivateNetworkNotAllowed);
         }
-        if !self.methods.allows(method) {
-            return refuse(Reason::MethodNotAllowed(method));
+        if pending {
+            return Ok(Decision::Pending);
         }
-
-        let mut request_headers = headers.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS);
-        let requested = request_headers.next();
-        if request_headers.next().is_some() {
-            return refuse(Reason::MalformedRequestHeaders);
-        }
-        if let Some(requested) = requested {
-            match self.allow_headers.check(requested.as_bytes()) {
-                Ok(()) => {}
-                Err(HeadersRefusal::Malformed) => return refuse(Reason::MalformedRequestHeaders),
-                Err(HeadersRefusal::NotAllowed(name)) => return refuse(Reason::HeaderNotAllowed(name)),
-            }
-        }
-
-        let private_network = headers
-            .get(ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK)
-            .is_some_and(|value| value.as_bytes().eq_ignore_ascii_case(b"true"));
-        if private_network && !self.private_network {
-            return refuse(Reason::PrivateNetworkNotAllowed);
-        }
-
-        if ask {
-            return Decision::Pending;
-        }
-        let mirrored_headers = requested.filter(|_| self.allow_headers.is_any());
-        let mirrored_method = (self.methods.is_any() && self.credentials).then_some(request_method);
-        Decision::Preflight(PreflightAnswer {
+        let mirrored_method = (self.methods.is_any() && self.credentials).then_some(preflight.method);
+        Ok(Decision::Preflight(PreflightAnswer {
             allow_origin,
             mirrored_headers,
             mirrored_method,
-            private_network,
-        })
+            private_network: preflight.private_network,
+        }))
+    }
+
+    /// `Access-Control-Request-Method`: a method token the policy allows.
+    fn method_rule<'r>(&self, method: &'r HeaderValue) -> Result<(), Reason<'r>> {
+        let method = method.as_bytes();
+        if !is_token(method) {
+            return Err(Reason::MalformedMethod(method));
+        }
+        if !self.methods.allows(method) {
+            return Err(Reason::MethodNotAllowed(method));
+        }
+        Ok(())
+    }
+
+    /// `Access-Control-Request-Headers`: one list of names the policy allows. Returns the list
+    /// to mirror when the policy allows any header.
+    fn headers_rule<'r>(
+        &self,
+        requested: RequestedHeaders<'r>,
+    ) -> Result<Option<&'r HeaderValue>, Reason<'r>> {
+        let list = match requested {
+            RequestedHeaders::None => return Ok(None),
+            RequestedHeaders::Repeated => return Err(Reason::MalformedRequestHeaders),
+            RequestedHeaders::One(list) => list,
+        };
+        match self.allow_headers.check(list.as_bytes()) {
+            Ok(()) => Ok(self.allow_headers.is_any().then_some(list)),
+            Err(HeadersRefusal::Malformed) => Err(Reason::MalformedRequestHeaders),
+            Err(HeadersRefusal::NotAllowed(name)) => Err(Reason::HeaderNotAllowed(name)),
+        }
+    }
+
+    /// A refusal for `reason`. A preflight's is always answered `403`. An actual request's is
+    /// too when the policy rejects, when cross-origin request protection left the request to
+    /// the asynchronous check, and for a WebSocket handshake, which no browser keeps from the
+    /// page once the server upgrades; otherwise the handler runs and the browser keeps the
+    /// response from the page. An origin refused that strictly is no refusal when it is the
+    /// server's own (browsers send `Origin` on same-origin `POST`s too).
+    fn refuse<'r>(
+        &self,
+        request: &CorsRequest<'r>,
+        origin: &HeaderValue,
+        reason: Reason<'r>,
+        protection: Protection,
+    ) -> Decision<'r> {
+        let preflight = request.preflight.is_some();
+        let strict = !preflight
+            && (self.on_mismatch == OnMismatch::Reject
+                || protection == Protection::Pending
+                || request.is_websocket_handshake());
+        if strict && matches!(reason, Reason::Origin(_)) && self.is_own_origin(origin, request) {
+            return Decision::SameOrigin;
+        }
+        Decision::Refused(Refusal { preflight, forbid: preflight || strict, reason })
     }
 }
 
-/// The method a preflight asks for: the `Access-Control-Request-Method` of an `OPTIONS`
-/// request (Fetch "CORS-preflight request"; with `Origin`, the request is a preflight).
-/// `None` for any other request: `OPTIONS` without it is an ordinary request.
-pub(crate) fn requested_method(head: &RequestHead) -> Option<&HeaderValue> {
-    match head.method {
-        Method::OPTIONS => head.headers().get(header::ACCESS_CONTROL_REQUEST_METHOD),
-        _ => None,
+/// The origin rule: the verdict on the origin, and what the asynchronous checks said if they
+/// were asked. Returns the `Access-Control-Allow-Origin` to answer with, and whether the
+/// checks must be asked first.
+fn origin_rule<'r>(
+    origin: &'r HeaderValue,
+    verdict: OriginVerdict,
+    asked: AsyncVerdict,
+) -> Result<(AllowOrigin<'r>, bool), Reason<'r>> {
+    match (verdict, asked) {
+        (OriginVerdict::Any, _) => Ok((AllowOrigin::Any, false)),
+        (OriginVerdict::Allowed, _) | (OriginVerdict::Pending, AsyncVerdict::Answered(true)) => {
+            Ok((AllowOrigin::Origin(origin), false))
+        }
+        (OriginVerdict::Pending, AsyncVerdict::Pending) => Ok((AllowOrigin::Origin(origin), true)),
+        (OriginVerdict::Pending, AsyncVerdict::Answered(false)) => {
+            Err(Reason::Origin(OriginRefusal::NotAllowed))
+        }
+        (OriginVerdict::Refused(refusal), _) => Err(Reason::Origin(refusal)),
     }
-}
-
-/// Whether the request may become a WebSocket: a `GET` with an `Upgrade` header, any of its
-/// values, that contains `websocket` in any case (`websocket`, `WebSocket`, `websocket/13`,
-/// `h2c, websocket`).
-///
-/// RFC 6455 (section 4.1) asks for the token `websocket`, but actix-http upgrades a `GET`
-/// whose first `Upgrade` value, lower-cased, merely contains it
-/// (`actix_http::ws::verify_handshake`). The check must refuse every request actix-http
-/// would upgrade, so it counts a superset of those: every value, any bytes around the name.
-pub(crate) fn is_websocket_upgrade(head: &RequestHead) -> bool {
-    const NAME: &[u8] = b"websocket";
-    head.method == Method::GET
-        && head
-            .headers()
-            .get_all(header::UPGRADE)
-            .any(|value| value.as_bytes().windows(NAME.len()).any(|window| window.eq_ignore_ascii_case(NAME)))
 }
 
 impl Policy {
@@ -374,12 +369,12 @@ impl Policy {
     /// one of the policy's public origins, or, when it lists none, the origin of the `Host`
     /// the request was sent to. Only a browser's word matters here: a client that forges
     /// these headers could as well leave out `Origin`.
-    pub(crate) fn is_own_origin(&self, origin: &HeaderValue, head: &RequestHead) -> bool {
-        if head.headers().get("sec-fetch-site").is_some_and(|site| site.as_bytes() == b"same-origin") {
+    pub(crate) fn is_own_origin(&self, origin: &HeaderValue, request: &CorsRequest<'_>) -> bool {
+        if request.sec_fetch_site() == Some(b"same-origin") {
             return true;
         }
         if self.public_origins.is_empty() {
-            return is_host_origin(origin, head);
+            return is_host_origin(origin, request.head);
         }
         self.public_origins.iter().any(|public| public.as_bytes() == origin.as_bytes())
     }

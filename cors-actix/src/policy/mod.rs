@@ -13,10 +13,8 @@ use actix_web::http::{header::HeaderValue, Method};
 use cors_actix_grammar::{check_policy, warn_policy, PolicyInput};
 
 pub use self::decide::Rule;
-pub(crate) use self::decide::{
-    is_websocket_upgrade, requested_method, Escaped, ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK,
-};
 pub use self::decide::{AllowOrigin, Decision, PreflightAnswer, Reason, Refusal};
+pub(crate) use self::decide::{Escaped, ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK};
 pub(crate) use self::headers::{AllowHeaders, ExposeHeaders, HeadersRefusal};
 pub(crate) use self::methods::AllowMethods;
 pub use self::origins::OriginRefusal;

@@ -4,15 +4,13 @@
 //! request comes from (Fetch metadata's `Sec-Fetch-Site`, else `Origin`) is checked against
 //! the policy's allowed origins, so one declaration of trusted origins drives both.
 
-use actix_web::{
-    dev::RequestHead,
-    http::{
-        header::{self, HeaderValue},
-        Method,
-    },
-};
+use actix_web::http::Method;
 
-use crate::{policy::OriginVerdict, Policy};
+use crate::{
+    policy::OriginVerdict,
+    request::{CorsRequest, OriginHeader},
+    Policy,
+};
 
 /// What cross-origin request protection says about a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,34 +47,29 @@ impl Policy {
     /// `Sec-Fetch-Site` is refused unless the `Origin` is one the policy allows; without
     /// `Sec-Fetch-Site`, no `Origin` passes (not a browser, or one too old to say), the
     /// server's own origin passes, an allowed origin passes, and anything else is refused.
+    /// `verdict`: the policy's verdict on the request's one `Origin`, if it has one.
     #[inline]
-    pub(crate) fn protection(&self, head: &RequestHead) -> Protection {
-        if !self.cross_origin_protection || is_safe(&head.method) {
+    pub(crate) fn protection(&self, request: &CorsRequest<'_>, verdict: Option<OriginVerdict>) -> Protection {
+        if !self.cross_origin_protection || is_safe(&request.head.method) {
             return Protection::Pass;
         }
-        self.protection_of_unsafe(head)
+        self.protection_of_unsafe(request, verdict)
     }
 
-    fn protection_of_unsafe(&self, head: &RequestHead) -> Protection {
-        let headers = head.headers();
-        let mut origins = headers.get_all(header::ORIGIN);
-        let (origin, repeated) = (origins.next(), origins.next().is_some());
-        let refusal = match headers.get("sec-fetch-site").map(HeaderValue::as_bytes) {
+    fn protection_of_unsafe(&self, request: &CorsRequest<'_>, verdict: Option<OriginVerdict>) -> Protection {
+        let refusal = match request.sec_fetch_site() {
             Some(b"same-origin" | b"none") => return Protection::Pass,
             Some(_) => CrossOriginRefusal::Site,
-            None => match origin {
-                None => return Protection::Pass,
-                Some(origin) if !repeated && self.is_own_origin(origin, head) => return Protection::Pass,
-                Some(_) => CrossOriginRefusal::Origin,
+            None => match request.origin {
+                OriginHeader::Absent => return Protection::Pass,
+                OriginHeader::One(origin) if self.is_own_origin(origin, request) => return Protection::Pass,
+                OriginHeader::One(_) | OriginHeader::Repeated(_) => CrossOriginRefusal::Origin,
             },
         };
-        match origin {
-            Some(origin) if !repeated => match self.origins.verdict(origin, head) {
-                OriginVerdict::Any | OriginVerdict::Allowed => Protection::Pass,
-                OriginVerdict::Pending => Protection::Pending,
-                OriginVerdict::Refused(_) => Protection::Refuse(refusal),
-            },
-            _ => Protection::Refuse(refusal),
+        match verdict {
+            Some(OriginVerdict::Any | OriginVerdict::Allowed) => Protection::Pass,
+            Some(OriginVerdict::Pending) => Protection::Pending,
+            Some(OriginVerdict::Refused(_)) | None => Protection::Refuse(refusal),
         }
     }
 }

@@ -12,7 +12,7 @@ use actix_web::{
 };
 
 use super::*;
-use crate::{policy::OriginRefusal, Policy, PolicyBuilder};
+use crate::{policy::OriginRefusal, request::CorsRequest, Policy, PolicyBuilder};
 
 fn policy(builder: PolicyBuilder) -> Policy {
     builder.build().expect("test policy is valid")
@@ -53,9 +53,9 @@ fn reason<'r>(decision: Decision<'r>) -> Reason<'r> {
 #[test]
 fn fetch_request_without_origin_is_not_cors() {
     let req = request(Method::GET, &[]);
-    assert_eq!(app_policy().decide(req.head()), Decision::NotCors);
+    assert_eq!(app_policy().decide(&CorsRequest::of(req.head())), Decision::NotCors);
     let req = request(Method::OPTIONS, &[("access-control-request-method", "PUT")]);
-    assert_eq!(app_policy().decide(req.head()), Decision::NotCors);
+    assert_eq!(app_policy().decide(&CorsRequest::of(req.head())), Decision::NotCors);
 }
 
 // Fetch §3.2.2: a CORS-preflight request is OPTIONS with Origin and Access-Control-Request-Method.
@@ -64,7 +64,7 @@ fn fetch_preflight_is_options_with_request_method() {
     let req = preflight("https://app.example", "PUT", &[("access-control-request-headers", "content-type")]);
     let origin = req.headers().get("origin").unwrap();
     assert_eq!(
-        app_policy().decide(req.head()),
+        app_policy().decide(&CorsRequest::of(req.head())),
         Decision::Preflight(PreflightAnswer {
             allow_origin: AllowOrigin::Origin(origin),
             mirrored_headers: None,
@@ -78,14 +78,20 @@ fn fetch_preflight_is_options_with_request_method() {
 #[test]
 fn fetch_options_without_request_method_is_an_actual_request() {
     let req = request(Method::OPTIONS, &[("origin", "https://app.example")]);
-    assert!(matches!(app_policy().decide(req.head()), Decision::Actual(AllowOrigin::Origin(_))));
+    assert!(matches!(
+        app_policy().decide(&CorsRequest::of(req.head())),
+        Decision::Actual(AllowOrigin::Origin(_))
+    ));
 }
 
 // Fetch §3.2.3 "HTTP responses": ACAO is the request's origin for an allowed origin.
 #[test]
 fn fetch_allowed_origin_is_echoed_exactly() {
     let req = request(Method::GET, &[("origin", "https://eu.app.example")]);
-    let Decision::Actual(AllowOrigin::Origin(value)) = app_policy().decide(req.head()) else { panic!() };
+    let Decision::Actual(AllowOrigin::Origin(value)) = app_policy().decide(&CorsRequest::of(req.head()))
+    else {
+        panic!()
+    };
     assert_eq!(value, "https://eu.app.example");
 }
 
@@ -94,7 +100,7 @@ fn fetch_allowed_origin_is_echoed_exactly() {
 fn fetch_any_origin_answers_wildcard() {
     let any = policy(Policy::builder().allow_any_origin());
     let req = request(Method::GET, &[("origin", "https://whoever.example")]);
-    assert_eq!(any.decide(req.head()), Decision::Actual(AllowOrigin::Any));
+    assert_eq!(any.decide(&CorsRequest::of(req.head())), Decision::Actual(AllowOrigin::Any));
     assert!(!any.varies_with_origin());
 }
 
@@ -102,7 +108,7 @@ fn fetch_any_origin_answers_wildcard() {
 #[test]
 fn fetch_disallowed_origin_is_refused_per_on_mismatch() {
     let req = request(Method::GET, &[("origin", "https://evil.example")]);
-    let Decision::Refused(refusal) = app_policy().decide(req.head()) else { panic!() };
+    let Decision::Refused(refusal) = app_policy().decide(&CorsRequest::of(req.head())) else { panic!() };
     assert_eq!(
         refusal,
         Refusal { preflight: false, forbid: false, reason: Reason::Origin(OriginRefusal::NotAllowed) }
@@ -110,7 +116,7 @@ fn fetch_disallowed_origin_is_refused_per_on_mismatch() {
 
     let strict =
         policy(Policy::builder().allow_origin("https://app.example").on_mismatch(OnMismatch::Reject));
-    let Decision::Refused(refusal) = strict.decide(req.head()) else { panic!() };
+    let Decision::Refused(refusal) = strict.decide(&CorsRequest::of(req.head())) else { panic!() };
     assert!(refusal.forbid);
 }
 
@@ -118,7 +124,10 @@ fn fetch_disallowed_origin_is_refused_per_on_mismatch() {
 #[test]
 fn fetch_null_origin_only_when_listed() {
     let req = request(Method::GET, &[("origin", "null")]);
-    assert_eq!(reason(app_policy().decide(req.head())), Reason::Origin(OriginRefusal::NullNotListed));
+    assert_eq!(
+        reason(app_policy().decide(&CorsRequest::of(req.head()))),
+        Reason::Origin(OriginRefusal::NullNotListed)
+    );
 
     let calls = Arc::new(AtomicUsize::new(0));
     let counter = Arc::clone(&calls);
@@ -126,11 +135,14 @@ fn fetch_null_origin_only_when_listed() {
         counter.fetch_add(1, Ordering::SeqCst);
         true
     }));
-    assert_eq!(reason(permissive_fn.decide(req.head())), Reason::Origin(OriginRefusal::NullNotListed));
+    assert_eq!(
+        reason(permissive_fn.decide(&CorsRequest::of(req.head()))),
+        Reason::Origin(OriginRefusal::NullNotListed)
+    );
     assert_eq!(calls.load(Ordering::SeqCst), 0);
 
     let listed = policy(Policy::builder().allow_origin("null"));
-    assert!(matches!(listed.decide(req.head()), Decision::Actual(AllowOrigin::Origin(_))));
+    assert!(matches!(listed.decide(&CorsRequest::of(req.head())), Decision::Actual(AllowOrigin::Origin(_))));
 }
 
 // Origin patterns: one or more labels, never the apex, same scheme and port.
@@ -145,7 +157,7 @@ fn wildcard_patterns_match_subdomains_only() {
         ("https://a.app.example:8443", false),
     ] {
         let req = request(Method::GET, &[("origin", origin)]);
-        let decision = app_policy().decide(req.head());
+        let decision = app_policy().decide(&CorsRequest::of(req.head()));
         assert_eq!(matches!(decision, Decision::Actual(_)), allowed, "{origin}: {decision:?}");
     }
 }
@@ -163,7 +175,7 @@ fn regexes_and_predicates_see_only_well_formed_origins() {
         ));
     let decide = |origin: &str| {
         let req = request(Method::GET, &[("origin", origin)]);
-        matches!(dynamic.decide(req.head()), Decision::Actual(_))
+        matches!(dynamic.decide(&CorsRequest::of(req.head())), Decision::Actual(_))
     };
     assert!(decide("https://tenant-42.example"));
     assert!(decide("https://partner.example"));
@@ -190,29 +202,39 @@ fn async_checks_decide_only_what_nothing_else_settles() {
             .on_mismatch(OnMismatch::Reject),
     );
     let actual = request(Method::GET, &[("origin", "https://shop.example")]);
-    assert_eq!(store.decide(actual.head()), Decision::Pending);
+    assert_eq!(store.decide(&CorsRequest::of(actual.head())), Decision::Pending);
     let shop = HeaderValue::from_static("https://shop.example");
-    assert_eq!(store.decide_checked(actual.head(), true), Decision::Actual(AllowOrigin::Origin(&shop)));
-    assert_eq!(reason(store.decide_checked(actual.head(), false)), Reason::Origin(OriginRefusal::NotAllowed));
-    assert!(actix_web::rt::System::new().block_on(store.check_origin(actual.head())));
+    assert_eq!(
+        store.decide_checked(&CorsRequest::of(actual.head()), true),
+        Decision::Actual(AllowOrigin::Origin(&shop))
+    );
+    assert_eq!(
+        reason(store.decide_checked(&CorsRequest::of(actual.head()), false)),
+        Reason::Origin(OriginRefusal::NotAllowed)
+    );
+    assert!(actix_web::rt::System::new().block_on(store.check_origin(&CorsRequest::of(actual.head()))));
 
     let put = preflight("https://shop.example", "PUT", &[]);
-    assert_eq!(store.decide(put.head()), Decision::Pending);
-    assert!(matches!(store.decide_checked(put.head(), true), Decision::Preflight(_)));
+    assert_eq!(store.decide(&CorsRequest::of(put.head())), Decision::Pending);
+    assert!(matches!(store.decide_checked(&CorsRequest::of(put.head()), true), Decision::Preflight(_)));
     let delete = preflight("https://shop.example", "DELETE", &[]);
-    assert_eq!(reason(store.decide(delete.head())), Reason::MethodNotAllowed(b"DELETE"), "no check needed");
+    assert_eq!(
+        reason(store.decide(&CorsRequest::of(delete.head()))),
+        Reason::MethodNotAllowed(b"DELETE"),
+        "no check needed"
+    );
 
     for settled in ["https://app.example", "null", "https://shop.example/"] {
         let req = request(Method::GET, &[("origin", settled)]);
-        assert_ne!(store.decide(req.head()), Decision::Pending, "{settled}");
+        assert_ne!(store.decide(&CorsRequest::of(req.head())), Decision::Pending, "{settled}");
     }
     // A same-origin request refused by the check still passes in reject mode.
     let same_origin = request(Method::POST, &[("origin", "https://api.example"), ("host", "api.example")]);
-    assert_eq!(store.decide(same_origin.head()), Decision::Pending);
-    assert_eq!(store.decide_checked(same_origin.head(), false), Decision::SameOrigin);
+    assert_eq!(store.decide(&CorsRequest::of(same_origin.head())), Decision::Pending);
+    assert_eq!(store.decide_checked(&CorsRequest::of(same_origin.head()), false), Decision::SameOrigin);
     // Without `Origin` there is nothing to check.
     let no_origin = request(Method::GET, &[]);
-    assert!(!actix_web::rt::System::new().block_on(store.check_origin(no_origin.head())));
+    assert!(!actix_web::rt::System::new().block_on(store.check_origin(&CorsRequest::of(no_origin.head()))));
 }
 
 /// A WebSocket handshake from a refused origin is forbidden whatever `on_mismatch` says:
@@ -254,7 +276,7 @@ fn websocket_handshakes_from_refused_origins_are_forbidden() {
                 headers.extend([("upgrade", *upgrade), ("connection", "Upgrade")]);
             }
             let req = request(Method::GET, &headers);
-            let got = match policy.decide(req.head()) {
+            let got = match policy.decide(&CorsRequest::of(req.head())) {
                 Decision::Actual(_) => Allowed,
                 Decision::NotCors | Decision::SameOrigin => Passed,
                 Decision::Refused(Refusal { forbid: true, .. }) => Forbidden,
@@ -268,7 +290,10 @@ fn websocket_handshakes_from_refused_origins_are_forbidden() {
     // A handshake is a `GET`: any other method with `Upgrade: websocket` is an ordinary request.
     let omit = policy(Policy::builder().allow_origin("https://app.example"));
     let post = request(Method::POST, &[("origin", "https://evil.example"), ("upgrade", "websocket")]);
-    assert!(matches!(omit.decide(post.head()), Decision::Refused(Refusal { forbid: false, .. })));
+    assert!(matches!(
+        omit.decide(&CorsRequest::of(post.head())),
+        Decision::Refused(Refusal { forbid: false, .. })
+    ));
 }
 
 /// actix-http upgrades a `GET` whose first `Upgrade` value, lower-cased, contains `websocket`
@@ -276,6 +301,9 @@ fn websocket_handshakes_from_refused_origins_are_forbidden() {
 /// handshake here too, and so is one with the name in any other `Upgrade` value.
 #[test]
 fn a_handshake_is_any_get_whose_upgrade_contains_websocket() {
+    fn is_websocket_upgrade(head: &RequestHead) -> bool {
+        CorsRequest::of(head).is_websocket_handshake()
+    }
     /// actix-http's rule, as `verify_handshake` writes it.
     fn actix_http_upgrades(head: &RequestHead) -> bool {
         head.method == Method::GET
@@ -322,7 +350,10 @@ fn a_handshake_is_any_get_whose_upgrade_contains_websocket() {
     // A refused origin's `websocket/13` handshake is forbidden even under `omit`.
     let omit = policy(Policy::builder().allow_origin("https://app.example"));
     let req = with_upgrade(Method::GET, &["websocket/13"]);
-    assert!(matches!(omit.decide(req.head()), Decision::Refused(Refusal { forbid: true, .. })));
+    assert!(matches!(
+        omit.decide(&CorsRequest::of(req.head())),
+        Decision::Refused(Refusal { forbid: true, .. })
+    ));
 }
 
 // Bad input: malformed, non-ASCII, huge or repeated Origin is refused, never reflected. An
@@ -337,32 +368,41 @@ fn malformed_origins_are_refused_not_reflected() {
             .map(|origin| HeaderValue::from_str(origin).unwrap());
     for origin in origins.iter().chain([&non_ascii]) {
         let req = TestRequest::get().insert_header(("origin", origin.clone())).to_srv_request();
-        let Reason::Origin(refusal) = reason(app_policy().decide(req.head())) else {
+        let Reason::Origin(refusal) = reason(app_policy().decide(&CorsRequest::of(req.head()))) else {
             panic!("{origin:?} refused for its origin");
         };
         assert!(matches!(refusal.explained(origin.as_bytes()), OriginRefusal::Malformed(_)), "{origin:?}");
     }
     // A malformed origin that a pattern could match is parsed, and says so itself.
     let req = request(Method::GET, &[("origin", "https://EU.app.example")]);
-    assert!(matches!(reason(app_policy().decide(req.head())), Reason::Origin(OriginRefusal::Malformed(_))));
+    assert!(matches!(
+        reason(app_policy().decide(&CorsRequest::of(req.head()))),
+        Reason::Origin(OriginRefusal::Malformed(_))
+    ));
     // A well-formed one is not allowed, explained or not.
     let req = request(Method::GET, &[("origin", "https://evil.example")]);
-    assert_eq!(reason(app_policy().decide(req.head())), Reason::Origin(OriginRefusal::NotAllowed));
+    assert_eq!(
+        reason(app_policy().decide(&CorsRequest::of(req.head()))),
+        Reason::Origin(OriginRefusal::NotAllowed)
+    );
     assert_eq!(OriginRefusal::NotAllowed.explained(b"https://evil.example"), OriginRefusal::NotAllowed);
 
     let req = request(Method::GET, &[("origin", "https://app.example"), ("origin", "https://evil.example")]);
-    assert_eq!(reason(app_policy().decide(req.head())), Reason::RepeatedOrigin);
+    assert_eq!(reason(app_policy().decide(&CorsRequest::of(req.head()))), Reason::RepeatedOrigin);
 }
 
 // Fetch §4.8 "CORS-preflight fetch": methods are compared case-sensitively.
 #[test]
 fn fetch_request_method_is_case_sensitive() {
     let req = preflight("https://app.example", "patch", &[]);
-    assert_eq!(reason(app_policy().decide(req.head())), Reason::MethodNotAllowed(b"patch"));
+    assert_eq!(reason(app_policy().decide(&CorsRequest::of(req.head()))), Reason::MethodNotAllowed(b"patch"));
     let req = preflight("https://app.example", "PATCH", &[]);
-    assert!(matches!(app_policy().decide(req.head()), Decision::Preflight(_)));
+    assert!(matches!(app_policy().decide(&CorsRequest::of(req.head())), Decision::Preflight(_)));
     let req = preflight("https://app.example", "DELETE", &[]);
-    assert_eq!(reason(app_policy().decide(req.head())), Reason::MethodNotAllowed(b"DELETE"));
+    assert_eq!(
+        reason(app_policy().decide(&CorsRequest::of(req.head()))),
+        Reason::MethodNotAllowed(b"DELETE")
+    );
 }
 
 // Fetch §4.8: CORS-safelisted methods need not be listed.
@@ -370,13 +410,13 @@ fn fetch_request_method_is_case_sensitive() {
 fn fetch_safelisted_methods_need_no_listing() {
     let put_only = policy(Policy::builder().allow_origin("https://app.example").allow_method("PUT"));
     let req = preflight("https://app.example", "POST", &[]);
-    assert!(matches!(put_only.decide(req.head()), Decision::Preflight(_)));
+    assert!(matches!(put_only.decide(&CorsRequest::of(req.head())), Decision::Preflight(_)));
 }
 
 #[test]
 fn malformed_request_method_is_refused() {
     let req = preflight("https://app.example", "GE T", &[]);
-    assert_eq!(reason(app_policy().decide(req.head())), Reason::MalformedMethod(b"GE T"));
+    assert_eq!(reason(app_policy().decide(&CorsRequest::of(req.head()))), Reason::MalformedMethod(b"GE T"));
 }
 
 // RFC 9110 §5.6.1 lists in Access-Control-Request-Headers: case-insensitive, OWS, empty elements.
@@ -387,15 +427,18 @@ fn rfc9110_request_headers_list_is_parsed_leniently() {
         "PUT",
         &[("access-control-request-headers", " Content-Type ,, X-API-Key ,")],
     );
-    assert!(matches!(app_policy().decide(req.head()), Decision::Preflight(_)));
+    assert!(matches!(app_policy().decide(&CorsRequest::of(req.head())), Decision::Preflight(_)));
     let req = preflight(
         "https://app.example",
         "PUT",
         &[("access-control-request-headers", "content-type,x-other")],
     );
-    assert_eq!(reason(app_policy().decide(req.head())), Reason::HeaderNotAllowed(b"x-other"));
+    assert_eq!(
+        reason(app_policy().decide(&CorsRequest::of(req.head()))),
+        Reason::HeaderNotAllowed(b"x-other")
+    );
     let req = preflight("https://app.example", "PUT", &[("access-control-request-headers", "content type")]);
-    assert_eq!(reason(app_policy().decide(req.head())), Reason::MalformedRequestHeaders);
+    assert_eq!(reason(app_policy().decide(&CorsRequest::of(req.head()))), Reason::MalformedRequestHeaders);
     let req = preflight(
         "https://app.example",
         "PUT",
@@ -404,7 +447,7 @@ fn rfc9110_request_headers_list_is_parsed_leniently() {
             ("access-control-request-headers", "x-api-key"),
         ],
     );
-    assert_eq!(reason(app_policy().decide(req.head())), Reason::MalformedRequestHeaders);
+    assert_eq!(reason(app_policy().decide(&CorsRequest::of(req.head()))), Reason::MalformedRequestHeaders);
 }
 
 // Fetch §3.2.3: a wildcard never covers `Authorization`; any-header is answered by mirroring.
@@ -412,7 +455,7 @@ fn rfc9110_request_headers_list_is_parsed_leniently() {
 fn fetch_any_header_mirrors_but_never_covers_authorization() {
     let any = policy(Policy::builder().allow_origin("https://app.example").allow_any_header());
     let req = preflight("https://app.example", "GET", &[("access-control-request-headers", "x-one,x-two")]);
-    let Decision::Preflight(answer) = any.decide(req.head()) else { panic!() };
+    let Decision::Preflight(answer) = any.decide(&CorsRequest::of(req.head())) else { panic!() };
     assert_eq!(answer.mirrored_headers.unwrap(), "x-one,x-two");
 
     let req = preflight(
@@ -420,11 +463,11 @@ fn fetch_any_header_mirrors_but_never_covers_authorization() {
         "GET",
         &[("access-control-request-headers", "x-one, Authorization")],
     );
-    assert_eq!(reason(any.decide(req.head())), Reason::HeaderNotAllowed(b"Authorization"));
+    assert_eq!(reason(any.decide(&CorsRequest::of(req.head()))), Reason::HeaderNotAllowed(b"Authorization"));
 
     let with_auth =
         policy(Policy::builder().allow_origin("https://app.example").allow_headers(["*", "authorization"]));
-    assert!(matches!(with_auth.decide(req.head()), Decision::Preflight(_)));
+    assert!(matches!(with_auth.decide(&CorsRequest::of(req.head())), Decision::Preflight(_)));
 }
 
 // Private Network Access: allowed only when the policy says so.
@@ -432,9 +475,9 @@ fn fetch_any_header_mirrors_but_never_covers_authorization() {
 fn private_network_access_preflight() {
     let pna = [("access-control-request-private-network", "true")];
     let req = preflight("https://app.example", "GET", &pna);
-    assert_eq!(reason(app_policy().decide(req.head())), Reason::PrivateNetworkNotAllowed);
+    assert_eq!(reason(app_policy().decide(&CorsRequest::of(req.head()))), Reason::PrivateNetworkNotAllowed);
     let allowing = policy(Policy::builder().allow_origin("https://app.example").allow_private_network(true));
-    let Decision::Preflight(answer) = allowing.decide(req.head()) else { panic!() };
+    let Decision::Preflight(answer) = allowing.decide(&CorsRequest::of(req.head())) else { panic!() };
     assert!(answer.private_network);
 }
 
@@ -442,7 +485,7 @@ fn private_network_access_preflight() {
 #[test]
 fn refused_preflight_is_forbidden() {
     let req = preflight("https://evil.example", "GET", &[]);
-    let Decision::Refused(refusal) = app_policy().decide(req.head()) else { panic!() };
+    let Decision::Refused(refusal) = app_policy().decide(&CorsRequest::of(req.head())) else { panic!() };
     assert!(refusal.preflight && refusal.forbid);
 }
 
@@ -452,16 +495,16 @@ fn same_origin_requests_pass_in_reject_mode() {
     let strict =
         policy(Policy::builder().allow_origin("https://app.example").on_mismatch(OnMismatch::Reject));
     let by_host = request(Method::POST, &[("origin", "https://api.example"), ("host", "api.example")]);
-    assert_eq!(strict.decide(by_host.head()), Decision::SameOrigin);
+    assert_eq!(strict.decide(&CorsRequest::of(by_host.head())), Decision::SameOrigin);
     let default_port =
         request(Method::POST, &[("origin", "https://api.example"), ("host", "api.example:443")]);
-    assert_eq!(strict.decide(default_port.head()), Decision::SameOrigin);
+    assert_eq!(strict.decide(&CorsRequest::of(default_port.head())), Decision::SameOrigin);
     let by_fetch_metadata =
         request(Method::POST, &[("origin", "http://localhost:8080"), ("sec-fetch-site", "same-origin")]);
-    assert_eq!(strict.decide(by_fetch_metadata.head()), Decision::SameOrigin);
+    assert_eq!(strict.decide(&CorsRequest::of(by_fetch_metadata.head())), Decision::SameOrigin);
     let other_port =
         request(Method::POST, &[("origin", "https://api.example:8443"), ("host", "api.example")]);
-    assert!(matches!(strict.decide(other_port.head()), Decision::Refused(_)));
+    assert!(matches!(strict.decide(&CorsRequest::of(other_port.head())), Decision::Refused(_)));
 }
 
 #[test]
@@ -482,15 +525,43 @@ fn fetch_any_method_is_star_without_credentials_and_echoed_with() {
     assert!(without.allows_any_method());
     assert!(without.allowed_methods().is_empty());
     let req = preflight("https://app.example", "PATCH", &[]);
-    let Decision::Preflight(answer) = without.decide(req.head()) else { panic!("PATCH is allowed") };
+    let Decision::Preflight(answer) = without.decide(&CorsRequest::of(req.head())) else {
+        panic!("PATCH is allowed")
+    };
     assert_eq!(answer.mirrored_method, None);
 
     let with = policy(
         Policy::builder().allow_origin("https://app.example").allow_method("*").allow_credentials(true),
     );
-    let Decision::Preflight(answer) = with.decide(req.head()) else { panic!("PATCH is allowed") };
+    let Decision::Preflight(answer) = with.decide(&CorsRequest::of(req.head())) else {
+        panic!("PATCH is allowed")
+    };
     assert_eq!(answer.mirrored_method.unwrap(), "PATCH");
 
     let req = preflight("https://app.example", "BAD METHOD", &[]);
-    assert_eq!(reason(with.decide(req.head())), Reason::MalformedMethod(b"BAD METHOD"));
+    assert_eq!(reason(with.decide(&CorsRequest::of(req.head()))), Reason::MalformedMethod(b"BAD METHOD"));
+}
+
+/// One verdict on the origin serves the cross-origin protection and the origin rule: a user's
+/// predicate runs once per request, even for a protected cross-site `POST` it decides twice
+/// over.
+#[test]
+fn an_origin_predicate_runs_once_per_decision() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&calls);
+    let protected = policy(
+        Policy::builder()
+            .allow_origin_fn(move |origin, _| {
+                counted.fetch_add(1, Ordering::SeqCst);
+                origin.as_bytes() == b"https://partner.example"
+            })
+            .cross_origin_protection(true),
+    );
+    for (origin, allowed) in [("https://partner.example", true), ("https://evil.example", false)] {
+        let post = request(Method::POST, &[("origin", origin), ("sec-fetch-site", "cross-site")]);
+        let before = calls.load(Ordering::SeqCst);
+        let decision = protected.decide(&CorsRequest::of(post.head()));
+        assert_eq!(matches!(decision, Decision::Actual(_)), allowed, "{origin}: {decision:?}");
+        assert_eq!(calls.load(Ordering::SeqCst) - before, 1, "{origin}: the predicate ran once");
+    }
 }
