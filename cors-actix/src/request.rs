@@ -51,15 +51,14 @@ pub(crate) enum OriginHeader<'r> {
     Repeated(&'r HeaderValue),
 }
 
-/// What a preflight asks for (Fetch "CORS-preflight request").
+/// What a preflight asks for (Fetch "CORS-preflight request"): the method, read when the
+/// request is classified; the headers and Private Network Access, read by the rules that judge
+/// them, once, and only if the rules before them passed.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Asked<'r> {
+    head: &'r RequestHead,
     /// `Access-Control-Request-Method`.
     pub(crate) method: &'r HeaderValue,
-    /// `Access-Control-Request-Headers`.
-    pub(crate) headers: RequestedHeaders<'r>,
-    /// `Access-Control-Request-Private-Network: true`.
-    pub(crate) private_network: bool,
 }
 
 /// A preflight's `Access-Control-Request-Headers`.
@@ -76,17 +75,15 @@ impl<'r> CorsRequest<'r> {
     /// and `Access-Control-Request-Method`; `OPTIONS` without either is an ordinary request.
     #[inline]
     pub(crate) fn of(head: &'r RequestHead) -> Self {
-        let headers = head.headers();
-        let mut origins = headers.get_all(header::ORIGIN);
-        let origin = match (origins.next(), origins.next()) {
-            (None, _) => OriginHeader::Absent,
-            (Some(origin), None) => OriginHeader::One(origin),
-            (Some(origin), Some(_)) => OriginHeader::Repeated(origin),
+        let mut origins = head.headers().get_all(header::ORIGIN);
+        let Some(first) = origins.next() else {
+            return Self { head, origin: OriginHeader::Absent, preflight: None };
         };
-        let preflight = match (&origin, requested_method(head)) {
-            (OriginHeader::Absent, _) | (_, None) => None,
-            (_, Some(method)) => Some(Asked::of(head, method)),
+        let origin = match origins.next() {
+            None => OriginHeader::One(first),
+            Some(_) => OriginHeader::Repeated(first),
         };
+        let preflight = requested_method(head).map(|method| Asked { head, method });
         Self { head, origin, preflight }
     }
 
@@ -139,18 +136,22 @@ impl<'r> CorsRequest<'r> {
 }
 
 impl<'r> Asked<'r> {
-    fn of(head: &'r RequestHead, method: &'r HeaderValue) -> Self {
-        let headers = head.headers();
-        let mut requested = headers.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS);
-        let requested = match (requested.next(), requested.next()) {
+    /// `Access-Control-Request-Headers`.
+    pub(crate) fn headers(&self) -> RequestedHeaders<'r> {
+        let mut requested = self.head.headers().get_all(header::ACCESS_CONTROL_REQUEST_HEADERS);
+        match (requested.next(), requested.next()) {
             (None, _) => RequestedHeaders::None,
             (Some(list), None) => RequestedHeaders::One(list),
             (Some(_), Some(_)) => RequestedHeaders::Repeated,
-        };
-        let private_network = headers
+        }
+    }
+
+    /// `Access-Control-Request-Private-Network: true`.
+    pub(crate) fn private_network(&self) -> bool {
+        self.head
+            .headers()
             .get(ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK)
-            .is_some_and(|value| value.as_bytes().eq_ignore_ascii_case(b"true"));
-        Self { method, headers: requested, private_network }
+            .is_some_and(|value| value.as_bytes().eq_ignore_ascii_case(b"true"))
     }
 }
 

@@ -77,6 +77,8 @@ where
         // The request moves into the response: no reference count to raise and drop.
         Outcome::Answered(response) => CorsFuture::ready(req.into_response(response)),
         Outcome::Forward { decoration, explanation } => {
+            // Boxed: a development aid, kept out of the size of every request's future.
+            let explanation = explanation.map(Box::new);
             let forwarded = Forwarded { policy: Arc::clone(policy), decoration, explanation, claim };
             CorsFuture::forward(layer.service.call(req), forwarded)
         }
@@ -88,7 +90,7 @@ pub(super) struct Forwarded {
     pub(super) policy: Arc<Policy>,
     pub(super) decoration: Decoration,
     /// The explanation of a refusal that the handler's response carries in development.
-    pub(super) explanation: Option<HeaderValue>,
+    pub(super) explanation: Option<Box<HeaderValue>>,
     /// Whether this layer put a claim on the request for layers inside.
     pub(super) claim: bool,
 }
@@ -211,7 +213,7 @@ where
                             || response.request().extensions_mut().remove::<Claim>().is_some();
                         if ours {
                             forwarded.policy.decorate(response.headers_mut(), &forwarded.decoration);
-                            explain_in(response.headers_mut(), forwarded.explanation);
+                            explain_in(response.headers_mut(), forwarded.explanation.map(|value| *value));
                         }
                         Ok(response.map_into_left_body())
                     }
@@ -222,7 +224,7 @@ where
                         error.add_response_mapper(move |mut response| {
                             if !response.extensions().contains::<DecoratedError>() {
                                 policy.decorate(response.headers_mut(), &decoration);
-                                explain_in(response.headers_mut(), explanation.clone());
+                                explain_in(response.headers_mut(), explanation.as_deref().cloned());
                                 response.extensions_mut().insert(DecoratedError);
                             }
                             response

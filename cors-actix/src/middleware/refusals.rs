@@ -97,7 +97,7 @@ fn log_refusal(
     let by = if route.is_some() { "; policy of route " } else { "" };
     #[cfg(feature = "tracing")]
     {
-        let requested_headers = match request.preflight.map(|asked| asked.headers) {
+        let requested_headers = match request.preflight.map(|asked| asked.headers()) {
             Some(crate::request::RequestedHeaders::One(list)) => list.as_bytes(),
             _ => b"",
         };

@@ -210,6 +210,7 @@ impl Policy {
     /// ([`PolicyBuilder::allow_origin_async`](crate::PolicyBuilder::allow_origin_async))
     /// answers [`Decision::Pending`] when only they can decide; a policy without them never
     /// does.
+    #[inline]
     pub(crate) fn decide<'r>(&self, request: &CorsRequest<'r>) -> Decision<'r> {
         self.decide_with(request, AsyncVerdict::Pending)
     }
@@ -258,6 +259,7 @@ impl Policy {
     /// The rules in the order of Fetch's "CORS-preflight fetch": the origin, then for a
     /// preflight the method, the headers and Private Network Access. Only a request that
     /// passes every other rule waits for the asynchronous origin checks.
+    #[inline(always)]
     fn check<'r>(
         &self,
         request: &CorsRequest<'r>,
@@ -272,8 +274,9 @@ impl Policy {
             return Ok(if pending { Decision::Pending } else { Decision::Actual(allow_origin) });
         };
         self.method_rule(preflight.method)?;
-        let mirrored_headers = self.headers_rule(preflight.headers)?;
-        if preflight.private_network && !self.private_network {
+        let mirrored_headers = self.headers_rule(preflight.headers())?;
+        let private_network = preflight.private_network();
+        if private_network && !self.private_network {
             return Err(Reason::PrivateNetworkNotAllowed);
         }
         if pending {
@@ -284,7 +287,7 @@ impl Policy {
             allow_origin,
             mirrored_headers,
             mirrored_method,
-            private_network: preflight.private_network,
+            private_network,
         }))
     }
 
@@ -346,6 +349,7 @@ impl Policy {
 /// The origin rule: the verdict on the origin, and what the asynchronous checks said if they
 /// were asked. Returns the `Access-Control-Allow-Origin` to answer with, and whether the
 /// checks must be asked first.
+#[inline(always)]
 fn origin_rule<'r>(
     origin: &'r HeaderValue,
     verdict: OriginVerdict,
