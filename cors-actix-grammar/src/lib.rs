@@ -9,6 +9,7 @@
 
 mod check;
 mod fetch;
+mod key;
 mod list;
 pub mod messages;
 mod origin;
@@ -22,6 +23,7 @@ pub use fetch::{
     is_cors_safelisted_method, is_forbidden_method, is_forbidden_request_header,
     is_forbidden_response_header, FORBIDDEN_METHODS,
 };
+pub use key::{Key, Place, UnknownKey};
 pub use list::list_elements;
 pub use origin::{default_port, suggest_origin, Origin, OriginError, MAX_ORIGIN_LEN};
 pub use pattern::{HostPattern, OriginPattern, OwnedOriginPattern, PatternError, PortPattern};
