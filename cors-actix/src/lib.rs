@@ -139,7 +139,7 @@ pub use crate::{
         AllowOrigin, Decision, PreflightAnswer, Reason, Rejection, ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK,
         ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK,
     },
-    error::{PolicyError, Problem, Warning},
+    error::{Key, PolicyError, Problem, ProblemKind, Warning, WarningKind},
     explain::{Explanation, RequestKind, Rule, Verdict, EXPLANATION_HEADER},
     middleware::{Cors, CorsFuture, CorsMiddleware},
     policy::{
