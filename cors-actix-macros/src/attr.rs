@@ -1,5 +1,5 @@
-//! One key's value, set at most once: a key given twice is an error where it is given again
-//! (the serde_derive `Attr::set` pattern).
+//! One key's value, set at most once: a key given twice is an error where it is given again,
+//! and the first one is pointed at too (the serde_derive `Attr::set` pattern).
 
 use cors_actix_grammar::Key;
 use syn::Ident;
@@ -10,22 +10,29 @@ use crate::ctxt::Ctxt;
 pub(crate) struct Attr<T> {
     key: Key,
     value: Option<(Ident, T)>,
+    /// Whether a repeat was reported already, so that the first is pointed at once.
+    repeated: bool,
 }
 
 impl<T> Attr<T> {
     /// `key`, not given yet.
     pub(crate) fn none(key: Key) -> Self {
-        Self { key, value: None }
+        Self { key, value: None, repeated: false }
     }
 
     /// Records `value`, given at `ident`. When the key was given before, reports the repeat
-    /// at `ident` and keeps the first value.
+    /// at `ident` (and where it was first given) and keeps the first value.
     pub(crate) fn set(&mut self, cx: &Ctxt, ident: &Ident, value: T) {
-        if self.value.is_some() {
-            cx.error_spanned_by(ident, format!("`{}` is given more than once", self.key));
+        let Some((first, _)) = &self.value else {
+            self.value = Some((ident.clone(), value));
             return;
+        };
+        let key = self.key;
+        cx.error_spanned_by(ident, format!("`{key}` is given more than once"));
+        if !self.repeated {
+            cx.error_spanned_by(first, format!("`{key}` is first given here; give each key once"));
+            self.repeated = true;
         }
-        self.value = Some((ident.clone(), value));
     }
 
     /// The value, if the key was given.

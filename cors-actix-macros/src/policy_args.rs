@@ -519,3 +519,30 @@ fn function(cx: &Ctxt, value: Expr, key: Key, what: &str) -> Option<Expr> {
     cx.error_spanned_by(&value, format!("`{key}` expects the path of {what}"));
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A key given again is an error there, and the first is pointed at once however many
+    /// repeats follow; the first value is kept.
+    #[test]
+    fn a_repeated_key_is_reported_at_each_repeat_and_the_first_once() {
+        let cx = Ctxt::new();
+        let raw: RawArgs =
+            syn::parse2(quote!(origins = "https://a.example", max_age = 60, max_age = 600, max_age = 6000))
+                .expect("the keys parse");
+        let args = PolicyArgs::from_raw(&cx, raw, Span::call_site());
+        assert_eq!(args.input.max_age, Some(60));
+        let errors: Vec<String> =
+            cx.check().unwrap_err().into_iter().map(|error| error.to_string()).collect();
+        assert_eq!(
+            errors,
+            [
+                "`max_age` is given more than once",
+                "`max_age` is first given here; give each key once",
+                "`max_age` is given more than once",
+            ]
+        );
+    }
+}
