@@ -524,6 +524,15 @@ fn function(cx: &Ctxt, value: Expr, key: Key, what: &str) -> Option<Expr> {
 mod tests {
     use super::*;
 
+    /// The key table of `#[cors]`'s documentation, which `policy!` refers to, lists every key.
+    #[test]
+    fn the_documentation_lists_every_key() {
+        let docs = include_str!("lib.rs");
+        for key in Key::ALL {
+            assert!(docs.contains(&format!("/// | `{key}` |")), "no row for `{key}` in the key table");
+        }
+    }
+
     /// A key given again is an error there, and the first is pointed at once however many
     /// repeats follow; the first value is kept.
     #[test]
