@@ -2,29 +2,34 @@
 //! built at run time, and when a request is classified) and `cors-actix-macros` (when a
 //! `#[cors]` attribute is checked at compile time). Keeping it in one crate means the two can
 //! never disagree about what a valid origin, pattern, method or header is, nor about what a
-//! valid policy is: [`check_policy`] holds every rule of a configuration.
+//! valid policy is: [`check_policy`] holds every rule of a configuration, [`Key`] names
+//! every setting, and [`ProblemKind`] words every problem.
 //!
 //! This crate is an implementation detail of `cors-actix`; its API follows that crate's
 //! needs and is not covered by semver on its own.
 
 mod check;
 mod fetch;
+mod key;
 mod list;
 pub mod messages;
 mod origin;
 mod pattern;
+mod problem;
 mod regex_check;
 mod spec;
 mod token;
 
-pub use check::{check_policy, warn_policy, PolicyInput, PolicyProblem, PolicyWarning};
+pub use check::{check_policy, warn_policy, PolicyInput};
 pub use fetch::{
     is_cors_safelisted_method, is_forbidden_method, is_forbidden_request_header,
     is_forbidden_response_header, FORBIDDEN_METHODS,
 };
+pub use key::{Key, Place, UnknownKey};
 pub use list::list_elements;
 pub use origin::{default_port, suggest_origin, Origin, OriginError, MAX_ORIGIN_LEN};
 pub use pattern::{HostPattern, OriginPattern, OwnedOriginPattern, PatternError, PortPattern};
+pub use problem::{ProblemKind, WarningKind};
 
 /// Longest `Access-Control-Max-Age` a policy may set, in seconds: one day, which is
 /// Firefox's cap (Chromium caps at two hours). A longer value would be cut by every browser.

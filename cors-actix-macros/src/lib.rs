@@ -5,6 +5,7 @@
 //! (`cors_actix_grammar::check_policy`), report every mistake at once as a compile error on
 //! the offending token, and only then expand.
 
+mod attr;
 mod ctxt;
 mod expand;
 mod policy_args;

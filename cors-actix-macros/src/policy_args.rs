@@ -1,7 +1,7 @@
 //! The policy keys shared by `#[cors(...)]` and `policy! { ... }`: parsed, then checked
 //! with the same grammar the runtime builder uses, every error spanned on its token.
 
-use cors_actix_grammar::{check_policy, warn_policy, PolicyInput, PolicyProblem};
+use cors_actix_grammar::{check_policy, warn_policy, Key, PolicyInput, ProblemKind};
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned, ToTokens};
 use syn::{
@@ -12,25 +12,7 @@ use syn::{
     Expr, ExprLit, Ident, Lit, LitBool, LitInt, LitStr, Token,
 };
 
-use crate::ctxt::Ctxt;
-
-/// Every key, in the order the documentation lists them.
-const KEYS: [&str; 14] = [
-    "policy",
-    "origins",
-    "origin_regex",
-    "origin_fn",
-    "origin_async",
-    "methods",
-    "headers",
-    "expose",
-    "credentials",
-    "max_age",
-    "private_network",
-    "on_mismatch",
-    "cross_origin_protection",
-    "public_origins",
-];
+use crate::{attr::Attr, ctxt::Ctxt};
 
 /// `key = value`, as written.
 pub(crate) struct Entry {
@@ -58,27 +40,49 @@ impl Parse for RawArgs {
     }
 }
 
+/// A string literal and its value: one value of the policy, as the grammar's checker reads it
+/// and the expansion hands it to the builder.
+#[derive(Clone)]
+pub(crate) struct Written {
+    lit: LitStr,
+    value: String,
+}
+
+impl Written {
+    fn new(lit: LitStr) -> Self {
+        Self { value: lit.value(), lit }
+    }
+}
+
+impl AsRef<str> for Written {
+    fn as_ref(&self) -> &str {
+        &self.value
+    }
+}
+
+impl ToTokens for Written {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        self.lit.to_tokens(tokens);
+    }
+}
+
 /// The checked policy arguments.
 #[derive(Default)]
 pub(crate) struct PolicyArgs {
-    origins: Vec<LitStr>,
-    origin_regexes: Vec<LitStr>,
+    /// What the grammar's checker reads: each value with its literal.
+    input: PolicyInput<Written>,
     origin_fn: Option<Expr>,
     origin_async: Option<Expr>,
-    /// The list as written, and its strings.
-    methods: Option<(Expr, Vec<LitStr>)>,
+    /// The `methods` list as written, where an empty list is reported.
+    methods_list: Option<Expr>,
     /// `methods` is not a list of strings (already an error), so its emptiness means nothing.
     methods_unreadable: bool,
-    headers: Vec<LitStr>,
-    expose: Vec<LitStr>,
-    credentials: bool,
-    /// The literal, and its value (`u64::MAX` when it does not fit: too long all the same).
-    max_age: Option<(LitInt, u64)>,
+    /// The `max_age` literal, where a value over the limit is reported.
+    max_age: Option<LitInt>,
     private_network: bool,
     reject: bool,
     /// `cross_origin_protection = true`, as written.
     cross_origin_protection: Option<LitBool>,
-    public_origins: Vec<LitStr>,
     /// `policy = NAME`: a policy defined once with `policy! { static NAME = { .. } }`.
     shared: Option<syn::Path>,
     /// What builds but is probably not meant, with the tokens it is about: emitted as
@@ -94,94 +98,164 @@ pub(crate) enum DefaultMethods<'a> {
     Runtime(TokenStream),
 }
 
+/// Each key's value as parsed, each set at most once.
+struct Attrs {
+    shared: Attr<Option<syn::Path>>,
+    origins: Attr<Vec<Written>>,
+    origin_regexes: Attr<Vec<Written>>,
+    origin_fn: Attr<Option<Expr>>,
+    origin_async: Attr<Option<Expr>>,
+    /// The list as written, and its strings.
+    methods: Attr<(Expr, Vec<Written>)>,
+    headers: Attr<Vec<Written>>,
+    expose: Attr<Vec<Written>>,
+    credentials: Attr<bool>,
+    /// The literal, and its value (`u64::MAX` when it does not fit: too long all the same).
+    max_age: Attr<Option<(LitInt, u64)>>,
+    private_network: Attr<bool>,
+    /// `"reject"` (true) or `"omit"`.
+    on_mismatch: Attr<bool>,
+    cross_origin_protection: Attr<Option<LitBool>>,
+    public_origins: Attr<Vec<Written>>,
+}
+
+impl Attrs {
+    fn new() -> Self {
+        Self {
+            shared: Attr::none(Key::Policy),
+            origins: Attr::none(Key::Origins),
+            origin_regexes: Attr::none(Key::OriginRegex),
+            origin_fn: Attr::none(Key::OriginFn),
+            origin_async: Attr::none(Key::OriginAsync),
+            methods: Attr::none(Key::Methods),
+            headers: Attr::none(Key::Headers),
+            expose: Attr::none(Key::Expose),
+            credentials: Attr::none(Key::Credentials),
+            max_age: Attr::none(Key::MaxAge),
+            private_network: Attr::none(Key::PrivateNetwork),
+            on_mismatch: Attr::none(Key::OnMismatch),
+            cross_origin_protection: Attr::none(Key::CrossOriginProtection),
+            public_origins: Attr::none(Key::PublicOrigins),
+        }
+    }
+
+    /// Parses `value` as the value of `key`, given at `ident`, reporting a malformed value.
+    fn set(&mut self, cx: &Ctxt, key: Key, ident: &Ident, value: Expr) {
+        match key {
+            Key::Policy => self.shared.set(cx, ident, shared_name(cx, &value, key)),
+            Key::Origins => {
+                self.origins.set(cx, ident, string_list(cx, &value, key, r#"["https://app.example"]"#));
+            }
+            Key::OriginRegex => {
+                let example = r#"["^https://[a-z]+\\.app\\.example$"]"#;
+                self.origin_regexes.set(cx, ident, string_list(cx, &value, key, example));
+            }
+            Key::OriginFn => {
+                let predicate = "a predicate `fn(&HeaderValue, &RequestHead) -> bool`";
+                self.origin_fn.set(cx, ident, function(cx, value, key, predicate));
+            }
+            Key::OriginAsync => {
+                let check =
+                    "a check `fn(&HeaderValue, &RequestHead) -> impl Future<Output = bool> + 'static`";
+                self.origin_async.set(cx, ident, function(cx, value, key, check));
+            }
+            Key::Methods => {
+                let methods = string_list(cx, &value, key, r#"["GET", "PUT"]"#);
+                self.methods.set(cx, ident, (value, methods));
+            }
+            Key::Headers => self.headers.set(cx, ident, string_list(cx, &value, key, r#"["content-type"]"#)),
+            Key::Expose => self.expose.set(cx, ident, string_list(cx, &value, key, r#"["x-request-id"]"#)),
+            Key::Credentials => {
+                self.credentials.set(cx, ident, boolean(cx, &value, key).is_some_and(|lit| lit.value));
+            }
+            Key::MaxAge => self.max_age.set(cx, ident, max_age(cx, &value, key)),
+            Key::PrivateNetwork => {
+                self.private_network.set(cx, ident, boolean(cx, &value, key).is_some_and(|lit| lit.value));
+            }
+            Key::OnMismatch => self.on_mismatch.set(cx, ident, on_mismatch(cx, &value, key)),
+            Key::CrossOriginProtection => {
+                let on = boolean(cx, &value, key).filter(|lit| lit.value);
+                self.cross_origin_protection.set(cx, ident, on);
+            }
+            Key::PublicOrigins => {
+                let origins = string_list(cx, &value, key, r#"["https://api.example"]"#);
+                self.public_origins.set(cx, ident, origins);
+            }
+        }
+    }
+
+    /// The arguments, as the grammar's checker and the expansion take them.
+    fn into_args(self) -> PolicyArgs {
+        let origin_fn = self.origin_fn.get().flatten();
+        let origin_async = self.origin_async.get().flatten();
+        let (methods_list, methods) = self.methods.get().unzip();
+        let max_age = self.max_age.get().flatten();
+        let cross_origin_protection = self.cross_origin_protection.get().flatten();
+        PolicyArgs {
+            input: PolicyInput {
+                origins: self.origins.get().unwrap_or_default(),
+                origin_regexes: self.origin_regexes.get().unwrap_or_default(),
+                has_origin_predicate: origin_fn.is_some() || origin_async.is_some(),
+                methods,
+                allow_headers: self.headers.get().unwrap_or_default(),
+                expose_headers: self.expose.get().unwrap_or_default(),
+                credentials: self.credentials.get().unwrap_or_default(),
+                max_age: max_age.as_ref().map(|(_, seconds)| *seconds),
+                cross_origin_protection: cross_origin_protection.is_some(),
+                public_origins: self.public_origins.get().unwrap_or_default(),
+            },
+            origin_fn,
+            origin_async,
+            methods_unreadable: methods_list.as_ref().is_some_and(|list| !is_string_list(list)),
+            methods_list,
+            max_age: max_age.map(|(lit, _)| lit),
+            private_network: self.private_network.get().unwrap_or_default(),
+            reject: self.on_mismatch.get().unwrap_or_default(),
+            cross_origin_protection,
+            shared: self.shared.get().flatten(),
+            warnings: Vec::new(),
+        }
+    }
+}
+
 impl PolicyArgs {
     /// Parses and checks `raw`, recording every problem in `cx`. `span` is where errors
     /// about the whole policy (nothing allowed at all) point.
     pub(crate) fn from_raw(cx: &Ctxt, raw: RawArgs, span: Span) -> Self {
-        let mut args = PolicyArgs::default();
-        let mut seen: Vec<String> = Vec::new();
+        let mut attrs = Attrs::new();
+        // The keys given beside `policy = NAME`, in order.
+        let mut beside_shared: Vec<Key> = Vec::new();
         // When an origin key has a malformed value or a key is unknown (a typo of `origins`,
         // often), "no origin is allowed" would only repeat that error.
         let mut origins_unreadable = false;
-        for Entry { key, value } in raw.entries {
-            let name = key.to_string();
-            if !KEYS.contains(&name.as_str()) {
-                let hint = did_you_mean(&name).map(|k| format!("did you mean `{k}`? ")).unwrap_or_default();
-                cx.error_spanned_by(
-                    &key,
-                    format!("unknown key `{name}`; {hint}expected one of: {}", KEYS.join(", ")),
-                );
-                origins_unreadable = true;
-                continue;
+        for Entry { key: ident, value } in raw.entries {
+            let key = match ident.to_string().parse::<Key>() {
+                Ok(key) => key,
+                Err(unknown) => {
+                    cx.error_spanned_by(&ident, unknown);
+                    origins_unreadable = true;
+                    continue;
+                }
+            };
+            if key != Key::Policy && !beside_shared.contains(&key) {
+                beside_shared.push(key);
             }
-            if seen.contains(&name) {
-                cx.error_spanned_by(&key, format!("`{name}` is given more than once"));
-                continue;
-            }
-            seen.push(name.clone());
-            match name.as_str() {
-                "policy" => match &value {
-                    Expr::Path(path) if path.qself.is_none() => args.shared = Some(path.path.clone()),
-                    _ => cx.error_spanned_by(
-                        &value,
-                        "`policy` expects the name of a policy defined with `policy! { static NAME = { ... } }`",
-                    ),
-                },
-                "origins" => {
-                    args.origins = string_list(cx, &value, "origins", r#"["https://app.example"]"#);
-                    origins_unreadable |= !is_string_list(&value);
-                }
-                "origin_regex" => {
-                    args.origin_regexes =
-                        string_list(cx, &value, "origin_regex", r#"["^https://[a-z]+\\.app\\.example$"]"#);
-                    origins_unreadable |= !is_string_list(&value);
-                }
-                "origin_fn" => match &value {
-                    Expr::Path(_) | Expr::Closure(_) => args.origin_fn = Some(value),
-                    _ => {
-                        cx.error_spanned_by(&value, "`origin_fn` expects the path of a predicate `fn(&HeaderValue, &RequestHead) -> bool`");
-                        origins_unreadable = true;
-                    }
-                },
-                "origin_async" => match &value {
-                    Expr::Path(_) | Expr::Closure(_) => args.origin_async = Some(value),
-                    _ => {
-                        cx.error_spanned_by(&value, "`origin_async` expects the path of a check `fn(&HeaderValue, &RequestHead) -> impl Future<Output = bool> + 'static`");
-                        origins_unreadable = true;
-                    }
-                },
-                "methods" => {
-                    let methods = string_list(cx, &value, "methods", r#"["GET", "PUT"]"#);
-                    args.methods_unreadable = !is_string_list(&value);
-                    args.methods = Some((value, methods));
-                }
-                "headers" => args.headers = string_list(cx, &value, "headers", r#"["content-type"]"#),
-                "expose" => args.expose = string_list(cx, &value, "expose", r#"["x-request-id"]"#),
-                "credentials" => {
-                    args.credentials = boolean(cx, &value, "credentials").is_some_and(|lit| lit.value);
-                }
-                "private_network" => {
-                    args.private_network = boolean(cx, &value, "private_network").is_some_and(|lit| lit.value)
-                }
-                "max_age" => args.max_age = max_age(cx, &value),
-                "on_mismatch" => args.reject = on_mismatch(cx, &value),
-                "cross_origin_protection" => {
-                    args.cross_origin_protection =
-                        boolean(cx, &value, "cross_origin_protection").filter(|lit| lit.value);
-                }
-                "public_origins" => {
-                    args.public_origins =
-                        string_list(cx, &value, "public_origins", r#"["https://api.example"]"#);
-                }
-                _ => unreachable!("every key of KEYS is handled"),
-            }
+            // A malformed origin value is already an error, which "no origin is allowed"
+            // would only repeat.
+            origins_unreadable |= match key {
+                Key::Origins | Key::OriginRegex => !is_string_list(&value),
+                Key::OriginFn | Key::OriginAsync => !is_function(&value),
+                _ => false,
+            };
+            attrs.set(cx, key, &ident, value);
         }
+        let mut args = attrs.into_args();
         if args.shared.is_some() {
             // A shared policy is checked where it is defined; a route adds nothing to it.
-            for other in seen.iter().filter(|key| *key != "policy") {
+            for other in beside_shared {
                 cx.syn_error(syn::Error::new(
                     span,
-                    format!("`policy = ...` names a whole policy, so `{other}` cannot be added to it here; define another policy with `policy! {{ static NAME = {{ ... }} }}`"),
+                    format!("`{} = ...` names a whole policy, so `{other}` cannot be added to it here; define another policy with `policy! {{ static NAME = {{ ... }} }}`", Key::Policy),
                 ));
             }
             return args;
@@ -204,42 +278,49 @@ impl PolicyArgs {
     /// Runs the grammar's `check_policy`, the builder's own, on the literals as written, and
     /// spans each problem on its literal; returns the grammar's warnings with their tokens.
     fn check(&self, cx: &Ctxt, span: Span, origins_unreadable: bool) -> Vec<(TokenStream, String)> {
-        let origins = values(&self.origins);
-        let origin_regexes = values(&self.origin_regexes);
-        let methods = self.methods.as_ref().map(|(list, lits)| (list, lits, values(lits)));
-        let headers = values(&self.headers);
-        let expose = values(&self.expose);
-        let public_origins = values(&self.public_origins);
-        let input = PolicyInput {
-            origins: placed(&self.origins, &origins),
-            origin_regexes: placed(&self.origin_regexes, &origin_regexes),
-            has_origin_predicate: self.origin_fn.is_some() || self.origin_async.is_some(),
-            methods: methods
-                .as_ref()
-                .map(|(list, lits, values)| (*list as &dyn ToTokens, placed(lits, values))),
-            allow_headers: placed(&self.headers, &headers),
-            expose_headers: placed(&self.expose, &expose),
-            credentials: self.credentials,
-            max_age: self.max_age.as_ref().map(|(lit, seconds)| (lit as &dyn ToTokens, *seconds)),
-            cross_origin_protection: self.cross_origin_protection.as_ref().map(|lit| lit as &dyn ToTokens),
-            public_origins: placed(&self.public_origins, &public_origins),
-        };
-        check_policy(&input, &mut |at, problem| match (at, problem) {
-            // Already reported as what it is: a malformed value or an unknown key.
-            (None, PolicyProblem::NoOrigin) if origins_unreadable => {}
-            (Some(_), PolicyProblem::NoMethodListed) if self.methods_unreadable => {}
-            (None, problem @ PolicyProblem::NoOrigin) => cx.syn_error(syn::Error::new(
-                span,
-                format!("{problem}: add `origins = [...]`, `origin_regex`, `origin_fn` or `origin_async`"),
-            )),
-            (None, problem) => cx.syn_error(syn::Error::new(span, problem)),
-            (Some(tokens), problem) => cx.error_spanned_by(tokens, problem),
+        check_policy(&self.input, &mut |place, value, problem| {
+            let tokens = match value {
+                Some(lit) => Some(lit.to_token_stream()),
+                None => self.tokens_of(place.key),
+            };
+            match (tokens, problem) {
+                // Already reported as what it is: a malformed value or an unknown key.
+                (None, ProblemKind::NoOrigin) if origins_unreadable => {}
+                (Some(_), ProblemKind::NoMethodListed) if self.methods_unreadable => {}
+                (None, problem @ ProblemKind::NoOrigin) => cx.syn_error(syn::Error::new(
+                    span,
+                    format!(
+                        "{problem}: add `{} = [...]`, `{}`, `{}` or `{}`",
+                        Key::Origins,
+                        Key::OriginRegex,
+                        Key::OriginFn,
+                        Key::OriginAsync
+                    ),
+                )),
+                (None, problem) => cx.syn_error(syn::Error::new(span, problem)),
+                (Some(tokens), problem) => {
+                    cx.error_spanned_by(tokens, problem.at_value(place, value.map(Written::as_ref)));
+                }
+            }
         });
         let mut warnings = Vec::new();
-        warn_policy(&input, &mut |tokens, warning| {
-            warnings.push((tokens.to_token_stream(), warning.to_string()));
+        warn_policy(&self.input, &mut |_, lit, warning| {
+            warnings.push((lit.to_token_stream(), warning.to_string()));
         });
         warnings
+    }
+
+    /// The tokens of `key`'s value as a whole, where a problem with it is reported.
+    fn tokens_of(&self, key: Key) -> Option<TokenStream> {
+        match key {
+            Key::Methods => self.methods_list.as_ref().map(ToTokens::to_token_stream),
+            Key::MaxAge => self.max_age.as_ref().map(ToTokens::to_token_stream),
+            Key::CrossOriginProtection => {
+                self.cross_origin_protection.as_ref().map(ToTokens::to_token_stream)
+            }
+            // Nothing else is checked as a whole; no origin at all is the policy's problem.
+            _ => None,
+        }
     }
 
     /// The builder chain for this policy, ending in the compile-time-checked build (or, for
@@ -257,23 +338,24 @@ impl PolicyArgs {
                 ::cors_actix::SharedPolicy::for_route(&#shared, &[#(#methods),*])
             };
         }
-        let origins = &self.origins;
-        let regexes = &self.origin_regexes;
+        let input = &self.input;
+        let origins = &input.origins;
+        let regexes = &input.origin_regexes;
         let origin_fn = self.origin_fn.iter().map(|predicate| {
             quote_spanned! {predicate.span()=> .allow_origin_fn(#predicate) }
         });
         let origin_async = self.origin_async.iter().map(|check| {
             quote_spanned! {check.span()=> .allow_origin_async(#check) }
         });
-        let methods = match (&self.methods, &default_methods) {
-            (Some((_, methods)), _) => quote!(#(.allow_method(#methods))*),
+        let methods = match (&input.methods, &default_methods) {
+            (Some(methods), _) => quote!(#(.allow_method(#methods))*),
             (None, DefaultMethods::Route(methods)) => quote!(#(.allow_method(#methods))*),
             (None, DefaultMethods::Runtime(_)) => quote!(),
         };
         // A shared policy's route methods are known only at run time, and a policy used
         // app-wide has none: then the builder's defaults apply, as an empty list would be
         // refused.
-        let runtime_methods = match (&self.methods, &default_methods) {
+        let runtime_methods = match (&input.methods, &default_methods) {
             (None, DefaultMethods::Runtime(slice)) => quote! {
                 let __builder = if #slice.is_empty() {
                     __builder
@@ -283,14 +365,14 @@ impl PolicyArgs {
             },
             _ => quote!(),
         };
-        let headers = &self.headers;
-        let expose = &self.expose;
-        let credentials = self.credentials;
+        let headers = &input.allow_headers;
+        let expose = &input.expose_headers;
+        let credentials = input.credentials;
         let private_network = self.private_network;
-        let max_age = self.max_age.iter().map(|(_, seconds)| seconds);
+        let max_age = input.max_age.iter();
         let on_mismatch = if self.reject { quote!(Reject) } else { quote!(Omit) };
-        let protection = self.cross_origin_protection.is_some();
-        let public_origins = &self.public_origins;
+        let protection = input.cross_origin_protection;
+        let public_origins = &input.public_origins;
         // Stable Rust lets a macro warn only through a lint: the use of a deprecated item,
         // spanned on the token the warning is about, whose note is the warning.
         let warnings = self.warnings.iter().map(|(tokens, message)| {
@@ -325,16 +407,6 @@ impl PolicyArgs {
     }
 }
 
-/// Each literal's value.
-fn values(lits: &[LitStr]) -> Vec<String> {
-    lits.iter().map(LitStr::value).collect()
-}
-
-/// Each value with its literal, as the grammar's checker takes them.
-fn placed<'a>(lits: &'a [LitStr], values: &'a [String]) -> Vec<(&'a dyn ToTokens, &'a str)> {
-    lits.iter().map(|lit| lit as &dyn ToTokens).zip(values.iter().map(String::as_str)).collect()
-}
-
 /// Whether `value` has the shape of a string list, valid or not.
 fn is_string_list(value: &Expr) -> bool {
     match value {
@@ -347,7 +419,7 @@ fn is_string_list(value: &Expr) -> bool {
 }
 
 /// `"x"` or `["x", "y"]`.
-fn string_list(cx: &Ctxt, value: &Expr, key: &str, example: &str) -> Vec<LitStr> {
+fn string_list(cx: &Ctxt, value: &Expr, key: Key, example: &str) -> Vec<Written> {
     let wrong = || format!("`{key}` expects a string or a list of strings, as in `{key} = {example}`");
     match value {
         Expr::Path(path) => {
@@ -362,12 +434,12 @@ fn string_list(cx: &Ctxt, value: &Expr, key: &str, example: &str) -> Vec<LitStr>
             );
             Vec::new()
         }
-        Expr::Lit(ExprLit { lit: Lit::Str(lit), .. }) => vec![lit.clone()],
+        Expr::Lit(ExprLit { lit: Lit::Str(lit), .. }) => vec![Written::new(lit.clone())],
         Expr::Array(array) => array
             .elems
             .iter()
             .filter_map(|element| match element {
-                Expr::Lit(ExprLit { lit: Lit::Str(lit), .. }) => Some(lit.clone()),
+                Expr::Lit(ExprLit { lit: Lit::Str(lit), .. }) => Some(Written::new(lit.clone())),
                 other => {
                     cx.error_spanned_by(other, wrong());
                     None
@@ -381,7 +453,7 @@ fn string_list(cx: &Ctxt, value: &Expr, key: &str, example: &str) -> Vec<LitStr>
     }
 }
 
-fn boolean(cx: &Ctxt, value: &Expr, key: &str) -> Option<LitBool> {
+fn boolean(cx: &Ctxt, value: &Expr, key: Key) -> Option<LitBool> {
     match value {
         Expr::Lit(ExprLit { lit: Lit::Bool(lit), .. }) => Some(lit.clone()),
         other => {
@@ -392,68 +464,94 @@ fn boolean(cx: &Ctxt, value: &Expr, key: &str) -> Option<LitBool> {
 }
 
 /// The literal and its value; its limit is the grammar's rule, checked with the rest.
-fn max_age(cx: &Ctxt, value: &Expr) -> Option<(LitInt, u64)> {
+fn max_age(cx: &Ctxt, value: &Expr, key: Key) -> Option<(LitInt, u64)> {
     match value {
         Expr::Lit(ExprLit { lit: Lit::Int(lit), .. }) => {
             Some((lit.clone(), lit.base10_parse::<u64>().unwrap_or(u64::MAX)))
         }
         Expr::Unary(unary) if matches!(unary.op, syn::UnOp::Neg(_)) => {
-            cx.error_spanned_by(value, "`max_age` is a number of seconds and cannot be negative");
+            cx.error_spanned_by(value, format!("`{key}` is a number of seconds and cannot be negative"));
             None
         }
         other => {
-            cx.error_spanned_by(other, "`max_age` expects a number of seconds, as in `max_age = 600`");
+            cx.error_spanned_by(other, format!("`{key}` expects a number of seconds, as in `{key} = 600`"));
             None
         }
     }
 }
 
 /// `"omit"` (false) or `"reject"` (true).
-fn on_mismatch(cx: &Ctxt, value: &Expr) -> bool {
+fn on_mismatch(cx: &Ctxt, value: &Expr, key: Key) -> bool {
     match value {
         Expr::Lit(ExprLit { lit: Lit::Str(lit), .. }) if lit.value() == "omit" => false,
         Expr::Lit(ExprLit { lit: Lit::Str(lit), .. }) if lit.value() == "reject" => true,
         other => {
-            cx.error_spanned_by(other, "`on_mismatch` expects `\"omit\"` (run the handler, send no CORS headers) or `\"reject\"` (answer 403)");
+            cx.error_spanned_by(other, format!("`{key}` expects `\"omit\"` (run the handler, send no CORS headers) or `\"reject\"` (answer 403)"));
             false
         }
     }
 }
 
-/// The known key closest to `unknown`, if it is close enough to be a typo.
-fn did_you_mean(unknown: &str) -> Option<&'static str> {
-    KEYS.iter()
-        .map(|key| (edit_distance(unknown, key), *key))
-        .filter(|&(distance, key)| distance <= 2.max(key.len() / 3))
-        .min_by_key(|&(distance, _)| distance)
-        .map(|(_, key)| key)
+/// `policy = NAME`: the name of a shared policy.
+fn shared_name(cx: &Ctxt, value: &Expr, key: Key) -> Option<syn::Path> {
+    match value {
+        Expr::Path(path) if path.qself.is_none() => Some(path.path.clone()),
+        _ => {
+            cx.error_spanned_by(
+                value,
+                format!("`{key}` expects the name of a policy defined with `policy! {{ static NAME = {{ ... }} }}`"),
+            );
+            None
+        }
+    }
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != *cb);
-            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
-        }
-        previous = current;
+/// Whether `value` is the path of a function, or a closure.
+fn is_function(value: &Expr) -> bool {
+    matches!(value, Expr::Path(_) | Expr::Closure(_))
+}
+
+/// The path of a function, or a closure: an origin predicate or check, described by `what`.
+fn function(cx: &Ctxt, value: Expr, key: Key, what: &str) -> Option<Expr> {
+    if is_function(&value) {
+        return Some(value);
     }
-    previous[b.len()]
+    cx.error_spanned_by(&value, format!("`{key}` expects the path of {what}"));
+    None
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// The key table of `#[cors]`'s documentation, which `policy!` refers to, lists every key.
     #[test]
-    fn typos_get_a_suggestion() {
-        assert_eq!(did_you_mean("origin"), Some("origins"));
-        assert_eq!(did_you_mean("header"), Some("headers"));
-        assert_eq!(did_you_mean("maxage"), Some("max_age"));
-        assert_eq!(did_you_mean("credential"), Some("credentials"));
-        assert_eq!(did_you_mean("exposed_headers"), None);
-        assert_eq!(did_you_mean("zzz"), None);
+    fn the_documentation_lists_every_key() {
+        let docs = include_str!("lib.rs");
+        for key in Key::ALL {
+            assert!(docs.contains(&format!("/// | `{key}` |")), "no row for `{key}` in the key table");
+        }
+    }
+
+    /// A key given again is an error there, and the first is pointed at once however many
+    /// repeats follow; the first value is kept.
+    #[test]
+    fn a_repeated_key_is_reported_at_each_repeat_and_the_first_once() {
+        let cx = Ctxt::new();
+        let raw: RawArgs =
+            syn::parse2(quote!(origins = "https://a.example", max_age = 60, max_age = 600, max_age = 6000))
+                .expect("the keys parse");
+        let args = PolicyArgs::from_raw(&cx, raw, Span::call_site());
+        assert_eq!(args.input.max_age, Some(60));
+        let errors: Vec<String> =
+            cx.check().unwrap_err().into_iter().map(|error| error.to_string()).collect();
+        assert_eq!(
+            errors,
+            [
+                "`max_age` is given more than once",
+                "`max_age` is first given here; give each key once",
+                "`max_age` is given more than once",
+            ]
+        );
     }
 }

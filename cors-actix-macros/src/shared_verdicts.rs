@@ -44,7 +44,7 @@ const BASE: Case = Case {
     public_origins: &[],
 };
 
-/// Each case with the problems expected of it (the builder's `Problem` variants), in order.
+/// Each case with the problems expected of it (the kinds of the builder's problems), in order.
 const TABLE: &[(Case, &[&str])] = &[
     // Origins, one at a time.
     (BASE, &[]),
@@ -284,7 +284,7 @@ impl Case {
         builder
     }
 
-    /// The builder's problems for this case: each one's variant name and its message.
+    /// The builder's problems for this case: each one's kind and its message.
     fn builder_verdict(&self) -> Vec<(String, String)> {
         match self.builder().build() {
             Ok(_) => Vec::new(),
@@ -292,8 +292,8 @@ impl Case {
                 .problems()
                 .iter()
                 .map(|problem| {
-                    let debug = format!("{problem:?}");
-                    let variant = debug.split([' ', '{']).next().unwrap_or_default().to_owned();
+                    let debug = format!("{:?}", problem.kind());
+                    let variant = debug.split([' ', '{', '(']).next().unwrap_or_default().to_owned();
                     (variant, problem.to_string())
                 })
                 .collect(),

@@ -4,10 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer};
 
-use crate::{
-    error::{Place, Setting},
-    OnMismatch, Policy, PolicyBuilder, PolicyError, Problem,
-};
+use crate::{OnMismatch, Policy, PolicyBuilder, PolicyError, Problem};
 
 /// A CORS policy as a configuration file writes it: the keys of `#[cors]` and `policy!`.
 ///
@@ -27,7 +24,9 @@ use crate::{
 ///
 /// Lists may also be a single string. An unknown key is a deserialization error (a typo
 /// would otherwise be a setting silently left out). What serde cannot check is checked by
-/// [`PolicyConfig::build`], which reports every problem under its key (`origins[1]`).
+/// [`PolicyConfig::build`], which reports every problem under its key (`origins[1]`). Each
+/// field is named as its [`Key`](crate::problem::Key); `policy`, `origin_fn` and `origin_async` name
+/// code, which a file cannot hold.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
@@ -100,31 +99,7 @@ impl PolicyConfig {
     /// # Errors
     /// Every problem of the settings, each under its key.
     pub fn build(&self) -> Result<Policy, ConfigError> {
-        self.builder().build().map_err(|error| ConfigError::new(self, error))
-    }
-
-    /// The key of a place in these settings: `origins[1]`, `max_age`, ... A place past the
-    /// end of this file's list (a value added to [`builder`](Self::builder)'s result) is
-    /// named by its key alone.
-    fn key_of(&self, place: Option<Place>) -> String {
-        let Some(Place { setting, index }) = place else {
-            // Only "no origin at all" is about the whole policy.
-            return "origins".to_owned();
-        };
-        let (key, len) = match setting {
-            Setting::Origins => ("origins", self.origins.len()),
-            Setting::OriginRegexes => ("origin_regex", self.origin_regex.len()),
-            Setting::Methods => ("methods", self.methods.as_ref().map_or(0, Vec::len)),
-            Setting::AllowHeaders => ("headers", self.headers.len()),
-            Setting::ExposeHeaders => ("expose", self.expose.len()),
-            Setting::MaxAge => ("max_age", 0),
-            Setting::CrossOriginProtection => ("cross_origin_protection", 0),
-            Setting::PublicOrigins => ("public_origins", self.public_origins.len()),
-        };
-        match index {
-            Some(index) if index < len => format!("{key}[{index}]"),
-            _ => key.to_owned(),
-        }
+        self.builder().build().map_err(ConfigError::new)
     }
 }
 
@@ -159,8 +134,10 @@ pub struct ConfigError {
 }
 
 impl ConfigError {
-    fn new(config: &PolicyConfig, error: PolicyError) -> Self {
-        let keys = error.placed().map(|(place, _)| config.key_of(place)).collect();
+    /// Names each problem by its place, which is a place in the file: [`PolicyConfig::builder`]
+    /// gives the builder each list of the file in order.
+    fn new(error: PolicyError) -> Self {
+        let keys = error.problems().iter().map(|problem| problem.place.to_string()).collect();
         Self { keys, error }
     }
 
@@ -195,6 +172,7 @@ impl std::error::Error for ConfigError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::problem::{Key, ProblemKind};
 
     fn config(json: &str) -> PolicyConfig {
         serde_json::from_str(json).expect("valid JSON for PolicyConfig")
@@ -214,6 +192,22 @@ mod tests {
         assert_eq!(policy.on_mismatch(), OnMismatch::Reject);
         assert_eq!(policy.max_age(), Some(600));
         assert_eq!(policy.exposed_headers(), ["x-request-id"]);
+    }
+
+    /// A file names a setting by its key, as the macros do; the keys that name code are the
+    /// macros' only.
+    #[test]
+    fn a_file_takes_every_key_but_those_that_name_code() {
+        for key in Key::ALL {
+            // Any value: a known key with a value of the wrong type is another error.
+            let read = serde_json::from_str::<PolicyConfig>(&format!(r#"{{"{key}": 7}}"#));
+            let unknown = read.as_ref().is_err_and(|error| error.to_string().contains("unknown field"));
+            assert_eq!(
+                unknown,
+                matches!(key, Key::Policy | Key::OriginFn | Key::OriginAsync),
+                "{key}: {read:?}"
+            );
+        }
     }
 
     #[test]
@@ -261,8 +255,9 @@ mod tests {
         )
         .build()
         .unwrap_err();
-        let problems: Vec<(&str, &Problem)> = error.problems().collect();
-        assert_eq!(problems, [("origins[1]", &Problem::ProtectionWithNullOrigin)]);
+        let problems: Vec<(&str, &ProblemKind)> =
+            error.problems().map(|(key, problem)| (key, problem.kind())).collect();
+        assert_eq!(problems, [("origins[1]", &ProblemKind::ProtectionWithNullOrigin)]);
         let text = error.to_string();
         assert!(
             text.contains(

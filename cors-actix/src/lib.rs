@@ -142,6 +142,12 @@ pub use crate::{
     route::{routes, RouteCors, SharedPolicy},
 };
 
+/// What a [`Problem`] or a [`Warning`] is about: the setting ([`Key`](problem::Key)) and the
+/// kind of problem, as the checker that the macros and the builder share reports it.
+pub mod problem {
+    pub use crate::error::{Key, ProblemKind, WarningKind};
+}
+
 /// The service and future of [`Cors`]: named in its `Transform` implementation, never by users.
 #[doc(hidden)]
 pub use crate::middleware::{CorsFuture, CorsMiddleware};

@@ -25,7 +25,7 @@ use actix_web::{
     test::{self, TestRequest},
     web, App, HttpResponse,
 };
-use cors_actix::{Cors, Policy, PolicyBuilder, Problem};
+use cors_actix::{problem::ProblemKind, Cors, Policy, PolicyBuilder};
 use cors_actix_tests::{counted, Calls};
 
 /// A handler that sets CORS headers itself, as a careless one might.
@@ -198,6 +198,12 @@ async fn assert_all_allowed(policy: Policy, origins: &[&str]) {
     }
 }
 
-fn problems(builder: PolicyBuilder) -> Vec<Problem> {
-    builder.build().expect_err("the builder must refuse this policy").problems().to_vec()
+/// Each problem's value and kind.
+fn problems(builder: PolicyBuilder) -> Vec<(Option<String>, ProblemKind)> {
+    let error = builder.build().expect_err("the builder must refuse this policy");
+    error
+        .problems()
+        .iter()
+        .map(|problem| (problem.value().map(str::to_owned), problem.kind().clone()))
+        .collect()
 }

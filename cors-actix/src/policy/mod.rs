@@ -24,7 +24,7 @@ pub(crate) use self::origins::{
 pub use self::protection::CrossOriginRefusal;
 pub(crate) use self::response::Decoration;
 use self::response::{MaxAge, VaryValues};
-use crate::error::{Place, PolicyError, Problem, Setting, Warning};
+use crate::error::{PolicyError, Problem, Warning};
 
 /// The origins of [`PolicyBuilder::local_development`]: this machine, any port.
 const LOOPBACK_ORIGINS: [&str; 6] = [
@@ -193,24 +193,33 @@ impl fmt::Debug for Policy {
 ///
 /// Setters only record; [`PolicyBuilder::build`] checks everything at once and reports
 /// every problem in a [`PolicyError`]. Nothing here panics.
-#[derive(Clone, Default)]
+#[derive(Clone, Default, Debug)]
 #[must_use]
 pub struct PolicyBuilder {
-    origins: Vec<String>,
-    origin_regexes: Vec<String>,
-    origin_predicates: Vec<OriginPredicate>,
-    async_origin_predicates: Vec<AsyncOriginPredicate>,
-    /// `None` until methods are given: then the defaults apply. An empty list given is an
-    /// error, not the defaults.
-    methods: Option<Vec<String>>,
-    allow_headers: Vec<String>,
-    expose_headers: Vec<String>,
-    credentials: bool,
-    max_age: Option<u64>,
+    /// What the grammar's checker reads, as given: `build` hands it over as it is. Its
+    /// `methods` stay `None` until methods are given (then the defaults apply); an empty
+    /// list given is an error, not the defaults.
+    input: PolicyInput<String>,
+    origin_predicates: Predicates<OriginPredicate>,
+    async_origin_predicates: Predicates<AsyncOriginPredicate>,
     private_network: bool,
     on_mismatch: OnMismatch,
-    cross_origin_protection: bool,
-    public_origins: Vec<String>,
+}
+
+/// Origin predicates, which `Debug` shows by their number.
+#[derive(Clone)]
+struct Predicates<P>(Vec<P>);
+
+impl<P> Default for Predicates<P> {
+    fn default() -> Self {
+        Self(Vec::new())
+    }
+}
+
+impl<P> fmt::Debug for Predicates<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.len().fmt(f)
+    }
 }
 
 impl PolicyBuilder {
@@ -251,7 +260,7 @@ impl PolicyBuilder {
     /// no default port, no trailing slash. A string that cannot match anything is an error
     /// at [`build`](Self::build), with the corrected origin suggested; so is one given twice.
     pub fn allow_origin(mut self, origin: impl Into<String>) -> Self {
-        self.origins.push(origin.into());
+        self.input.origins.push(origin.into());
         self
     }
 
@@ -261,7 +270,7 @@ impl PolicyBuilder {
         I: IntoIterator,
         I::Item: Into<String>,
     {
-        self.origins.extend(origins.into_iter().map(Into::into));
+        self.input.origins.extend(origins.into_iter().map(Into::into));
         self
     }
 
@@ -275,7 +284,7 @@ impl PolicyBuilder {
     /// `https://app.example.evil.net` cannot slip through. The regex sees the whole
     /// `Origin` value, already checked to be a serialized origin.
     pub fn allow_origin_regex(mut self, regex: impl Into<String>) -> Self {
-        self.origin_regexes.push(regex.into());
+        self.input.origin_regexes.push(regex.into());
         self
     }
 
@@ -286,7 +295,8 @@ impl PolicyBuilder {
     where
         F: Fn(&HeaderValue, &actix_web::dev::RequestHead) -> bool + Send + Sync + 'static,
     {
-        self.origin_predicates.push(Arc::new(predicate));
+        self.origin_predicates.0.push(Arc::new(predicate));
+        self.input.has_origin_predicate = true;
         self
     }
 
@@ -321,7 +331,8 @@ impl PolicyBuilder {
         F: Fn(&HeaderValue, &actix_web::dev::RequestHead) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = bool> + 'static,
     {
-        self.async_origin_predicates.push(Arc::new(move |origin, head| Box::pin(check(origin, head))));
+        self.async_origin_predicates.0.push(Arc::new(move |origin, head| Box::pin(check(origin, head))));
+        self.input.has_origin_predicate = true;
         self
     }
 
@@ -330,7 +341,7 @@ impl PolicyBuilder {
     /// `HEAD`, `POST`. `"*"` allows every method: answered `*`, or, with credentials (for
     /// which browsers read `*` as a method's name), with the method the preflight asks for.
     pub fn allow_method(mut self, method: impl AsRef<str>) -> Self {
-        self.methods.get_or_insert_with(Vec::new).push(method.as_ref().to_owned());
+        self.input.methods.get_or_insert_with(Vec::new).push(method.as_ref().to_owned());
         self
     }
 
@@ -345,14 +356,17 @@ impl PolicyBuilder {
         I: IntoIterator,
         I::Item: AsRef<str>,
     {
-        self.methods.get_or_insert_with(Vec::new).extend(methods.into_iter().map(|m| m.as_ref().to_owned()));
+        self.input
+            .methods
+            .get_or_insert_with(Vec::new)
+            .extend(methods.into_iter().map(|m| m.as_ref().to_owned()));
         self
     }
 
     /// Allows a request header (case-insensitive). `*` allows any header except
     /// `Authorization`, which Fetch never lets a wildcard cover: list it explicitly.
     pub fn allow_header(mut self, name: impl AsRef<str>) -> Self {
-        self.allow_headers.push(name.as_ref().to_owned());
+        self.input.allow_headers.push(name.as_ref().to_owned());
         self
     }
 
@@ -363,7 +377,7 @@ impl PolicyBuilder {
         I: IntoIterator,
         I::Item: AsRef<str>,
     {
-        self.allow_headers.extend(names.into_iter().map(|n| n.as_ref().to_owned()));
+        self.input.allow_headers.extend(names.into_iter().map(|n| n.as_ref().to_owned()));
         self
     }
 
@@ -376,7 +390,7 @@ impl PolicyBuilder {
 
     /// Lets the page read a response header beyond the CORS-safelisted ones.
     pub fn expose_header(mut self, name: impl AsRef<str>) -> Self {
-        self.expose_headers.push(name.as_ref().to_owned());
+        self.input.expose_headers.push(name.as_ref().to_owned());
         self
     }
 
@@ -386,7 +400,7 @@ impl PolicyBuilder {
         I: IntoIterator,
         I::Item: AsRef<str>,
     {
-        self.expose_headers.extend(names.into_iter().map(|n| n.as_ref().to_owned()));
+        self.input.expose_headers.extend(names.into_iter().map(|n| n.as_ref().to_owned()));
         self
     }
 
@@ -398,14 +412,14 @@ impl PolicyBuilder {
     /// Sends `Access-Control-Allow-Credentials: true`, so that requests made with cookies or
     /// HTTP authentication can be read. Requires explicit origins, headers and exposed headers.
     pub fn allow_credentials(mut self, allow: bool) -> Self {
-        self.credentials = allow;
+        self.input.credentials = allow;
         self
     }
 
     /// How long, in seconds, a browser may cache a preflight answer
     /// (`Access-Control-Max-Age`); at most 86400. Unset, browsers cache for 5 seconds.
     pub fn max_age(mut self, seconds: u64) -> Self {
-        self.max_age = Some(seconds);
+        self.input.max_age = Some(seconds);
         self
     }
 
@@ -441,7 +455,7 @@ impl PolicyBuilder {
     /// to send `Sec-Fetch-Site` are refused. Exempt a route by giving it a `#[cors]` policy
     /// of its own without protection.
     pub fn cross_origin_protection(mut self, protect: bool) -> Self {
-        self.cross_origin_protection = protect;
+        self.input.cross_origin_protection = protect;
         self
     }
 
@@ -451,7 +465,7 @@ impl PolicyBuilder {
         I: IntoIterator,
         I::Item: Into<String>,
     {
-        self.public_origins.extend(origins.into_iter().map(Into::into));
+        self.input.public_origins.extend(origins.into_iter().map(Into::into));
         self
     }
 
@@ -463,7 +477,7 @@ impl PolicyBuilder {
     /// Used by cross-origin request protection, [`OnMismatch::Reject`] and the WebSocket
     /// check, which all let same-origin requests pass.
     pub fn public_origin(mut self, origin: impl Into<String>) -> Self {
-        self.public_origins.push(origin.into());
+        self.input.public_origins.push(origin.into());
         self
     }
 
@@ -489,19 +503,15 @@ impl PolicyBuilder {
     /// `https://*.vercel.app`, without credentials) is logged at warn level and kept in
     /// [`Policy::warnings`].
     pub fn build(self) -> Result<Policy, PolicyError> {
-        let input = self.check_input();
-        let mut found = Vec::new();
-        check_policy(&input, &mut |place, problem| {
-            let written = place.map_or("", |(_, written)| *written);
-            found.push((place.map(|(place, _)| *place), Problem::from_check(problem, written)));
+        let mut problems = Vec::new();
+        check_policy(&self.input, &mut |place, value, kind| {
+            problems.push(Problem::new(place, value.map(String::as_str), kind));
         });
-        if !found.is_empty() {
-            return Err(PolicyError::new(found));
+        if !problems.is_empty() {
+            return Err(PolicyError::new(problems));
         }
         let mut warnings = Vec::new();
-        warn_policy(&input, &mut |(_, written), warning| {
-            warnings.push(Warning::from_check(warning, written))
-        });
+        warn_policy(&self.input, &mut |place, value, kind| warnings.push(Warning::new(place, value, kind)));
         for warning in &warnings {
             log::warn!(target: "cors_actix", "CORS policy: {warning}");
         }
@@ -510,52 +520,21 @@ impl PolicyBuilder {
         Ok(policy)
     }
 
-    /// The configuration as the grammar's checker reads it, each value with its place and
-    /// text.
-    fn check_input(&self) -> PolicyInput<'_, (Place, &str)> {
-        fn placed(setting: Setting, values: &[String]) -> Vec<((Place, &str), &str)> {
-            let place = |index| Place { setting, index: Some(index) };
-            values
-                .iter()
-                .enumerate()
-                .map(|(index, value)| ((place(index), value.as_str()), value.as_str()))
-                .collect()
-        }
-        let whole = |setting: Setting| (Place { setting, index: None }, "");
-        PolicyInput {
-            origins: placed(Setting::Origins, &self.origins),
-            origin_regexes: placed(Setting::OriginRegexes, &self.origin_regexes),
-            has_origin_predicate: !self.origin_predicates.is_empty()
-                || !self.async_origin_predicates.is_empty(),
-            methods: self
-                .methods
-                .as_ref()
-                .map(|methods| (whole(Setting::Methods), placed(Setting::Methods, methods))),
-            allow_headers: placed(Setting::AllowHeaders, &self.allow_headers),
-            expose_headers: placed(Setting::ExposeHeaders, &self.expose_headers),
-            credentials: self.credentials,
-            max_age: self.max_age.map(|seconds| (whole(Setting::MaxAge), seconds)),
-            cross_origin_protection: self
-                .cross_origin_protection
-                .then(|| whole(Setting::CrossOriginProtection)),
-            public_origins: placed(Setting::PublicOrigins, &self.public_origins),
-        }
-    }
-
     /// Renders a configuration that passed the grammar's checker (in `build`, or in the
     /// macros at compile time). It cannot fail; given values the checker would refuse, it
     /// leaves out the origins and regexes that do not parse and renders the rest as given.
     pub(crate) fn assemble(self) -> Policy {
+        let input = self.input;
         let mut origins = AllowOrigins::default();
-        origins.add_specs(&self.origins);
-        origins.add_regexes(&self.origin_regexes);
-        origins.add_predicates(&self.origin_predicates);
-        origins.add_async_predicates(&self.async_origin_predicates);
+        origins.add_specs(&input.origins);
+        origins.add_regexes(&input.origin_regexes);
+        origins.add_predicates(&self.origin_predicates.0);
+        origins.add_async_predicates(&self.async_origin_predicates.0);
 
-        let methods = AllowMethods::new(self.methods.as_deref());
-        let allow_headers = AllowHeaders::new(&self.allow_headers);
-        let expose_headers = ExposeHeaders::new(&self.expose_headers);
-        let max_age = self.max_age.map(MaxAge::new);
+        let methods = AllowMethods::new(input.methods.as_deref());
+        let allow_headers = AllowHeaders::new(&input.allow_headers);
+        let expose_headers = ExposeHeaders::new(&input.expose_headers);
+        let max_age = input.max_age.map(MaxAge::new);
         let vary = VaryValues::new(origins.varies_with_origin(), self.private_network);
 
         Policy {
@@ -563,13 +542,13 @@ impl PolicyBuilder {
             methods,
             allow_headers,
             expose_headers,
-            credentials: self.credentials,
+            credentials: input.credentials,
             max_age,
             private_network: self.private_network,
             on_mismatch: self.on_mismatch,
-            cross_origin_protection: self.cross_origin_protection,
+            cross_origin_protection: input.cross_origin_protection,
             // Checked to be serialized origins; one that is not could never match.
-            public_origins: self
+            public_origins: input
                 .public_origins
                 .iter()
                 .filter_map(|origin| HeaderValue::from_str(origin).ok())
@@ -577,26 +556,6 @@ impl PolicyBuilder {
             warnings: Vec::new(),
             vary,
         }
-    }
-}
-
-impl fmt::Debug for PolicyBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PolicyBuilder")
-            .field("origins", &self.origins)
-            .field("origin_regexes", &self.origin_regexes)
-            .field("origin_predicates", &self.origin_predicates.len())
-            .field("async_origin_predicates", &self.async_origin_predicates.len())
-            .field("methods", &self.methods)
-            .field("allow_headers", &self.allow_headers)
-            .field("expose_headers", &self.expose_headers)
-            .field("credentials", &self.credentials)
-            .field("max_age", &self.max_age)
-            .field("private_network", &self.private_network)
-            .field("on_mismatch", &self.on_mismatch)
-            .field("cross_origin_protection", &self.cross_origin_protection)
-            .field("public_origins", &self.public_origins)
-            .finish()
     }
 }
 

@@ -5,9 +5,25 @@ use cors_actix_grammar::{
 };
 
 use super::*;
+use crate::problem::{Key, ProblemKind};
 
-fn problems(builder: PolicyBuilder) -> Vec<Problem> {
-    builder.build().expect_err("policy should be refused").problems().to_vec()
+/// Each problem's value and kind.
+fn problems(builder: PolicyBuilder) -> Vec<(Option<String>, ProblemKind)> {
+    let error = builder.build().expect_err("policy should be refused");
+    error
+        .problems()
+        .iter()
+        .map(|problem| (problem.value().map(str::to_owned), problem.kind().clone()))
+        .collect()
+}
+
+/// Each problem's kind.
+fn kinds(builder: PolicyBuilder) -> Vec<ProblemKind> {
+    problems(builder).into_iter().map(|(_, kind)| kind).collect()
+}
+
+fn at(value: &str, kind: ProblemKind) -> (Option<String>, ProblemKind) {
+    (Some(value.to_owned()), kind)
 }
 
 #[test]
@@ -59,31 +75,31 @@ fn malformed_origins_are_reported_with_a_suggestion() {
     assert_eq!(
         found,
         [
-            Problem::Origin {
-                input: "https://app.example/".into(),
-                error: OriginSpecError::Origin {
+            at(
+                "https://app.example/",
+                ProblemKind::Origin(OriginSpecError::Origin {
                     error: OriginError::TrailingSlash,
                     suggestion: Some("https://app.example".into())
-                }
-            },
-            Problem::Origin {
-                input: "https://App.Example".into(),
-                error: OriginSpecError::Origin {
+                })
+            ),
+            at(
+                "https://App.Example",
+                ProblemKind::Origin(OriginSpecError::Origin {
                     error: OriginError::UppercaseHost,
                     suggestion: Some("https://app.example".into())
-                }
-            },
-            Problem::Origin {
-                input: "app.example".into(),
-                error: OriginSpecError::Origin {
+                })
+            ),
+            at(
+                "app.example",
+                ProblemKind::Origin(OriginSpecError::Origin {
                     error: OriginError::MissingScheme,
                     suggestion: Some("https://app.example".into())
-                }
-            },
-            Problem::Origin {
-                input: "https://*example.com".into(),
-                error: OriginSpecError::Pattern(PatternError::PartialLabelWildcard)
-            },
+                })
+            ),
+            at(
+                "https://*example.com",
+                ProblemKind::Origin(OriginSpecError::Pattern(PatternError::PartialLabelWildcard))
+            ),
         ]
     );
 }
@@ -92,7 +108,7 @@ fn malformed_origins_are_reported_with_a_suggestion() {
 fn wildcard_origin_with_credentials_is_refused() {
     assert_eq!(
         problems(Policy::builder().allow_any_origin().allow_credentials(true)),
-        [Problem::AnyOriginWithCredentials]
+        [at("*", ProblemKind::AnyOriginWithCredentials)]
     );
 }
 
@@ -100,7 +116,7 @@ fn wildcard_origin_with_credentials_is_refused() {
 fn wildcard_origin_mixed_with_others_is_refused() {
     assert_eq!(
         problems(Policy::builder().allow_origins(["*", "https://app.example"])),
-        [Problem::AnyOriginMixed]
+        [at("*", ProblemKind::AnyOriginMixed)]
     );
 }
 
@@ -110,7 +126,9 @@ fn wildcard_origin_mixed_with_others_is_refused() {
 fn null_origin_with_cross_origin_protection_is_refused() {
     let listed = || Policy::builder().allow_origins(["https://app.example", "null"]);
     let error = listed().cross_origin_protection(true).build().unwrap_err();
-    assert_eq!(error.problems(), [Problem::ProtectionWithNullOrigin]);
+    let [problem] = error.problems() else { panic!("one problem: {error}") };
+    assert_eq!((problem.key(), problem.index()), (Key::Origins, Some(1)), "at the `null`");
+    assert_eq!(problem.kind(), &ProblemKind::ProtectionWithNullOrigin);
     let message = error.to_string();
     assert!(
         message.contains("origin `null`: cross-origin request protection cannot trust `null`"),
@@ -132,14 +150,17 @@ fn an_async_origin_check_counts_as_an_origin_source() {
     let check = |_: &HeaderValue, _: &actix_web::dev::RequestHead| async { true };
     assert!(Policy::builder().allow_origin_async(check).build().is_ok());
     assert_eq!(
-        problems(Policy::builder().allow_any_origin().allow_origin_async(check)),
-        [Problem::AnyOriginMixed]
+        kinds(Policy::builder().allow_any_origin().allow_origin_async(check)),
+        [ProblemKind::AnyOriginMixed]
     );
 }
 
 #[test]
 fn an_empty_origin_list_is_refused() {
-    assert_eq!(problems(Policy::builder()), [Problem::NoOrigin]);
+    let error = Policy::builder().build().unwrap_err();
+    let [problem] = error.problems() else { panic!("one problem: {error}") };
+    assert_eq!((problem.key(), problem.index(), problem.value()), (Key::Origins, None, None));
+    assert_eq!(problem.kind(), &ProblemKind::NoOrigin);
 }
 
 /// A repeat in an allow-list is a typo or a merge mistake more often than not: refused, as
@@ -152,10 +173,11 @@ fn an_origin_listed_twice_is_refused() {
             "https://b.example",
             "https://a.example"
         ])),
-        [Problem::OriginRepeated { input: "https://a.example".into() }]
+        [at("https://a.example", ProblemKind::OriginRepeated)]
     );
     let error = Policy::builder().allow_origins(["*", "*"]).build().unwrap_err();
-    assert_eq!(error.problems(), [Problem::OriginRepeated { input: "*".into() }], "a repeat, not a mix");
+    assert_eq!(error.problems()[0].kind(), &ProblemKind::OriginRepeated, "a repeat, not a mix");
+    assert_eq!(error.problems().len(), 1);
     assert!(error.to_string().contains("origin `*` is listed more than once"), "{error}");
 }
 
@@ -164,7 +186,7 @@ fn an_origin_listed_twice_is_refused() {
 #[test]
 fn an_empty_method_list_is_refused_and_no_list_means_the_defaults() {
     let base = || Policy::builder().allow_origin("https://app.example");
-    assert_eq!(problems(base().allow_methods(Vec::<&str>::new())), [Problem::NoMethodListed]);
+    assert_eq!(problems(base().allow_methods(Vec::<&str>::new())), [(None, ProblemKind::NoMethodListed)]);
     assert_eq!(base().build().unwrap().methods.header(), "GET, HEAD, POST");
     assert_eq!(
         base().allow_methods(Vec::<&str>::new()).allow_method("PUT").build().unwrap().methods.header(),
@@ -178,17 +200,14 @@ fn regexes_must_compile_and_be_anchored() {
         Policy::builder().allow_origin_regex(r"https://app\.example").allow_origin_regex(r"^https://(app$"),
     );
     assert_eq!(found.len(), 2);
-    assert_eq!(
-        found[0],
-        Problem::RegexNotAnchored { input: r"https://app\.example".into(), error: RegexAnchorError::Start }
-    );
-    assert!(matches!(&found[1], Problem::RegexSyntax { input, .. } if input == r"^https://(app$"));
+    assert_eq!(found[0], at(r"https://app\.example", ProblemKind::RegexNotAnchored(RegexAnchorError::Start)));
+    assert!(matches!(&found[1], (Some(input), ProblemKind::RegexSyntax(_)) if input == r"^https://(app$"));
 }
 
 #[test]
 fn a_regex_matching_any_origin_is_refused_with_credentials() {
     let found = problems(Policy::builder().allow_origin_regex("^https://.*$").allow_credentials(true));
-    assert_eq!(found, [Problem::AnyOriginRegexWithCredentials { input: "^https://.*$".into() }]);
+    assert_eq!(found, [at("^https://.*$", ProblemKind::AnyOriginRegexWithCredentials)]);
     assert!(Policy::builder().allow_origin_regex("^https://.*$").build().is_ok());
 }
 
@@ -204,15 +223,12 @@ fn methods_and_headers_are_checked() {
     assert_eq!(
         found,
         [
-            Problem::Method { input: "patch".into(), error: MethodError::NotUppercase("PATCH") },
-            Problem::Method { input: "CONNECT".into(), error: MethodError::Forbidden },
-            Problem::Method { input: "GE T".into(), error: MethodError::NotToken },
-            Problem::AllowedHeader { input: "cookie".into(), error: HeaderNameError::ForbiddenRequestHeader },
-            Problem::AllowedHeader { input: "x bad".into(), error: HeaderNameError::NotToken },
-            Problem::ExposedHeader {
-                input: "set-cookie".into(),
-                error: HeaderNameError::ForbiddenResponseHeader
-            },
+            at("patch", ProblemKind::Method(MethodError::NotUppercase("PATCH"))),
+            at("CONNECT", ProblemKind::Method(MethodError::Forbidden)),
+            at("GE T", ProblemKind::Method(MethodError::NotToken)),
+            at("cookie", ProblemKind::AllowedHeader(HeaderNameError::ForbiddenRequestHeader)),
+            at("x bad", ProblemKind::AllowedHeader(HeaderNameError::NotToken)),
+            at("set-cookie", ProblemKind::ExposedHeader(HeaderNameError::ForbiddenResponseHeader)),
         ]
     );
 }
@@ -229,13 +245,13 @@ fn exposing_any_header_with_credentials_is_refused_allowing_any_is_not() {
             .allow_any_header()
             .expose_any_header(),
     );
-    assert_eq!(found, [Problem::AnyExposedHeaderWithCredentials]);
+    assert_eq!(found, [at("*", ProblemKind::AnyExposedHeaderWithCredentials)]);
 }
 
 #[test]
 fn max_age_is_capped_at_one_day() {
     let found = problems(Policy::builder().allow_origin("https://app.example").max_age(86_401));
-    assert_eq!(found, [Problem::MaxAgeTooLong { seconds: 86_401 }]);
+    assert_eq!(found, [(None, ProblemKind::MaxAgeTooLong { seconds: 86_401 })]);
     assert!(Policy::builder().allow_origin("https://app.example").max_age(86_400).build().is_ok());
 }
 

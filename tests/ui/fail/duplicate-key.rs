@@ -7,4 +7,6 @@ async fn index() -> &'static str {
     "ok"
 }
 
-fn main() {}
+fn main() {
+    let _ = cors_actix::policy! { origins = "https://a.example", credentials = false, credentials = true };
+}
