@@ -1,8 +1,9 @@
-//! What every benchmark of cors-actix shares: one app, one policy, four variants of the app
+//! What every benchmark of cors-actix shares: one app, one policy, the variants of the app
 //! and five kinds of request.
 //!
-//! The variants ([`Variant`]) are the same app without CORS, with actix-cors, with an
-//! app-wide [`Cors`] and with a `#[cors]` route. They all serve `GET|POST|PUT /items/{id}`,
+//! The four compared variants ([`Variant::ALL`]) are the same app without CORS, with
+//! actix-cors, with an app-wide [`Cors`] and with a `#[cors]` route; the others compose
+//! layers and routes, protect, reject, or measure the floor ([`Variant`]). They all serve `GET|POST|PUT /items/{id}`,
 //! whose handler answers `200` with an `x-request-id` header, under the same policy: two exact
 //! origins, the subdomain pattern `https://*.example.com`, methods `GET`/`POST`/`PUT`,
 //! request headers `content-type` and `x-api-key`, exposed header `x-request-id`, credentials

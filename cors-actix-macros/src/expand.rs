@@ -1,5 +1,6 @@
-//! Parse, check, then expand. On any error the input is emitted unchanged beside the errors,
-//! so that the handler still exists and ours are the only errors the user sees.
+//! Parse, check, then expand. On any error the handler is emitted beside the errors as a
+//! service that registers nothing (its route attribute taken off), so that code mounting it
+//! still compiles and ours are the only errors the user sees.
 
 use proc_macro2::{Span, TokenStream};
 use quote::quote;

@@ -122,12 +122,17 @@ use proc_macro::TokenStream;
 ///
 /// Each is spanned on the offending token, and all errors of one attribute are reported
 /// together: unknown keys (with a did-you-mean) and repeated keys; values of the wrong
-/// kind; origins that are not what a browser sends — with a path, trailing slash, default
-/// port, upper-case host, no scheme, `user@`, a query — with the corrected origin
-/// suggested; bad wildcards (`https://*example.com`, `https://*.com`, `*://..`); `"*"`
-/// beside other origins; `"*"` or a regex matching any origin together with credentials;
-/// regexes that do not compile or are not anchored; lower-case standard methods; methods
-/// and headers that browsers never send or expose; `"*"` exposed headers with credentials; a negative or over-a-day `max_age`; no origin at all;
+/// kind, and origins given other than as string literals; origins that are not what a
+/// browser sends — with a path, trailing slash, default port, upper-case host, no scheme,
+/// `user@`, a query, an IPv4-mapped IPv6 address — with the corrected origin suggested; an
+/// origin listed twice; bad wildcards (`https://*example.com`, `https://*.com`, `*://..`), and
+/// wildcards over a public suffix with credentials; `"*"` beside other origins; `"*"` or a
+/// regex matching any origin together with credentials; regexes that do not compile, are not
+/// anchored, or alternate at the top level (`^a$|^b$`); an empty `methods` list; lower-case
+/// standard methods, in `#[cors]` or in the route attribute; methods and headers that
+/// browsers never send or expose; `"*"` exposed headers with credentials; a negative or
+/// over-a-day `max_age`; an unknown `on_mismatch`; an invalid `public_origins` entry;
+/// `policy = NAME` beside other keys; no origin at all;
 /// `cross_origin_protection = true` with `"*"` (which trusts every site) or with `"null"`
 /// listed (which any site can produce; the error points at `"null"`); `#[cors]` without a
 /// route attribute below it, on a non-`async` fn, or given twice.

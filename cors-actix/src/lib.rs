@@ -121,6 +121,14 @@
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+// The modules in the order a request meets them: the layer receives it (`middleware`), reads
+// its head once (`request`), routes a copy first when the answer depends on the resource
+// (`middleware/routing`), lets the policy decide (`policy`, with its origins, methods, headers
+// and cross-origin protection), turns the decision into a response or the headers to write
+// (`middleware/outcome`, `policy/response`, `vary`), reports a refusal (`middleware/refusals`,
+// `explain`), and carries it out (`middleware/future`). Around them: how a policy is built and
+// checked (`policy`, `error`, `config`), per-route policies (`route`), reloading (`reload`),
+// and the browser model for tests (`test`).
 #[cfg(feature = "serde")]
 mod config;
 mod error;

@@ -9,7 +9,7 @@ use cors_actix::OnMismatch;
 
 use super::*;
 
-// Fetch §3.2.3 "HTTP responses": an allowed actual request gets ACAO, ACAC, ACEH and Vary: Origin.
+// Fetch ("HTTP responses", #http-responses): an allowed actual request gets ACAO, ACAC, ACEH and Vary: Origin.
 #[actix_web::test]
 async fn allowed_actual_request_is_decorated() {
     let (app, calls) = app(api_policy()).await;
@@ -31,7 +31,7 @@ async fn allowed_actual_request_is_decorated() {
     assert_eq!(calls.count(), 1);
 }
 
-// Fetch §3.2.5 "CORS check": without ACAO the browser blocks the read; the default runs the handler.
+// Fetch ("CORS check", #concept-cors-check): without ACAO the browser blocks the read; the default runs the handler.
 #[actix_web::test]
 async fn disallowed_origin_is_omitted_by_default() {
     let (app, calls) = app(api_policy()).await;

@@ -7,7 +7,7 @@ use actix_web::http::{Method, StatusCode};
 
 use super::*;
 
-// Fetch §4.8 "CORS-preflight fetch": an allowed preflight gets 204 and every header, and no handler runs.
+// Fetch ("CORS-preflight fetch", #cors-preflight-fetch): an allowed preflight gets 204 and every header, and no handler runs.
 #[actix_web::test]
 async fn allowed_preflight_is_answered_with_204_and_never_runs_a_handler() {
     let (app, calls) = app(api_policy()).await;
@@ -41,7 +41,7 @@ async fn allowed_preflight_is_answered_with_204_and_never_runs_a_handler() {
     assert_eq!(calls.count(), 0);
 }
 
-// Fetch §4.8: a refused preflight is a network error for the browser; we answer 403 without CORS headers.
+// Fetch (#cors-preflight-fetch): a refused preflight is a network error for the browser; we answer 403 without CORS headers.
 #[actix_web::test]
 async fn refused_preflights_get_403_without_cors_headers() {
     let (app, calls) = app(api_policy()).await;
@@ -87,7 +87,7 @@ async fn refusal_reason_is_logged_at_debug_level() {
     );
 }
 
-// Fetch §3.2.2: OPTIONS without Access-Control-Request-Method is not a preflight: the app handles it.
+// Fetch (#http-requests): OPTIONS without Access-Control-Request-Method is not a preflight: the app handles it.
 #[actix_web::test]
 async fn options_without_request_method_reaches_the_app() {
     let (app, calls) = app(api_policy()).await;

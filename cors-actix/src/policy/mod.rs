@@ -428,7 +428,7 @@ impl PolicyBuilder {
     /// `Access-Control-Allow-Private-Network: true`. Off by default: such preflights are refused.
     ///
     /// Legacy: Chromium put Private Network Access on hold and replaced it with Local Network
-    /// Access (enforced from Chrome 142), a permission the user grants to the page. It has no
+    /// Access, a permission the user grants to the page. It has no
     /// server header, so no policy can allow it; a page on a public site that calls a server on
     /// the user's machine or local network needs that permission whatever this says. Keep this
     /// option for browsers that still send the preflight.

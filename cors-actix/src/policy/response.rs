@@ -93,10 +93,7 @@ impl Policy {
     /// name is new there, so each is appended: actix's `insert` does the same and more, to
     /// hand back the values it replaces.
     pub(crate) fn write_preflight(&self, headers: &mut HeaderMap, answer: &PreflightAnswer<'_>) {
-        headers.append(header::ACCESS_CONTROL_ALLOW_ORIGIN, answer.allow_origin.header_value());
-        if self.credentials {
-            headers.append(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, HeaderValue::from_static("true"));
-        }
+        self.write_allow_origin(headers, answer.allow_origin.header_value(), Present::default());
         let allow_methods = answer.mirrored_method.unwrap_or(self.methods.header());
         headers.append(header::ACCESS_CONTROL_ALLOW_METHODS, allow_methods.clone());
         if let Some(allow_headers) = answer.mirrored_headers.or(self.allow_headers.header()) {
@@ -109,6 +106,20 @@ impl Policy {
             headers.append(ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK, HeaderValue::from_static("true"));
         }
         headers.append(header::VARY, self.vary.preflight().clone());
+    }
+
+    /// `Access-Control-Allow-Origin` and, with credentials, `Access-Control-Allow-Credentials`:
+    /// what every allowed answer carries, preflight or not. `present`: which of them the
+    /// response has already (a handler's own are replaced, never duplicated; a stale
+    /// `Access-Control-Allow-Credentials` is removed from a policy without credentials).
+    fn write_allow_origin(&self, headers: &mut HeaderMap, allow_origin: HeaderValue, present: Present) {
+        put(headers, present.allow_origin, header::ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin);
+        if self.credentials {
+            let value = HeaderValue::from_static("true");
+            put(headers, present.credentials, header::ACCESS_CONTROL_ALLOW_CREDENTIALS, value);
+        } else if present.credentials {
+            headers.remove(header::ACCESS_CONTROL_ALLOW_CREDENTIALS);
+        }
     }
 
     /// Writes what a refusal answered `403` (or with the app's own response) carries: the
@@ -132,13 +143,7 @@ impl Policy {
         match decoration {
             Decoration::VaryOnly => {}
             Decoration::Allow(allow_origin) => {
-                put(headers, present.allow_origin, header::ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin.clone());
-                if self.credentials {
-                    let value = HeaderValue::from_static("true");
-                    put(headers, present.credentials, header::ACCESS_CONTROL_ALLOW_CREDENTIALS, value);
-                } else if present.credentials {
-                    headers.remove(header::ACCESS_CONTROL_ALLOW_CREDENTIALS);
-                }
+                self.write_allow_origin(headers, allow_origin.clone(), present);
                 if let Some(expose) = self.expose_headers.header() {
                     put(headers, present.expose, header::ACCESS_CONTROL_EXPOSE_HEADERS, expose.clone());
                 } else if present.expose {

@@ -49,7 +49,7 @@ fn reason<'r>(decision: Decision<'r>) -> Reason<'r> {
     }
 }
 
-// Fetch §3.2.2 "HTTP requests": a CORS request is one with an `Origin` header.
+// Fetch ("HTTP requests", #http-requests): a CORS request is one with an `Origin` header.
 #[test]
 fn fetch_request_without_origin_is_not_cors() {
     let req = request(Method::GET, &[]);
@@ -58,7 +58,7 @@ fn fetch_request_without_origin_is_not_cors() {
     assert_eq!(app_policy().decide(&CorsRequest::of(req.head())), Decision::NotCors);
 }
 
-// Fetch §3.2.2: a CORS-preflight request is OPTIONS with Origin and Access-Control-Request-Method.
+// Fetch (#http-requests): a CORS-preflight request is OPTIONS with Origin and Access-Control-Request-Method.
 #[test]
 fn fetch_preflight_is_options_with_request_method() {
     let req = preflight("https://app.example", "PUT", &[("access-control-request-headers", "content-type")]);
@@ -74,7 +74,7 @@ fn fetch_preflight_is_options_with_request_method() {
     );
 }
 
-// Fetch §3.2.2: OPTIONS without Access-Control-Request-Method is an ordinary CORS request.
+// Fetch (#http-requests): OPTIONS without Access-Control-Request-Method is an ordinary CORS request.
 #[test]
 fn fetch_options_without_request_method_is_an_actual_request() {
     let req = request(Method::OPTIONS, &[("origin", "https://app.example")]);
@@ -84,7 +84,7 @@ fn fetch_options_without_request_method_is_an_actual_request() {
     ));
 }
 
-// Fetch §3.2.3 "HTTP responses": ACAO is the request's origin for an allowed origin.
+// Fetch ("HTTP responses", #http-responses): ACAO is the request's origin for an allowed origin.
 #[test]
 fn fetch_allowed_origin_is_echoed_exactly() {
     let req = request(Method::GET, &[("origin", "https://eu.app.example")]);
@@ -95,7 +95,7 @@ fn fetch_allowed_origin_is_echoed_exactly() {
     assert_eq!(value, "https://eu.app.example");
 }
 
-// Fetch §3.2.3: `*` is only valid without credentials, and then needs no Vary.
+// Fetch (#http-responses): `*` is only valid without credentials, and then needs no Vary.
 #[test]
 fn fetch_any_origin_answers_wildcard() {
     let any = policy(Policy::builder().allow_any_origin());
@@ -104,7 +104,7 @@ fn fetch_any_origin_answers_wildcard() {
     assert!(!any.varies_with_origin());
 }
 
-// Fetch §3.2.5 "CORS check": a disallowed origin gets no ACAO; omit runs the handler, reject forbids.
+// Fetch ("CORS check", #concept-cors-check): a disallowed origin gets no ACAO; omit runs the handler, reject forbids.
 #[test]
 fn fetch_disallowed_origin_is_refused_per_on_mismatch() {
     let req = request(Method::GET, &[("origin", "https://evil.example")]);
@@ -391,7 +391,7 @@ fn malformed_origins_are_refused_not_reflected() {
     assert_eq!(reason(app_policy().decide(&CorsRequest::of(req.head()))), Reason::RepeatedOrigin);
 }
 
-// Fetch §4.8 "CORS-preflight fetch": methods are compared case-sensitively.
+// Fetch ("CORS-preflight fetch", #cors-preflight-fetch): methods are compared case-sensitively.
 #[test]
 fn fetch_request_method_is_case_sensitive() {
     let req = preflight("https://app.example", "patch", &[]);
@@ -405,7 +405,7 @@ fn fetch_request_method_is_case_sensitive() {
     );
 }
 
-// Fetch §4.8: CORS-safelisted methods need not be listed.
+// Fetch (#cors-preflight-fetch): CORS-safelisted methods need not be listed.
 #[test]
 fn fetch_safelisted_methods_need_no_listing() {
     let put_only = policy(Policy::builder().allow_origin("https://app.example").allow_method("PUT"));
@@ -450,7 +450,7 @@ fn rfc9110_request_headers_list_is_parsed_leniently() {
     assert_eq!(reason(app_policy().decide(&CorsRequest::of(req.head()))), Reason::MalformedRequestHeaders);
 }
 
-// Fetch §3.2.3: a wildcard never covers `Authorization`; any-header is answered by mirroring.
+// Fetch (#http-responses): a wildcard never covers `Authorization`; any-header is answered by mirroring.
 #[test]
 fn fetch_any_header_mirrors_but_never_covers_authorization() {
     let any = policy(Policy::builder().allow_origin("https://app.example").allow_any_header());
