@@ -179,9 +179,10 @@ impl Guard for RouteGuard {
                 || self.guards.iter().all(|guard| guard.check(ctx));
         }
         // A preflight routed by actix itself, with no `Cors` around the route to answer it.
-        CorsRequest::of(head).preflight.is_some_and(|asked| {
-            self.methods.iter().any(|m| m.as_str().as_bytes() == asked.method.as_bytes())
-        })
+        head.method == Method::OPTIONS
+            && CorsRequest::of(head).preflight.is_some_and(|asked| {
+                self.methods.iter().any(|m| m.as_str().as_bytes() == asked.method.as_bytes())
+            })
     }
 }
 

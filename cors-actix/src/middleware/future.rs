@@ -37,6 +37,7 @@ pub(super) struct Layer<'a, S> {
 }
 
 /// Carries out what `policy` decided about `req`: the one way from a decision to a future.
+#[inline]
 pub(super) fn carry_out<S, B>(
     layer: Layer<'_, S>,
     req: ServiceRequest,

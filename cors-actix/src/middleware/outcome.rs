@@ -40,6 +40,7 @@ pub(super) enum Outcome {
 impl Next {
     /// What follows `policy`'s `decision` about `request` (the classified head of `req`):
     /// the one place a decision becomes a response or the headers to apply.
+    #[inline]
     pub(super) fn of(
         req: &ServiceRequest,
         request: &CorsRequest<'_>,
