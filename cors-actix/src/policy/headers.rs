@@ -10,7 +10,9 @@ use super::join_header_value;
 /// The request headers a policy allows.
 #[derive(Debug, Clone)]
 pub(crate) struct AllowHeaders {
-    /// `*`: every name except `authorization`, which Fetch never lets a wildcard cover.
+    /// `*`: every name, `authorization` included. Answered by mirroring the requested list,
+    /// never with a literal `*`, which a browser would not read as covering `Authorization`
+    /// (nor as anything but a header's name when credentials are sent).
     any: bool,
     /// Listed names, lower case, in configured order without duplicates.
     names: Vec<String>,
@@ -55,8 +57,7 @@ impl AllowHeaders {
                 return Err(HeadersRefusal::Malformed);
             }
             let listed = self.names.iter().any(|allowed| allowed.as_bytes().eq_ignore_ascii_case(name));
-            let covered_by_wildcard = self.any && !name.eq_ignore_ascii_case(b"authorization");
-            if !listed && !covered_by_wildcard {
+            if !listed && !self.any {
                 return Err(HeadersRefusal::NotAllowed(name));
             }
         }

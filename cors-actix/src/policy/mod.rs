@@ -129,8 +129,8 @@ impl Policy {
         self.allow_headers.names()
     }
 
-    /// Whether any request header but `Authorization` is allowed (`*`, answered by mirroring
-    /// the request's list).
+    /// Whether any request header is allowed, `Authorization` included (`*`, answered by
+    /// mirroring the request's list).
     pub fn allows_any_header(&self) -> bool {
         self.allow_headers.is_any()
     }
@@ -226,7 +226,7 @@ impl PolicyBuilder {
     /// A starting point for development against a front-end dev server on the same machine
     /// (`http://localhost:5173` and the like): every loopback origin on any port
     /// (`http://localhost:*`, `http://127.0.0.1:*`, `http://[::1]:*`, and the same over
-    /// `https`), any method, any request header but `Authorization` (mirrored), and
+    /// `https`), any method, any request header (mirrored, `Authorization` included), and
     /// credentials.
     ///
     /// Safe by construction: only pages served from this machine can read responses. (This is
@@ -363,8 +363,8 @@ impl PolicyBuilder {
         self
     }
 
-    /// Allows a request header (case-insensitive). `*` allows any header except
-    /// `Authorization`, which Fetch never lets a wildcard cover: list it explicitly.
+    /// Allows a request header (case-insensitive). `*` allows any header, `Authorization`
+    /// included: see [`allow_any_header`](Self::allow_any_header).
     pub fn allow_header(mut self, name: impl AsRef<str>) -> Self {
         self.input.allow_headers.push(name.as_ref().to_owned());
         self
@@ -381,9 +381,10 @@ impl PolicyBuilder {
         self
     }
 
-    /// Allows any request header but `Authorization` (a `*` in the Fetch standard never covers
-    /// it), answered by mirroring the preflight's `Access-Control-Request-Headers`: browsers
-    /// accept that with credentials too, where they would read a `*` as a header's name.
+    /// Allows any request header, `Authorization` included, as actix-cors and tower-http do.
+    /// The preflight is answered by mirroring its `Access-Control-Request-Headers`, never with
+    /// a `*`: a browser would not read a `*` as covering `Authorization` (Fetch), nor, with
+    /// credentials, as anything but a header's name.
     pub fn allow_any_header(self) -> Self {
         self.allow_header("*")
     }
