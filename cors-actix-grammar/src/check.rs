@@ -146,7 +146,12 @@ fn check_origin_combinations<'i, V: AsRef<str>>(
                 report(place, Some(star), ProblemKind::AnyOriginWithCredentials);
             }
         }
-        None if !others => report(Place::whole(Key::Origins), None, ProblemKind::NoOrigin),
+        // A policy that allows no origin still protects against cross-origin requests (and
+        // checks WebSocket handshakes) when the protection is on: a same-origin app's policy.
+        // Without it, a policy with no origin is a mistake.
+        None if !others && !policy.cross_origin_protection => {
+            report(Place::whole(Key::Origins), None, ProblemKind::NoOrigin)
+        }
         None => {}
     }
     // The protection lets through state-changing requests from the origins the policy lists,

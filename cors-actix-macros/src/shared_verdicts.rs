@@ -83,6 +83,8 @@ const TABLE: &[(Case, &[&str])] = &[
         &["AnyOriginMixed", "AnyOriginWithCredentials"],
     ),
     (Case { origins: &[], ..BASE }, &["NoOrigin"]),
+    (Case { origins: &[], protection: true, ..BASE }, &[]),
+    (Case { origins: &[], protection: true, credentials: true, ..BASE }, &[]),
     (Case { origins: &[], headers: &["content-type"], credentials: true, ..BASE }, &["NoOrigin"]),
     (Case { origins: &[], predicate: true, ..BASE }, &[]),
     (Case { origins: &[], async_predicate: true, ..BASE }, &[]),

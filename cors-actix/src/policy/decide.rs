@@ -326,7 +326,9 @@ impl Policy {
     /// the asynchronous check, and for a WebSocket handshake, which no browser keeps from the
     /// page once the server upgrades; otherwise the handler runs and the browser keeps the
     /// response from the page. An origin refused that strictly is no refusal when it is the
-    /// server's own (browsers send `Origin` on same-origin `POST`s too).
+    /// server's own (browsers send `Origin` on same-origin `POST`s too), and neither is any
+    /// refusal of the server's own origin by a policy that allows no origin at all, whose every
+    /// same-origin `POST` would otherwise be logged as refused.
     fn refuse<'r>(
         &self,
         request: &CorsRequest<'r>,
@@ -339,7 +341,10 @@ impl Policy {
             && (self.on_mismatch == OnMismatch::Reject
                 || protection == Protection::Pending
                 || request.is_websocket_handshake());
-        if strict && matches!(reason, Reason::Origin(_)) && self.is_own_origin(origin, request) {
+        if (strict || self.origins.allows_none())
+            && matches!(reason, Reason::Origin(_))
+            && self.is_own_origin(origin, request)
+        {
             return Decision::SameOrigin;
         }
         Decision::Refused(Refusal { preflight, forbid: preflight || strict, reason })

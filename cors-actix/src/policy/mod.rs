@@ -455,6 +455,13 @@ impl PolicyBuilder {
     /// [`public_origin`](Self::public_origin)s, or same-origin requests from browsers too old
     /// to send `Sec-Fetch-Site` are refused. Exempt a route by giving it a `#[cors]` policy
     /// of its own without protection.
+    ///
+    /// A same-origin app, which lets no other site read its responses, turns the protection on
+    /// in a policy that allows no origin at all:
+    /// `Policy::builder().cross_origin_protection(true).build()` (or `policy! {
+    /// cross_origin_protection = true }`). Every other site's state-changing requests and
+    /// WebSocket handshakes are refused, and every preflight; the app's own pages work as
+    /// before. Without the protection, a policy that allows no origin is refused as a mistake.
     pub fn cross_origin_protection(mut self, protect: bool) -> Self {
         self.input.cross_origin_protection = protect;
         self

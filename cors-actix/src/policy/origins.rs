@@ -79,6 +79,17 @@ impl OriginRefusal {
 }
 
 impl AllowOrigins {
+    /// Whether no origin can ever be allowed: a policy for a same-origin app, kept for its
+    /// cross-origin request protection and WebSocket check.
+    pub(crate) fn allows_none(&self) -> bool {
+        !self.any
+            && self.exact.is_empty()
+            && self.patterns.is_empty()
+            && self.regexes.is_empty()
+            && self.predicates.is_empty()
+            && self.async_predicates.is_empty()
+    }
+
     /// Adds configured origins (`*`, `null`, exact origins, patterns), already checked by
     /// the grammar's `check_policy`: one that does not parse is left out.
     pub(crate) fn add_specs(&mut self, inputs: &[String]) {

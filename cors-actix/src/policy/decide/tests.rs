@@ -570,3 +570,17 @@ fn an_origin_predicate_runs_once_per_decision() {
         assert_eq!(calls.load(Ordering::SeqCst) - before, 1, "{origin}: the predicate ran once");
     }
 }
+
+/// A policy that allows no origin (kept for its cross-origin protection) answers the server's
+/// own pages as the same origin they are, not as refusals to log.
+#[test]
+fn a_policy_without_origins_takes_its_own_origin_for_the_same_origin() {
+    let protection_only = policy(Policy::builder().cross_origin_protection(true));
+    let own = request(Method::POST, &[("origin", "https://bank.example"), ("host", "bank.example")]);
+    assert_eq!(protection_only.decide(&CorsRequest::of(own.head())), Decision::SameOrigin);
+    let other = request(Method::GET, &[("origin", "https://evil.example"), ("host", "bank.example")]);
+    assert!(matches!(
+        protection_only.decide(&CorsRequest::of(other.head())),
+        Decision::Refused(Refusal { forbid: false, .. })
+    ));
+}
