@@ -21,8 +21,8 @@
 //! )
 //! .await;
 //!
-//! let preflight = cors_test::preflight("/items", "https://app.example", "PUT")
-//!     .insert_header(("access-control-request-headers", "content-type"));
+//! let preflight =
+//!     cors_test::preflight_with_headers("/items", "https://app.example", "PUT", &["content-type"]);
 //! let response = test::call_service(&app, preflight.to_request()).await;
 //! cors_test::assert_preflight_allowed(&response, "https://app.example", "PUT", &["content-type"]);
 //!
@@ -45,14 +45,46 @@ use actix_web::{
 use cors_actix_grammar::{is_cors_safelisted_method, list_elements};
 
 /// A preflight as a browser sends it: `OPTIONS` with `Origin` and
-/// `Access-Control-Request-Method`. Add `Access-Control-Request-Headers` with
-/// `.insert_header(..)` when the request has non-safelisted headers.
+/// `Access-Control-Request-Method`. For a request with non-safelisted headers, see
+/// [`preflight_with_headers`].
 pub fn preflight(uri: &str, origin: &str, method: &str) -> TestRequest {
     TestRequest::default()
         .method(Method::OPTIONS)
         .uri(uri)
         .insert_header((header::ORIGIN, origin))
         .insert_header((header::ACCESS_CONTROL_REQUEST_METHOD, method))
+}
+
+/// The preflight of a request with the non-safelisted headers `request_headers`, as a
+/// browser sends it: [`preflight`] with `Access-Control-Request-Headers` listing the names
+/// lower-cased, sorted, once each and joined by `,` (Fetch "CORS-preflight request"), or
+/// without that header when `request_headers` is empty. To send a list no browser would,
+/// add the header with `.insert_header(..)` instead.
+///
+/// ```
+/// use cors_actix::test::preflight_with_headers;
+///
+/// let request =
+///     preflight_with_headers("/items", "https://app.example", "PUT", &["X-Api-Key", "content-type"])
+///         .to_http_request();
+/// let listed = request.headers().get("access-control-request-headers").unwrap();
+/// assert_eq!(listed, "content-type,x-api-key");
+/// ```
+pub fn preflight_with_headers(
+    uri: &str,
+    origin: &str,
+    method: &str,
+    request_headers: &[&str],
+) -> TestRequest {
+    let mut names: Vec<String> = request_headers.iter().map(|name| name.to_ascii_lowercase()).collect();
+    names.sort_unstable();
+    names.dedup();
+    let request = preflight(uri, origin, method);
+    if names.is_empty() {
+        request
+    } else {
+        request.insert_header((header::ACCESS_CONTROL_REQUEST_HEADERS, names.join(",")))
+    }
 }
 
 /// A cross-origin request as a browser sends it: `method` with `Origin`.
@@ -368,5 +400,25 @@ mod tests {
         let any = headers(&[("access-control-expose-headers", "*")]);
         assert!(header_exposed(&any, "x-internal", false));
         assert!(!header_exposed(&any, "x-internal", true));
+    }
+
+    // Fetch "CORS-preflight request": the names lower-cased, sorted and joined by `,`; no
+    // header at all when there are none.
+    #[test]
+    fn preflight_request_headers_as_a_browser_lists_them() {
+        let request = preflight_with_headers(
+            "/items",
+            "https://app.example",
+            "PUT",
+            &["X-Trace", "content-type", "x-trace"],
+        )
+        .to_http_request();
+        assert_eq!(request.method(), Method::OPTIONS);
+        assert_eq!(request.headers().get(header::ORIGIN).unwrap(), "https://app.example");
+        assert_eq!(request.headers().get(header::ACCESS_CONTROL_REQUEST_METHOD).unwrap(), "PUT");
+        let listed: Vec<_> = request.headers().get_all(header::ACCESS_CONTROL_REQUEST_HEADERS).collect();
+        assert_eq!(listed, ["content-type,x-trace"]);
+        let request = preflight_with_headers("/items", "https://app.example", "PUT", &[]).to_http_request();
+        assert!(!request.headers().contains_key(header::ACCESS_CONTROL_REQUEST_HEADERS));
     }
 }
