@@ -1,20 +1,26 @@
 //! What the integration tests share: a handler-call counter (so that "no handler ran" is
-//! asserted, not assumed), a counted handler, and an authentication middleware shaped like
-//! the usual ones.
+//! asserted, not assumed), a counted handler, [`TestApp`] to initialise an app under test
+//! with its counter, [`Seen`] for what a response showed, and an authentication middleware
+//! shaped like the usual ones.
 
-use std::sync::{
-    atomic::{AtomicUsize, Ordering},
-    Arc,
+use std::{
+    collections::BTreeMap,
+    sync::{
+        atomic::{AtomicUsize, Ordering},
+        Arc,
+    },
 };
 
+use actix_http::Request;
 use actix_web::{
     body::MessageBody,
-    dev::{ServiceRequest, ServiceResponse},
+    dev::{Service, ServiceFactory, ServiceRequest, ServiceResponse},
     http::{header, Method},
     middleware::Next,
-    test::TestRequest,
-    web, Error, HttpResponse,
+    test::{self, TestRequest},
+    web, App, Error, HttpResponse,
 };
+use cors_actix::{Cors, Policy, PolicyBuilder};
 
 /// Counts handler runs; share one through `web::Data` and read it after the requests.
 #[derive(Clone, Debug, Default)]
@@ -119,4 +125,172 @@ pub fn serve_while(
         server.await.expect("the server ran");
         stopper.await.expect("the stopper ran").expect("joined the client").expect("client assertions hold");
     });
+}
+
+/// Initialises apps under test with a [`Calls`] in their data, which [`counted`] and the
+/// tests' own handlers take as `web::Data<Calls>`, and gives the counter back with the
+/// service, so that "no handler ran" is asserted, not assumed:
+///
+/// ```
+/// use actix_web::{test, web, App};
+/// use cors_actix::{policy, test::preflight, Cors};
+/// use cors_actix_tests::{counted, TestApp};
+///
+/// # actix_web::rt::System::new().block_on(async {
+/// let (app, calls) = TestApp::init(
+///     App::new()
+///         .wrap(Cors::new(policy! { origins = ["https://app.example"] }))
+///         .route("/items", web::to(counted)),
+/// )
+/// .await;
+/// let request = preflight("/items", "https://app.example", "GET").to_request();
+/// let response = test::call_service(&app, request).await;
+/// assert_eq!(response.status(), 204);
+/// assert_eq!(calls.count(), 0);
+/// # });
+/// ```
+///
+/// The app is any `App::new()...` chain: its own routes, scopes, middlewares and data. Call
+/// the service with `test::call_service(&app, request)` or, to see an `Err` as it is,
+/// `app.call(request)`.
+#[derive(Debug)]
+pub struct TestApp;
+
+impl TestApp {
+    /// Initialises `app` with a new [`Calls`] in its data; returns the service and the counter.
+    pub async fn init<T, B>(
+        app: App<T>,
+    ) -> (impl Service<Request, Response = ServiceResponse<B>, Error = Error>, Calls)
+    where
+        T: ServiceFactory<
+                ServiceRequest,
+                Config = (),
+                Response = ServiceResponse<B>,
+                Error = Error,
+                InitError = (),
+            > + 'static,
+        B: MessageBody,
+    {
+        let calls = Calls::default();
+        let service = Self::init_counting(app, &calls).await;
+        (service, calls)
+    }
+
+    /// Initialises `app` with `calls` in its data: for apps that share one counter, or a
+    /// counter made before the app.
+    pub async fn init_counting<T, B>(
+        app: App<T>,
+        calls: &Calls,
+    ) -> impl Service<Request, Response = ServiceResponse<B>, Error = Error>
+    where
+        T: ServiceFactory<
+                ServiceRequest,
+                Config = (),
+                Response = ServiceResponse<B>,
+                Error = Error,
+                InitError = (),
+            > + 'static,
+        B: MessageBody,
+    {
+        test::init_service(app.app_data(web::Data::new(calls.clone()))).await
+    }
+
+    /// The usual app: `/items`, the [`counted`] handler for every method, behind `cors` (a
+    /// [`Cors`], a [`Policy`] or a [`PolicyBuilder`]) app-wide.
+    pub async fn items(
+        cors: impl IntoCors,
+    ) -> (impl Service<Request, Response = ServiceResponse<impl MessageBody>, Error = Error>, Calls) {
+        Self::init(App::new().wrap(cors.into_cors()).route("/items", web::to(counted))).await
+    }
+}
+
+/// What [`TestApp::items`] puts in front of its routes.
+pub trait IntoCors {
+    /// The layer.
+    fn into_cors(self) -> Cors;
+}
+
+impl IntoCors for Cors {
+    fn into_cors(self) -> Cors {
+        self
+    }
+}
+
+impl IntoCors for Policy {
+    fn into_cors(self) -> Cors {
+        Cors::new(self)
+    }
+}
+
+/// The policy the builder builds.
+///
+/// # Panics
+/// When the builder finds a problem: a test's policy must be valid.
+impl IntoCors for PolicyBuilder {
+    fn into_cors(self) -> Cors {
+        Cors::new(self.build().expect("a valid test policy"))
+    }
+}
+
+/// The preflight `Vary` of a policy that depends on the origin, without Private Network Access.
+pub const PREFLIGHT_VARY: &str = "Origin, Access-Control-Request-Method, Access-Control-Request-Headers";
+
+/// What a response showed, reduced to what CORS is about: compared whole, a test states the
+/// status, whether a handler ran, every CORS header and every `Vary` line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seen {
+    /// The status code.
+    pub status: u16,
+    /// Whether a handler ran for the request.
+    pub handler_ran: bool,
+    /// Every `access-control-*` header, by name; [`Seen::read`] refuses a repeated one.
+    pub cors: BTreeMap<String, String>,
+    /// Every `Vary` line, in order.
+    pub vary: Vec<String>,
+}
+
+impl Seen {
+    /// Reads `response`, for a request that ran a handler or not.
+    ///
+    /// # Errors
+    /// An `access-control-*` header sent more than once, or a `Vary` that is not visible
+    /// ASCII, said in words.
+    pub fn read(response: &ServiceResponse<impl MessageBody>, handler_ran: bool) -> Result<Self, String> {
+        let mut cors = BTreeMap::new();
+        for name in response.headers().keys() {
+            if name.as_str().starts_with("access-control-") {
+                let values: Vec<_> = response.headers().get_all(name).collect();
+                if values.len() != 1 {
+                    return Err(format!("{name} sent {} times", values.len()));
+                }
+                cors.insert(
+                    name.as_str().to_owned(),
+                    String::from_utf8_lossy(values[0].as_bytes()).into_owned(),
+                );
+            }
+        }
+        let vary = response
+            .headers()
+            .get_all(header::VARY)
+            .map(|value| {
+                value.to_str().map(str::to_owned).map_err(|_| format!("Vary {value:?} is not visible ASCII"))
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Self { status: response.status().as_u16(), handler_ran, cors, vary })
+    }
+
+    /// A `cors` map from `(name, value)` pairs.
+    pub fn cors(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs.iter().map(|(name, value)| ((*name).to_owned(), (*value).to_owned())).collect()
+    }
+
+    /// A refused actual request under `omit`: the handler ran, nothing may be read.
+    pub fn refused_actual() -> Self {
+        Self { status: 200, handler_ran: true, cors: BTreeMap::new(), vary: vec!["Origin".to_owned()] }
+    }
+
+    /// A refused preflight: `403`, no handler, no CORS header, the preflight `Vary`.
+    pub fn refused_preflight() -> Self {
+        Self { status: 403, handler_ran: false, cors: BTreeMap::new(), vary: vec![PREFLIGHT_VARY.to_owned()] }
+    }
 }

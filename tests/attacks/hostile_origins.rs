@@ -312,17 +312,9 @@ async fn repeated_origin_headers_are_refused() {
         ("https://evil.example", "https://app.example"),
     ];
     for (first, second) in pairs {
-        let request = TestRequest::get()
-            .uri("/items")
-            .append_header((header::ORIGIN, first))
-            .append_header((header::ORIGIN, second));
+        let request = cross_origin(Method::GET, "/items", first).append_header((header::ORIGIN, second));
         assert_eq!(send(&app, &calls, request).await, Seen::refused_actual(), "{first} + {second}");
-        let request = TestRequest::default()
-            .method(Method::OPTIONS)
-            .uri("/items")
-            .append_header((header::ORIGIN, first))
-            .append_header((header::ORIGIN, second))
-            .insert_header((header::ACCESS_CONTROL_REQUEST_METHOD, "PUT"));
+        let request = cors_test::preflight("/items", first, "PUT").append_header((header::ORIGIN, second));
         assert_eq!(send(&app, &calls, request).await, Seen::refused_preflight(), "{first} + {second}");
     }
     let joined = send(&app, &calls, actual(b"https://app.example,https://app.example")).await;

@@ -25,8 +25,12 @@ use actix_web::{
     test::{self, TestRequest},
     web, App, HttpResponse,
 };
-use cors_actix::{problem::ProblemKind, Cors, Policy, PolicyBuilder};
-use cors_actix_tests::{counted, Calls};
+use cors_actix::{
+    problem::ProblemKind,
+    test::{self as cors_test, cross_origin},
+    Cors, Policy, PolicyBuilder,
+};
+use cors_actix_tests::{counted, Calls, Seen, TestApp, PREFLIGHT_VARY};
 
 /// A handler that sets CORS headers itself, as a careless one might.
 async fn hostile(calls: web::Data<Calls>) -> HttpResponse {
@@ -39,34 +43,6 @@ async fn hostile(calls: web::Data<Calls>) -> HttpResponse {
         .body("secret body")
 }
 
-/// What a response said, reduced to what CORS is about.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Seen {
-    status: u16,
-    handler_ran: bool,
-    /// Every `access-control-*` header; a repeated one fails the test when read.
-    cors: BTreeMap<String, String>,
-    vary: Vec<String>,
-}
-
-const PREFLIGHT_VARY: &str = "Origin, Access-Control-Request-Method, Access-Control-Request-Headers";
-
-impl Seen {
-    fn cors(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(name, value)| ((*name).to_owned(), (*value).to_owned())).collect()
-    }
-
-    /// A refused actual request under `omit`: the handler ran, nothing may be read.
-    fn refused_actual() -> Self {
-        Self { status: 200, handler_ran: true, cors: BTreeMap::new(), vary: vec!["Origin".to_owned()] }
-    }
-
-    /// A refused preflight.
-    fn refused_preflight() -> Self {
-        Self { status: 403, handler_ran: false, cors: BTreeMap::new(), vary: vec![PREFLIGHT_VARY.to_owned()] }
-    }
-}
-
 /// An app with `policy` app-wide: `/items` runs `counted` for every method (so a preflight that
 /// reached it would run it), `/hostile` runs `hostile`.
 async fn serve(
@@ -75,18 +51,19 @@ async fn serve(
     impl Service<actix_http::Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error>,
     Calls,
 ) {
-    let calls = Calls::default();
-    let service = test::init_service(
+    TestApp::init(
         App::new()
-            .app_data(web::Data::new(calls.clone()))
             .wrap(Cors::new(policy))
             .service(web::resource("/items").to(counted))
             .service(web::resource("/hostile").to(hostile)),
     )
-    .await;
-    (service, calls)
+    .await
 }
 
+/// Sends `request` and reads what its response showed.
+///
+/// # Panics
+/// When the response repeats an `access-control-*` header.
 async fn send<S, B>(app: &S, calls: &Calls, request: TestRequest) -> Seen
 where
     S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
@@ -94,32 +71,23 @@ where
 {
     let before = calls.count();
     let response = test::call_service(app, request.to_request()).await;
-    let mut cors = BTreeMap::new();
-    for name in response.headers().keys() {
-        if name.as_str().starts_with("access-control-") {
-            let values: Vec<_> = response.headers().get_all(name).collect();
-            assert_eq!(values.len(), 1, "{name} sent {} times", values.len());
-            cors.insert(name.as_str().to_owned(), String::from_utf8_lossy(values[0].as_bytes()).into_owned());
-        }
-    }
-    let vary = response.headers().get_all(header::VARY).map(|v| v.to_str().unwrap().to_owned()).collect();
-    Seen { status: response.status().as_u16(), handler_ran: calls.count() > before, cors, vary }
+    Seen::read(&response, calls.count() > before).unwrap_or_else(|problem| panic!("{problem}"))
 }
 
 fn value(bytes: &[u8]) -> HeaderValue {
     HeaderValue::from_bytes(bytes).expect("a value HeaderValue accepts")
 }
 
+/// `cors_actix::test`'s [`cross_origin`] `GET /items`, its `Origin` then replaced by any bytes:
+/// hostile ones too, which a `&str` cannot always hold.
 fn actual(origin: &[u8]) -> TestRequest {
-    TestRequest::get().uri("/items").insert_header((header::ORIGIN, value(origin)))
+    cross_origin(Method::GET, "/items", "null").insert_header((header::ORIGIN, value(origin)))
 }
 
+/// `cors_actix::test`'s [`cors_test::preflight`] for `method` on `/items`, its `Origin` then
+/// replaced by any bytes.
 fn preflight(origin: &[u8], method: &str) -> TestRequest {
-    TestRequest::default()
-        .method(Method::OPTIONS)
-        .uri("/items")
-        .insert_header((header::ORIGIN, value(origin)))
-        .insert_header((header::ACCESS_CONTROL_REQUEST_METHOD, method))
+    cors_test::preflight("/items", "null", method).insert_header((header::ORIGIN, value(origin)))
 }
 
 fn build(builder: PolicyBuilder) -> Policy {

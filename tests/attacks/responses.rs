@@ -17,7 +17,7 @@ async fn missing_vary_cannot_poison_caches() {
     assert_eq!(origin(send(&app, &calls, actual(b"https://app.example")).await), ["Origin"]);
     assert_eq!(origin(send(&app, &calls, preflight(b"https://evil.example", "PUT")).await), [PREFLIGHT_VARY]);
     assert_eq!(origin(send(&app, &calls, preflight(b"https://app.example", "PUT")).await), [PREFLIGHT_VARY]);
-    let missing = TestRequest::get().uri("/missing").insert_header((header::ORIGIN, "https://evil.example"));
+    let missing = cross_origin(Method::GET, "/missing", "https://evil.example");
     let seen = send(&app, &calls, missing).await;
     assert_eq!((seen.status, seen.vary.as_slice(), seen.cors.len()), (404, &["Origin".to_owned()][..], 0));
     let hostile_no_origin = send(&app, &calls, TestRequest::get().uri("/hostile")).await;
@@ -43,8 +43,9 @@ async fn missing_vary_cannot_poison_caches() {
 #[actix_web::test]
 async fn handler_set_cors_headers_do_not_override_the_policy() {
     let (app, calls) = serve(exact_policy()).await;
-    let hostile =
-        |origin: &[u8]| TestRequest::get().uri("/hostile").insert_header((header::ORIGIN, value(origin)));
+    let hostile = |origin: &[u8]| {
+        cross_origin(Method::GET, "/hostile", "null").insert_header((header::ORIGIN, value(origin)))
+    };
     assert_eq!(
         send(&app, &calls, hostile(b"https://evil.example")).await,
         Seen {
@@ -156,9 +157,7 @@ async fn forged_same_origin_hints_never_earn_an_allow_origin() {
 #[actix_web::test]
 async fn simple_cross_origin_post_reaches_the_handler_unless_reject() {
     let form_post = || {
-        TestRequest::post()
-            .uri("/items")
-            .insert_header((header::ORIGIN, "https://evil.example"))
+        cross_origin(Method::POST, "/items", "https://evil.example")
             .insert_header((header::CONTENT_TYPE, "application/x-www-form-urlencoded"))
             .set_payload("amount=1000&to=evil")
     };

@@ -19,25 +19,17 @@ async fn partner_item(id: web::Path<String>) -> String {
 #[actix_web::test]
 async fn shadowed_route_does_not_borrow_a_route_policy() {
     let policy = build(Policy::builder().allow_origin("https://app.example").allow_credentials(true));
-    let calls = Calls::default();
-    let app = test::init_service(
+    let (app, calls) = TestApp::init(
         App::new()
-            .app_data(web::Data::new(calls.clone()))
             .wrap(Cors::new(policy))
             .service(web::resource("/items/admin").route(web::get().to(counted)))
             .service(partner_item),
     )
     .await;
-    let get = |origin: &str| {
-        TestRequest::get().uri("/items/admin").insert_header((header::ORIGIN, origin.to_owned()))
-    };
+    let get = |origin: &str| cross_origin(Method::GET, "/items/admin", origin);
     let seen = send(&app, &calls, get("https://partner.example")).await;
     assert_eq!(seen, Seen::refused_actual(), "the plain route got the #[cors] route's policy");
-    let preflight = TestRequest::default()
-        .method(Method::OPTIONS)
-        .uri("/items/admin")
-        .insert_header((header::ORIGIN, "https://partner.example"))
-        .insert_header((header::ACCESS_CONTROL_REQUEST_METHOD, "GET"));
+    let preflight = cors_test::preflight("/items/admin", "https://partner.example", "GET");
     assert_eq!(send(&app, &calls, preflight).await, Seen::refused_preflight());
     let seen = send(&app, &calls, get("https://app.example")).await;
     assert_eq!(seen, allowed_actual("https://app.example"));
@@ -48,18 +40,14 @@ async fn shadowed_route_does_not_borrow_a_route_policy() {
 #[actix_web::test]
 async fn route_policy_applies_to_its_route_only() {
     let policy = build(Policy::builder().allow_origin("https://app.example").allow_credentials(true));
-    let calls = Calls::default();
-    let app = test::init_service(
+    let (app, calls) = TestApp::init(
         App::new()
-            .app_data(web::Data::new(calls.clone()))
             .wrap(Cors::new(policy))
             .service(partner_item)
             .service(web::resource("/other/admin").route(web::get().to(counted))),
     )
     .await;
-    let get = |uri: &str, origin: &str| {
-        TestRequest::get().uri(uri).insert_header((header::ORIGIN, origin.to_owned()))
-    };
+    let get = |uri: &str, origin: &str| cross_origin(Method::GET, uri, origin);
     let seen = send(&app, &calls, get("/items/7", "https://partner.example")).await;
     assert_eq!(seen.cors["access-control-allow-origin"], "https://partner.example");
     let seen = send(&app, &calls, get("/other/admin", "https://partner.example")).await;

@@ -34,15 +34,16 @@ use cors_actix::{
     Cors, Policy,
 };
 use cors_actix_test_origins::{config, header_bytes, mutated_origin, oracle, pooled_origin};
+use cors_actix_tests::{Calls, Seen, TestApp};
 use proptest::{prelude::*, test_runner::TestCaseError};
 
 use crate::{
-    model::{check_invariants, expected_response, model, observed_response, Expect},
+    model::{check_invariants, expected_response, model, Expect},
     strategies::{request, spec},
 };
 
-async fn handler(calls: web::Data<Arc<AtomicUsize>>) -> HttpResponse {
-    calls.fetch_add(1, Ordering::SeqCst);
+async fn handler(calls: web::Data<Calls>) -> HttpResponse {
+    calls.hit();
     HttpResponse::Ok()
         .insert_header((header::VARY, "Accept-Encoding"))
         .insert_header(("x-request-id", "1"))
@@ -64,21 +65,19 @@ proptest! {
         prop_assert!(!(policy.allows_any_origin() && policy.allows_credentials()));
 
         actix_web::rt::System::new().block_on(async move {
-            let calls = Arc::new(AtomicUsize::new(0));
-            let app = test::init_service(
+            let (app, calls) = TestApp::init(
                 App::new()
-                    .app_data(web::Data::new(Arc::clone(&calls)))
                     .wrap(Cors::new(policy))
                     .service(web::resource("/any").to(handler))
                     .route("/get", web::get().to(handler)),
             )
             .await;
             for req in &requests {
-                let before = calls.load(Ordering::SeqCst);
+                let before = calls.count();
                 let response = test::call_service(&app, req.to_test_request().to_request()).await;
-                let ran = calls.load(Ordering::SeqCst) - before;
+                let ran = calls.count() - before;
                 prop_assert!(ran <= 1);
-                let got = observed_response(&response, ran == 1)?;
+                let got = Seen::read(&response, ran == 1).map_err(TestCaseError::fail)?;
                 check_invariants(&spec, req, &got)?;
                 prop_assert_eq!(&got, &expected_response(&spec, req), "request {:?}", req);
             }

@@ -4,8 +4,6 @@
 use std::collections::BTreeMap;
 
 use actix_web::{
-    body::MessageBody,
-    dev::ServiceResponse,
     http::{
         header::{self, HeaderValue},
         Method,
@@ -13,6 +11,7 @@ use actix_web::{
     test::TestRequest,
 };
 use cors_actix_test_origins::{default_port_of, oracle};
+use cors_actix_tests::Seen;
 use proptest::{prelude::*, test_runner::TestCaseError};
 
 use crate::policies::{Spec, MAX_AGES, METHODS};
@@ -189,22 +188,13 @@ pub(crate) fn model(spec: &Spec, req: &Req) -> Expect {
     Expect::Preflight { origin: allowed_origin, mirrored, mirrored_method, private_network }
 }
 
-/// What the response must look like, header by header.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Response {
-    status: u16,
-    handler_ran: bool,
-    /// Every `access-control-*` header, by name (a repeated one fails before this).
-    cors: BTreeMap<String, String>,
-    vary: Vec<String>,
-}
-
 /// The app under test: a handler for every method on `/any`, a `GET`-only route on `/get`
 /// (actix answers other methods there with `404`, as it puts the method guard on the
 /// resource), nothing on `/missing`.
 pub(crate) const PATHS: [&str; 3] = ["/any", "/get", "/missing"];
 
-pub(crate) fn expected_response(spec: &Spec, req: &Req) -> Response {
+/// What the response must look like, header by header.
+pub(crate) fn expected_response(spec: &Spec, req: &Req) -> Seen {
     let origin_vary = (!spec.any_origin()).then(|| "Origin".to_owned());
     let forwarded = |cors: BTreeMap<String, String>| {
         let (status, handler_ran) = match (req.path, req.method) {
@@ -216,7 +206,7 @@ pub(crate) fn expected_response(spec: &Spec, req: &Req) -> Response {
             vary.push("Accept-Encoding".to_owned());
         }
         vary.extend(origin_vary.clone());
-        Response { status, handler_ran, cors, vary }
+        Seen { status, handler_ran, cors, vary }
     };
     let acao = |origin: &Option<Vec<u8>>| match origin {
         None => "*".to_owned(),
@@ -237,7 +227,7 @@ pub(crate) fn expected_response(spec: &Spec, req: &Req) -> Response {
             }
             forwarded(cors)
         }
-        Expect::Rejected { preflight, forbid: true } => Response {
+        Expect::Rejected { preflight, forbid: true } => Seen {
             status: 403,
             handler_ran: false,
             cors: BTreeMap::new(),
@@ -268,35 +258,14 @@ pub(crate) fn expected_response(spec: &Spec, req: &Req) -> Response {
             if private_network {
                 cors.insert("access-control-allow-private-network".to_owned(), "true".to_owned());
             }
-            Response { status: 204, handler_ran: false, cors, vary: vec![spec.vary_preflight()] }
+            Seen { status: 204, handler_ran: false, cors, vary: vec![spec.vary_preflight()] }
         }
     }
-}
-
-/// Reads a response the same way, failing on any repeated `access-control-*` header.
-pub(crate) fn observed_response(
-    response: &ServiceResponse<impl MessageBody>,
-    handler_ran: bool,
-) -> Result<Response, TestCaseError> {
-    let mut cors = BTreeMap::new();
-    for name in response.headers().keys() {
-        if name.as_str().starts_with("access-control-") {
-            let values: Vec<_> = response.headers().get_all(name).collect();
-            prop_assert_eq!(values.len(), 1, "{} sent {} times", name, values.len());
-            cors.insert(name.as_str().to_owned(), String::from_utf8_lossy(values[0].as_bytes()).into_owned());
-        }
-    }
-    let vary = response
-        .headers()
-        .get_all(header::VARY)
-        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-        .collect();
-    Ok(Response { status: response.status().as_u16(), handler_ran, cors, vary })
 }
 
 /// The security invariants, checked on their own so that a failure names the one
 /// that broke (the exact comparison with the model follows).
-pub(crate) fn check_invariants(spec: &Spec, req: &Req, got: &Response) -> Result<(), TestCaseError> {
+pub(crate) fn check_invariants(spec: &Spec, req: &Req, got: &Seen) -> Result<(), TestCaseError> {
     prop_assert!(got.status < 500, "5xx: {}", got.status);
     if let Some(acao) = got.cors.get("access-control-allow-origin") {
         if acao == "*" {
