@@ -12,9 +12,8 @@ use super::*;
 // Fetch ("HTTP responses", #http-responses): an allowed actual request gets ACAO, ACAC, ACEH and Vary: Origin.
 #[actix_web::test]
 async fn allowed_actual_request_is_decorated() {
-    let (app, calls) = app(api_policy()).await;
-    let request =
-        TestRequest::get().uri("/items").insert_header(("origin", "https://eu.app.example")).to_request();
+    let (app, calls) = TestApp::items(api_policy()).await;
+    let request = cross_origin(Method::GET, "/items", "https://eu.app.example").to_request();
     let response = test::call_service(&app, request).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(
@@ -34,9 +33,8 @@ async fn allowed_actual_request_is_decorated() {
 // Fetch ("CORS check", #concept-cors-check): without ACAO the browser blocks the read; the default runs the handler.
 #[actix_web::test]
 async fn disallowed_origin_is_omitted_by_default() {
-    let (app, calls) = app(api_policy()).await;
-    let request =
-        TestRequest::get().uri("/items").insert_header(("origin", "https://evil.example")).to_request();
+    let (app, calls) = TestApp::items(api_policy()).await;
+    let request = cross_origin(Method::GET, "/items", "https://evil.example").to_request();
     let response = test::call_service(&app, request).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_no_cors_headers(&response);
@@ -48,9 +46,8 @@ async fn disallowed_origin_is_omitted_by_default() {
 
 #[actix_web::test]
 async fn disallowed_origin_is_forbidden_with_reject() {
-    let (app, calls) = app(api_policy().on_mismatch(OnMismatch::Reject)).await;
-    let request =
-        TestRequest::post().uri("/items").insert_header(("origin", "https://evil.example")).to_request();
+    let (app, calls) = TestApp::items(api_policy().on_mismatch(OnMismatch::Reject)).await;
+    let request = cross_origin(Method::POST, "/items", "https://evil.example").to_request();
     let response = test::call_service(&app, request).await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     assert_no_cors_headers(&response);
@@ -61,10 +58,8 @@ async fn disallowed_origin_is_forbidden_with_reject() {
 // Same-origin requests carry Origin too (Chromium on POST); reject mode must not break them.
 #[actix_web::test]
 async fn same_origin_request_passes_reject_mode() {
-    let (app, calls) = app(api_policy().on_mismatch(OnMismatch::Reject)).await;
-    let request = TestRequest::post()
-        .uri("/items")
-        .insert_header(("origin", "https://api.example"))
+    let (app, calls) = TestApp::items(api_policy().on_mismatch(OnMismatch::Reject)).await;
+    let request = cross_origin(Method::POST, "/items", "https://api.example")
         .insert_header(("host", "api.example"))
         .to_request();
     let response = test::call_service(&app, request).await;
@@ -76,7 +71,7 @@ async fn same_origin_request_passes_reject_mode() {
 // No Origin: not CORS; only Vary: Origin is added, because the response depends on it.
 #[actix_web::test]
 async fn request_without_origin_gets_only_vary() {
-    let (app, calls) = app(api_policy()).await;
+    let (app, calls) = TestApp::items(api_policy()).await;
     let response = test::call_service(&app, TestRequest::get().uri("/items").to_request()).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_no_cors_headers(&response);
@@ -87,9 +82,8 @@ async fn request_without_origin_gets_only_vary() {
 // `*` without credentials: the same answer for everyone, so no Vary: Origin anywhere.
 #[actix_web::test]
 async fn any_origin_answers_wildcard_without_vary() {
-    let (app, _) = app(Policy::builder().allow_any_origin()).await;
-    let request =
-        TestRequest::get().uri("/items").insert_header(("origin", "https://anyone.example")).to_request();
+    let (app, _) = TestApp::items(Policy::builder().allow_any_origin()).await;
+    let request = cross_origin(Method::GET, "/items", "https://anyone.example").to_request();
     let response = test::call_service(&app, request).await;
     assert_eq!(header_value(&response, "access-control-allow-origin").as_deref(), Some("*"));
     assert_eq!(header_value(&response, "access-control-allow-credentials"), None);
@@ -117,11 +111,9 @@ async fn vary_is_merged_with_the_handlers() {
             ),
     )
     .await;
-    let request =
-        TestRequest::get().uri("/encoded").insert_header(("origin", "https://app.example")).to_request();
+    let request = cross_origin(Method::GET, "/encoded", "https://app.example").to_request();
     assert_eq!(vary_lines(&test::call_service(&app, request).await), ["Accept-Encoding", "Origin"]);
-    let request =
-        TestRequest::get().uri("/already").insert_header(("origin", "https://app.example")).to_request();
+    let request = cross_origin(Method::GET, "/already", "https://app.example").to_request();
     assert_eq!(vary_lines(&test::call_service(&app, request).await), ["accept-encoding, origin"]);
 }
 
@@ -143,7 +135,7 @@ async fn handler_cors_headers_are_replaced_never_duplicated() {
             ),
     )
     .await;
-    let request = TestRequest::get().uri("/").insert_header(("origin", "https://app.example")).to_request();
+    let request = cross_origin(Method::GET, "/", "https://app.example").to_request();
     let response = test::call_service(&app, request).await;
     assert_eq!(
         header_value(&response, "access-control-allow-origin").as_deref(),
@@ -152,13 +144,13 @@ async fn handler_cors_headers_are_replaced_never_duplicated() {
     assert_eq!(header_value(&response, "access-control-allow-credentials"), None);
     assert_eq!(header_value(&response, "access-control-expose-headers"), None);
 
-    let request = TestRequest::get().uri("/").insert_header(("origin", "https://evil.example")).to_request();
+    let request = cross_origin(Method::GET, "/", "https://evil.example").to_request();
     assert_no_cors_headers(&test::call_service(&app, request).await);
 }
 
 #[actix_web::test]
 async fn malformed_origins_are_never_reflected() {
-    let (app, _) = app(api_policy()).await;
+    let (app, _) = TestApp::items(api_policy()).await;
     let huge = format!("https://{}.app.example", "a".repeat(60_000));
     let values: Vec<actix_web::http::header::HeaderValue> = [
         "https://app.example/",
@@ -176,22 +168,15 @@ async fn malformed_origins_are_never_reflected() {
     .chain([actix_web::http::header::HeaderValue::from_bytes(b"https://\xe2\x98\x83.app.example").unwrap()])
     .collect();
     for value in values {
-        for method in [Method::GET, Method::OPTIONS] {
-            let mut request = TestRequest::default()
-                .method(method.clone())
-                .uri("/items")
-                .insert_header(("origin", value.clone()));
-            if method == Method::OPTIONS {
-                request = request.insert_header(("access-control-request-method", "PUT"));
-            }
+        // An actual request and a preflight, each with `value` in place of its `Origin`.
+        for request in [cross_origin(Method::GET, "/items", "null"), preflight("/items", "null", "PUT")] {
+            let request = request.insert_header(("origin", value.clone()));
             let response = test::call_service(&app, request.to_request()).await;
             assert!(!response.status().is_server_error());
             assert_no_cors_headers(&response);
         }
     }
-    let request = TestRequest::get()
-        .uri("/items")
-        .append_header(("origin", "https://app.example"))
+    let request = cross_origin(Method::GET, "/items", "https://app.example")
         .append_header(("origin", "https://evil.example"))
         .to_request();
     assert_no_cors_headers(&test::call_service(&app, request).await);

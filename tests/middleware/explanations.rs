@@ -8,7 +8,7 @@ use actix_web::{
     web, App,
 };
 use cors_actix::{test as cors_test, Cors, Explanation, Policy};
-use cors_actix_tests::{counted, Calls};
+use cors_actix_tests::{Calls, TestApp};
 
 use crate::api_policy;
 
@@ -24,19 +24,12 @@ async fn refusals_carry_the_policys_explanation_only_when_asked() {
     for explain in [false, true] {
         let cors =
             if explain { Cors::new(policy.clone()).explain_refusals() } else { Cors::new(policy.clone()) };
-        let app = test::init_service(
-            App::new()
-                .app_data(web::Data::new(Calls::default()))
-                .wrap(cors)
-                .route("/items", web::to(counted)),
-        )
-        .await;
+        let (app, _) = TestApp::items(cors).await;
         let cases = [
             cors_test::preflight("/items", "https://app.example", "PATCH"),
             cors_test::preflight("/items", "https://evil.example", "PUT"),
             cors_test::cross_origin(Method::GET, "/items", "https://evil.example"),
-            cors_test::cross_origin(Method::GET, "/items", "https://app.example")
-                .insert_header(("origin", "null")),
+            cors_test::cross_origin(Method::GET, "/items", "null"),
         ];
         for request in cases {
             let request = request.to_request();
@@ -59,15 +52,8 @@ async fn refusals_carry_the_policys_explanation_only_when_asked() {
 #[actix_web::test]
 async fn a_failed_assertion_quotes_the_explanation() {
     let policy = Policy::builder().allow_origin("https://app.example").allow_method("PUT").build().unwrap();
-    let app = test::init_service(
-        App::new()
-            .app_data(web::Data::new(Calls::default()))
-            .wrap(Cors::new(policy).explain_refusals())
-            .route("/items", web::to(counted)),
-    )
-    .await;
-    let request = cors_test::preflight("/items", "https://app.example", "PUT")
-        .insert_header(("access-control-request-headers", "x-api-key"))
+    let (app, _) = TestApp::items(Cors::new(policy).explain_refusals()).await;
+    let request = cors_test::preflight_with_headers("/items", "https://app.example", "PUT", &["x-api-key"])
         .to_request();
     let response = test::call_service(&app, request).await;
     let failure = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -99,10 +85,8 @@ fn refused_page(_: &actix_web::HttpRequest) -> actix_web::HttpResponse {
 /// answers its own refusals as the layer would.
 #[actix_web::test]
 async fn routes_inside_answer_their_refusals_as_the_layer_does() {
-    let calls = Calls::default();
-    let app = test::init_service(
+    let (app, calls) = TestApp::init(
         App::new()
-            .app_data(web::Data::new(calls.clone()))
             .wrap(
                 Cors::new(Policy::builder().allow_origin("https://app.example").build().unwrap())
                     .explain_refusals()

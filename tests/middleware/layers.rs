@@ -59,23 +59,19 @@ async fn error_responses_of_inner_services_are_decorated() {
 // are answered, and the auth layer's 401 (an Err) still reaches the page with CORS headers.
 #[actix_web::test]
 async fn auth_middleware_inside_cors() {
-    let calls = Calls::default();
-    let app = test::init_service(
+    let (app, calls) = TestApp::init(
         App::new()
-            .app_data(web::Data::new(calls.clone()))
             .wrap(from_fn(require_auth))
             .wrap(Cors::new(api_policy().allow_header("authorization").build().unwrap()))
             .route("/items", web::to(counted)),
     )
     .await;
-    let request = preflight("https://app.example", "PUT")
-        .insert_header(("access-control-request-headers", "authorization"))
-        .to_request();
+    let request =
+        preflight_with_headers("/items", "https://app.example", "PUT", &["authorization"]).to_request();
     let response = test::call_service(&app, request).await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
 
-    let request =
-        TestRequest::get().uri("/items").insert_header(("origin", "https://app.example")).to_request();
+    let request = cross_origin(Method::GET, "/items", "https://app.example").to_request();
     let error = app.call(request).await.expect_err("the auth layer returns Err");
     let response = error.error_response();
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
@@ -107,8 +103,7 @@ async fn cors_on_a_scope_and_a_resource() {
             .route("/plain", web::get().to(HttpResponse::Ok)),
     )
     .await;
-    let get =
-        |uri: &str| TestRequest::get().uri(uri).insert_header(("origin", "https://app.example")).to_request();
+    let get = |uri: &str| cross_origin(Method::GET, uri, "https://app.example").to_request();
     assert_eq!(
         header_value(&test::call_service(&app, get("/public/a")).await, "access-control-allow-origin")
             .as_deref(),

@@ -12,10 +12,13 @@ use actix_web::{
     dev::{Service, ServiceResponse},
     http::header,
     test::{self, TestRequest},
-    web, App, Error,
+    web, App,
 };
-use cors_actix::{test as cors_test, Cors, Policy, PolicyBuilder};
-use cors_actix_tests::{counted, Calls};
+use cors_actix::{
+    test::{self as cors_test, cross_origin, preflight, preflight_with_headers},
+    Cors, Policy, PolicyBuilder,
+};
+use cors_actix_tests::{counted, TestApp};
 
 fn api_policy() -> PolicyBuilder {
     Policy::builder()
@@ -25,28 +28,6 @@ fn api_policy() -> PolicyBuilder {
         .expose_headers(["x-request-id"])
         .allow_credentials(true)
         .max_age(600)
-}
-
-/// An app with `policy` app-wide and a counted handler on `/items` for every method.
-async fn app(
-    policy: PolicyBuilder,
-) -> (impl Service<actix_http::Request, Response = ServiceResponse<impl MessageBody>, Error = Error>, Calls) {
-    app_with(policy.build().expect("valid test policy")).await
-}
-
-/// `/items` (a counted handler for every method) behind `Cors::new(policy)`.
-async fn app_with(
-    policy: Policy,
-) -> (impl Service<actix_http::Request, Response = ServiceResponse<impl MessageBody>, Error = Error>, Calls) {
-    let calls = Calls::default();
-    let service = test::init_service(
-        App::new()
-            .app_data(web::Data::new(calls.clone()))
-            .wrap(Cors::new(policy))
-            .route("/items", web::to(counted)),
-    )
-    .await;
-    (service, calls)
 }
 
 fn header_value(response: &ServiceResponse<impl MessageBody>, name: &str) -> Option<String> {
@@ -78,8 +59,4 @@ fn assert_no_cors_headers(response: &ServiceResponse<impl MessageBody>) {
             response.headers().get(name)
         );
     }
-}
-
-fn preflight(origin: &str, method: &str) -> TestRequest {
-    cors_test::preflight("/items", origin, method)
 }

@@ -10,10 +10,9 @@ use super::*;
 // Fetch ("CORS-preflight fetch", #cors-preflight-fetch): an allowed preflight gets 204 and every header, and no handler runs.
 #[actix_web::test]
 async fn allowed_preflight_is_answered_with_204_and_never_runs_a_handler() {
-    let (app, calls) = app(api_policy()).await;
-    let request = preflight("https://app.example", "PUT")
-        .insert_header(("access-control-request-headers", "content-type"))
-        .to_request();
+    let (app, calls) = TestApp::items(api_policy()).await;
+    let request =
+        preflight_with_headers("/items", "https://app.example", "PUT", &["content-type"]).to_request();
     let response = test::call_service(&app, request).await;
 
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
@@ -44,14 +43,14 @@ async fn allowed_preflight_is_answered_with_204_and_never_runs_a_handler() {
 // Fetch (#cors-preflight-fetch): a refused preflight is a network error for the browser; we answer 403 without CORS headers.
 #[actix_web::test]
 async fn refused_preflights_get_403_without_cors_headers() {
-    let (app, calls) = app(api_policy()).await;
+    let (app, calls) = TestApp::items(api_policy()).await;
     let cases = [
-        preflight("https://evil.example", "PUT"),
-        preflight("https://app.example", "PATCH"),
-        preflight("https://app.example", "put"),
-        preflight("https://app.example", "PUT")
+        preflight("/items", "https://evil.example", "PUT"),
+        preflight("/items", "https://app.example", "PATCH"),
+        preflight("/items", "https://app.example", "put"),
+        preflight("/items", "https://app.example", "PUT")
             .insert_header(("access-control-request-headers", "x-api-key, x-secret")),
-        preflight("https://app.example", "PUT")
+        preflight("/items", "https://app.example", "PUT")
             .insert_header(("access-control-request-private-network", "true")),
     ];
     for request in cases {
@@ -74,10 +73,8 @@ async fn refused_preflights_get_403_without_cors_headers() {
 #[actix_web::test]
 async fn refusal_reason_is_logged_at_debug_level() {
     install_capture_logger();
-    let (app, _) = app(api_policy()).await;
-    let request = preflight("https://app.example", "PUT")
-        .insert_header(("access-control-request-headers", "x-secret"))
-        .to_request();
+    let (app, _) = TestApp::items(api_policy()).await;
+    let request = preflight_with_headers("/items", "https://app.example", "PUT", &["x-secret"]).to_request();
     let response = test::call_service(&app, request).await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     let logged = captured_logs();
@@ -90,12 +87,8 @@ async fn refusal_reason_is_logged_at_debug_level() {
 // Fetch (#http-requests): OPTIONS without Access-Control-Request-Method is not a preflight: the app handles it.
 #[actix_web::test]
 async fn options_without_request_method_reaches_the_app() {
-    let (app, calls) = app(api_policy()).await;
-    let request = TestRequest::default()
-        .method(Method::OPTIONS)
-        .uri("/items")
-        .insert_header(("origin", "https://app.example"))
-        .to_request();
+    let (app, calls) = TestApp::items(api_policy()).await;
+    let request = cross_origin(Method::OPTIONS, "/items", "https://app.example").to_request();
     let response = test::call_service(&app, request).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(
@@ -108,8 +101,8 @@ async fn options_without_request_method_reaches_the_app() {
 // Private Network Access: the allow header is sent only when requested and allowed.
 #[actix_web::test]
 async fn private_network_access() {
-    let (app, _) = app(api_policy().allow_private_network(true)).await;
-    let request = preflight("https://app.example", "GET")
+    let (app, _) = TestApp::items(api_policy().allow_private_network(true)).await;
+    let request = preflight("/items", "https://app.example", "GET")
         .insert_header(("access-control-request-private-network", "true"))
         .to_request();
     let response = test::call_service(&app, request).await;
@@ -119,15 +112,17 @@ async fn private_network_access() {
         vary_lines(&response),
         ["Origin, Access-Control-Request-Method, Access-Control-Request-Headers, Access-Control-Request-Private-Network"]
     );
-    let response = test::call_service(&app, preflight("https://app.example", "GET").to_request()).await;
+    let response =
+        test::call_service(&app, preflight("/items", "https://app.example", "GET").to_request()).await;
     assert_eq!(header_value(&response, "access-control-allow-private-network"), None);
 }
 
 // Any-header policies answer by mirroring the request's list.
 #[actix_web::test]
 async fn any_header_is_answered_by_mirroring() {
-    let (app, _) = app(Policy::builder().allow_origin("https://app.example").allow_any_header()).await;
-    let request = preflight("https://app.example", "GET")
+    let (app, _) =
+        TestApp::items(Policy::builder().allow_origin("https://app.example").allow_any_header()).await;
+    let request = preflight("/items", "https://app.example", "GET")
         .insert_header(("access-control-request-headers", "x-one, X-Two"))
         .to_request();
     let response = test::call_service(&app, request).await;
@@ -138,7 +133,7 @@ async fn any_header_is_answered_by_mirroring() {
 
 #[actix_web::test]
 async fn garbage_preflight_fields_are_refused_cleanly() {
-    let (app, calls) = app(api_policy()).await;
+    let (app, calls) = TestApp::items(api_policy()).await;
     let huge_list = vec!["content-type"; 5_000].join(",");
     let huge_bad = format!("{},x-nope", huge_list);
     let cases: Vec<(&str, Option<&str>, StatusCode)> = vec![
@@ -153,7 +148,7 @@ async fn garbage_preflight_fields_are_refused_cleanly() {
         ("", None, StatusCode::FORBIDDEN),
     ];
     for (method, headers, status) in cases {
-        let mut request = preflight("https://app.example", method);
+        let mut request = preflight("/items", "https://app.example", method);
         if let Some(headers) = headers {
             request = request.insert_header(("access-control-request-headers", headers));
         }
@@ -178,8 +173,8 @@ async fn any_method_policies_answer_as_browsers_read_them() {
         } else {
             cors_actix::policy! { origins = ["https://app.example"], methods = ["*"] }
         };
-        let (app, calls) = app_with(policy).await;
-        let request = preflight("https://app.example", "PATCH").to_request();
+        let (app, calls) = TestApp::items(policy).await;
+        let request = preflight("/items", "https://app.example", "PATCH").to_request();
         let response = test::call_service(&app, request).await;
         assert_eq!(response.status(), StatusCode::NO_CONTENT, "credentials: {credentials}");
         let expected = if credentials { "PATCH" } else { "*" };

@@ -1,6 +1,6 @@
 //! The policy presets, judged as a browser judges their answers.
 
-use actix_web::http::StatusCode;
+use actix_web::http::{Method, StatusCode};
 
 use super::*;
 
@@ -12,7 +12,7 @@ async fn the_local_development_preset_allows_this_machine_only() {
     use cors_actix::test::{cors_check, preflight_check};
     // Any header, `Authorization` included (answered by mirroring).
     let policy = cors_actix::PolicyBuilder::local_development().build().unwrap();
-    let (app, calls) = app_with(policy).await;
+    let (app, calls) = TestApp::items(policy).await;
     for origin in [
         "http://localhost:5173",
         "http://127.0.0.1:3000",
@@ -20,9 +20,9 @@ async fn the_local_development_preset_allows_this_machine_only() {
         "https://localhost:8443",
         "http://localhost",
     ] {
-        let request = preflight(origin, "PATCH")
-            .insert_header(("access-control-request-headers", "content-type,authorization,x-trace"))
-            .to_request();
+        let request =
+            preflight_with_headers("/items", origin, "PATCH", &["content-type", "authorization", "x-trace"])
+                .to_request();
         let response = test::call_service(&app, request).await;
         let headers = ["content-type", "authorization", "x-trace"];
         assert_eq!(
@@ -30,16 +30,16 @@ async fn the_local_development_preset_allows_this_machine_only() {
             Ok(()),
             "{origin}"
         );
-        let request = TestRequest::get().uri("/items").insert_header(("origin", origin)).to_request();
+        let request = cross_origin(Method::GET, "/items", origin).to_request();
         let response = test::call_service(&app, request).await;
         assert_eq!(cors_check(response.headers(), origin, true), Ok(()), "{origin}");
     }
     for origin in
         ["https://evil.example", "http://localhost.evil.example", "http://127.0.0.1.evil.example:80", "null"]
     {
-        let response = test::call_service(&app, preflight(origin, "PATCH").to_request()).await;
+        let response = test::call_service(&app, preflight("/items", origin, "PATCH").to_request()).await;
         assert_eq!(response.status(), StatusCode::FORBIDDEN, "{origin}");
-        let request = TestRequest::get().uri("/items").insert_header(("origin", origin)).to_request();
+        let request = cross_origin(Method::GET, "/items", origin).to_request();
         let response = test::call_service(&app, request).await;
         assert!(cors_check(response.headers(), origin, true).is_err(), "{origin}");
     }
