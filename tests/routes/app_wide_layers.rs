@@ -8,13 +8,10 @@ use super::*;
 // and the auth error still reaches the page with the route's CORS headers.
 #[actix_web::test]
 async fn route_level_auth_does_not_block_preflights() {
-    let calls = Calls::default();
-    let app = test::init_service(routes_app!(calls)).await;
+    let (app, calls) = TestApp::init(routes_app()).await;
     let response = test::call_service(
         &app,
-        preflight("/guarded", ROUTE_ORIGIN, "GET")
-            .insert_header(("access-control-request-headers", "authorization"))
-            .to_request(),
+        preflight_with_headers("/guarded", ROUTE_ORIGIN, "GET", &["authorization"]).to_request(),
     )
     .await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
@@ -31,8 +28,7 @@ async fn route_level_auth_does_not_block_preflights() {
 // registered without a method guard and the default service.
 #[actix_web::test]
 async fn app_wide_cors_composes_with_route_policies() {
-    let calls = Calls::default();
-    let app = test::init_service(routes_app!(calls).wrap(Cors::new(
+    let (app, calls) = TestApp::init(routes_app().wrap(Cors::new(
         policy! { origins = ["https://app.example"], methods = ["GET", "PUT", "DELETE"], max_age = 60 },
     )))
     .await;
@@ -81,10 +77,8 @@ async fn app_wide_cors_composes_with_route_policies() {
 // An app-wide `reject` policy must not forbid what a route's policy allows.
 #[actix_web::test]
 async fn app_wide_reject_does_not_override_a_route() {
-    let calls = Calls::default();
-    let app = test::init_service(
-        routes_app!(calls)
-            .wrap(Cors::new(policy! { origins = "https://app.example", on_mismatch = "reject" })),
+    let (app, calls) = TestApp::init(
+        routes_app().wrap(Cors::new(policy! { origins = "https://app.example", on_mismatch = "reject" })),
     )
     .await;
     let response = test::call_service(&app, actual(Method::GET, "/items/3", ROUTE_ORIGIN).to_request()).await;
@@ -103,18 +97,15 @@ async fn app_wide_reject_does_not_override_a_route() {
 // the route's preflights its own.
 #[actix_web::test]
 async fn app_wide_cors_outside_app_auth() {
-    let calls = Calls::default();
-    let app = test::init_service(
-        routes_app!(calls)
+    let (app, calls) = TestApp::init(
+        routes_app()
             .wrap(from_fn(require_auth))
             .wrap(Cors::new(policy! { origins = ["https://app.example"], headers = ["authorization"] })),
     )
     .await;
     let response = test::call_service(
         &app,
-        preflight("/items/3", ROUTE_ORIGIN, "GET")
-            .insert_header(("access-control-request-headers", "content-type"))
-            .to_request(),
+        preflight_with_headers("/items/3", ROUTE_ORIGIN, "GET", &["content-type"]).to_request(),
     )
     .await;
     assert_eq!(
@@ -125,17 +116,13 @@ async fn app_wide_cors_outside_app_auth() {
     assert_eq!(acao(&response), None);
     let response = test::call_service(
         &app,
-        preflight("/items/3", APP_ORIGIN, "GET")
-            .insert_header(("access-control-request-headers", "authorization"))
-            .to_request(),
+        preflight_with_headers("/items/3", APP_ORIGIN, "GET", &["authorization"]).to_request(),
     )
     .await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT, "answered before auth, by the app's policy");
     let response = test::call_service(
         &app,
-        preflight("/plain", APP_ORIGIN, "GET")
-            .insert_header(("access-control-request-headers", "authorization"))
-            .to_request(),
+        preflight_with_headers("/plain", APP_ORIGIN, "GET", &["authorization"]).to_request(),
     )
     .await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT, "app preflight answered before auth");
@@ -169,17 +156,14 @@ async fn app_wide_cors_outside_app_auth() {
 // reaches the route, whose policy answers its preflight before the route's auth could see it.
 #[actix_web::test]
 async fn app_wide_cors_with_route_level_auth() {
-    let calls = Calls::default();
-    let app = test::init_service(
-        routes_app!(calls)
+    let (app, calls) = TestApp::init(
+        routes_app()
             .wrap(Cors::new(policy! { origins = ["https://app.example"], headers = ["authorization"] })),
     )
     .await;
     let response = test::call_service(
         &app,
-        preflight("/guarded", ROUTE_ORIGIN, "GET")
-            .insert_header(("access-control-request-headers", "authorization"))
-            .to_request(),
+        preflight_with_headers("/guarded", ROUTE_ORIGIN, "GET", &["authorization"]).to_request(),
     )
     .await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);

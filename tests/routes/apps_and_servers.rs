@@ -10,18 +10,16 @@ use super::*;
 #[actix_web::test]
 async fn apps_in_one_thread_do_not_share_routes() {
     let calls = Calls::default();
-    let with_route = test::init_service(
-        App::new()
-            .app_data(web::Data::new(calls.clone()))
-            .wrap(Cors::new(policy! { origins = "https://app.example" }))
-            .service(item),
+    let with_route = TestApp::init_counting(
+        App::new().wrap(Cors::new(policy! { origins = "https://app.example" })).service(item),
+        &calls,
     )
     .await;
-    let without_route = test::init_service(
+    let without_route = TestApp::init_counting(
         App::new()
-            .app_data(web::Data::new(calls.clone()))
             .wrap(Cors::new(policy! { origins = "https://app.example" }))
             .route("/items/{id}", web::get().to(counted)),
+        &calls,
     )
     .await;
     let response =
@@ -38,8 +36,7 @@ async fn apps_in_one_thread_do_not_share_routes() {
 
 #[actix_web::test]
 async fn the_route_table_is_inspectable() {
-    let calls = Calls::default();
-    let _app = test::init_service(routes_app!(calls)).await;
+    let _app = TestApp::init(routes_app()).await;
     let routes = cors_actix::routes();
     let item_route = routes.iter().find(|route| route.handler() == "routes::item").expect("item is listed");
     assert_eq!(item_route.path(), "/items/{id}");

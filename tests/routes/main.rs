@@ -8,20 +8,20 @@
 use actix_web::{
     body::MessageBody,
     delete,
-    dev::{Service, ServiceResponse},
+    dev::{Service, ServiceFactory, ServiceRequest, ServiceResponse},
     get, head,
     http::{Method, StatusCode},
     middleware::{from_fn, DefaultHeaders},
     patch, post, put, route,
     test::{self},
-    web, App, HttpRequest, HttpResponse, Responder,
+    web, App, Error, HttpRequest, HttpResponse, Responder,
 };
 use cors_actix::{
     cors, policy,
-    test::{self as cors_test, cross_origin as actual, preflight},
+    test::{self as cors_test, cross_origin as actual, preflight, preflight_with_headers},
     Cors,
 };
-use cors_actix_tests::{counted, require_auth, Calls};
+use cors_actix_tests::{counted, require_auth, Calls, TestApp};
 
 const ROUTE_ORIGIN: &str = "https://route.example";
 const APP_ORIGIN: &str = "https://app.example";
@@ -132,35 +132,35 @@ fn acao(response: &ServiceResponse<impl MessageBody>) -> Option<String> {
     single(response, "access-control-allow-origin")
 }
 
-/// An app with every route above in nested scopes, optionally wrapped in an app-wide `Cors`.
-macro_rules! routes_app {
-    ($calls:expr) => {
-        App::new()
-            .app_data(web::Data::new($calls.clone()))
-            .service(item)
-            .service(echo)
-            .service(
-                web::scope("/api").service(
-                    web::scope("/v1")
-                        .service(put_thing)
-                        .service(delete_thing)
-                        .service(patch_thing)
-                        .service(head_thing)
-                        .service(multi),
-                ),
-            )
-            .service(read_doc)
-            .service(write_doc)
-            .service(named)
-            .service(guarded)
-            .service(plain)
-            .service(web::resource("/open").to(counted))
-            .default_service(web::to(counted))
-    };
+/// An app with every route above in nested scopes, for [`TestApp`]; a test may wrap it in an
+/// app-wide `Cors`.
+fn routes_app() -> App<
+    impl ServiceFactory<ServiceRequest, Config = (), Response = ServiceResponse, Error = Error, InitError = ()>,
+> {
+    App::new()
+        .service(item)
+        .service(echo)
+        .service(
+            web::scope("/api").service(
+                web::scope("/v1")
+                    .service(put_thing)
+                    .service(delete_thing)
+                    .service(patch_thing)
+                    .service(head_thing)
+                    .service(multi),
+            ),
+        )
+        .service(read_doc)
+        .service(write_doc)
+        .service(named)
+        .service(guarded)
+        .service(plain)
+        .service(web::resource("/open").to(counted))
+        .default_service(web::to(counted))
 }
 
-// Declared after `routes_app!`, which they use; the handlers stay here, at the binary's root,
-// because `cors_actix::routes()` names them by module path (`routes::item`).
+// The handlers stay here, at the binary's root, because `cors_actix::routes()` names them by
+// module path (`routes::item`).
 mod app_wide_layers;
 mod apps_and_servers;
 mod route_policies;

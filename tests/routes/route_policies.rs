@@ -8,8 +8,7 @@ use super::*;
 // policy (no app-wide Cors here), in nested scopes and with path parameters; no handler runs.
 #[actix_web::test]
 async fn each_route_attribute_answers_its_own_preflights() {
-    let calls = Calls::default();
-    let app = test::init_service(routes_app!(calls)).await;
+    let (app, calls) = TestApp::init(routes_app()).await;
     let cases = [
         ("/items/3", "GET", "GET"),
         ("/echo", "POST", "POST"),
@@ -40,8 +39,7 @@ async fn each_route_attribute_answers_its_own_preflights() {
 
 #[actix_web::test]
 async fn route_policies_decorate_actual_requests_of_every_method() {
-    let calls = Calls::default();
-    let app = test::init_service(routes_app!(calls)).await;
+    let (app, calls) = TestApp::init(routes_app()).await;
     for (method, uri) in [
         (Method::GET, "/items/3"),
         (Method::PUT, "/api/v1/things/1"),
@@ -65,8 +63,7 @@ async fn route_policies_decorate_actual_requests_of_every_method() {
 // on_mismatch = "reject": a disallowed origin gets 403 and the handler never runs.
 #[actix_web::test]
 async fn route_reject_mode_forbids_disallowed_origins() {
-    let calls = Calls::default();
-    let app = test::init_service(routes_app!(calls)).await;
+    let (app, calls) = TestApp::init(routes_app()).await;
     let response =
         test::call_service(&app, actual(Method::POST, "/api/v1/multi", "https://evil.example").to_request())
             .await;
@@ -78,8 +75,7 @@ async fn route_reject_mode_forbids_disallowed_origins() {
 // A preflight for a method the route does not handle is not the route's.
 #[actix_web::test]
 async fn preflight_for_another_method_is_not_routed_to_the_route() {
-    let calls = Calls::default();
-    let app = test::init_service(routes_app!(calls)).await;
+    let (app, calls) = TestApp::init(routes_app()).await;
     let response = test::call_service(&app, preflight("/items/3", ROUTE_ORIGIN, "DELETE").to_request()).await;
     assert_eq!(response.status(), StatusCode::OK, "the default service answered it");
     assert_eq!(acao(&response), None);
@@ -90,11 +86,14 @@ async fn preflight_for_another_method_is_not_routed_to_the_route() {
 async fn two_routes_on_one_path_keep_their_own_policies() {
     let calls = Calls::default();
     for app_wide in [false, true] {
-        let app = test::init_service(routes_app!(calls).wrap(Cors::new(if app_wide {
-            policy! { origins = "https://app.example" }
-        } else {
-            policy! { origins = "https://unused.example" }
-        })))
+        let app = TestApp::init_counting(
+            routes_app().wrap(Cors::new(if app_wide {
+                policy! { origins = "https://app.example" }
+            } else {
+                policy! { origins = "https://unused.example" }
+            })),
+            &calls,
+        )
         .await;
         let response =
             test::call_service(&app, preflight("/doc", "https://reader.example", "GET").to_request()).await;
@@ -102,9 +101,7 @@ async fn two_routes_on_one_path_keep_their_own_policies() {
         assert_eq!(acao(&response).as_deref(), Some("https://reader.example"));
         let response = test::call_service(
             &app,
-            preflight("/doc", "https://writer.example", "PUT")
-                .insert_header(("access-control-request-headers", "content-type"))
-                .to_request(),
+            preflight_with_headers("/doc", "https://writer.example", "PUT", &["content-type"]).to_request(),
         )
         .await;
         assert_eq!(response.status(), StatusCode::NO_CONTENT, "app-wide: {app_wide}");
@@ -123,8 +120,7 @@ async fn two_routes_on_one_path_keep_their_own_policies() {
 
 #[actix_web::test]
 async fn route_attribute_arguments_are_kept() {
-    let calls = Calls::default();
-    let app = test::init_service(routes_app!(calls)).await;
+    let (app, _) = TestApp::init(routes_app()).await;
     let response = test::call_service(
         &app,
         actual(Method::GET, "/named/1", ROUTE_ORIGIN).insert_header(("x-api-key", "k")).to_request(),
