@@ -16,8 +16,12 @@ use actix_web::{
     http::{header, Method, StatusCode},
     test, web, App, HttpResponse,
 };
-use cors_actix::{cors, test as cors_test, Cors, OnMismatch, Policy, PolicyBuilder};
-use cors_actix_tests::{actual, allow_origin_values as acao, counted, header_values, preflight, Calls};
+use cors_actix::{
+    cors,
+    test::{self as cors_test, cross_origin as actual, preflight, preflight_with_headers},
+    Cors, OnMismatch, Policy, PolicyBuilder,
+};
+use cors_actix_tests::{allow_origin_values as acao, counted, header_values, Calls, TestApp};
 
 const STATIC_ORIGIN: &str = "https://app.example";
 const TENANT_ORIGIN: &str = "https://shop.example";
@@ -73,21 +77,17 @@ fn tenant_policy(tenants: &Tenants) -> PolicyBuilder {
         .allow_credentials(true)
 }
 
+/// `/items` (the counted handler, every method) and `/fails` (a `409` error) behind `policy`.
 async fn app_with(
     policy: Policy,
-    calls: &Calls,
-) -> impl Service<actix_http::Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error>
-{
-    test::init_service(
-        App::new()
-            .app_data(web::Data::new(calls.clone()))
-            .wrap(Cors::new(policy))
-            .route("/items", web::to(counted))
-            .route(
-                "/fails",
-                web::get().to(|| async { Err::<HttpResponse, _>(actix_web::error::ErrorConflict("taken")) }),
-            ),
-    )
+) -> (
+    impl Service<actix_http::Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error>,
+    Calls,
+) {
+    TestApp::init(App::new().wrap(Cors::new(policy)).route("/items", web::to(counted)).route(
+        "/fails",
+        web::get().to(|| async { Err::<HttpResponse, _>(actix_web::error::ErrorConflict("taken")) }),
+    ))
     .await
 }
 
@@ -95,8 +95,8 @@ async fn app_with(
 /// like one from a listed origin; from one it does not know, `403` without CORS headers.
 #[actix_web::test]
 async fn preflights_are_decided_by_the_store() {
-    let (tenants, calls) = (Tenants::with(&[TENANT_ORIGIN]), Calls::default());
-    let app = app_with(tenant_policy(&tenants).build().unwrap(), &calls).await;
+    let tenants = Tenants::with(&[TENANT_ORIGIN]);
+    let (app, calls) = app_with(tenant_policy(&tenants).build().unwrap()).await;
 
     let response = test::call_service(&app, preflight("/items", TENANT_ORIGIN, "PUT").to_request()).await;
     cors_test::assert_preflight_allowed(&response, TENANT_ORIGIN, "PUT", &[]);
@@ -114,8 +114,8 @@ async fn preflights_are_decided_by_the_store() {
 /// no CORS header, so the browser keeps it from the page. Errors are decorated the same way.
 #[actix_web::test]
 async fn actual_requests_are_decided_by_the_store() {
-    let (tenants, calls) = (Tenants::with(&[TENANT_ORIGIN]), Calls::default());
-    let app = app_with(tenant_policy(&tenants).build().unwrap(), &calls).await;
+    let tenants = Tenants::with(&[TENANT_ORIGIN]);
+    let (app, calls) = app_with(tenant_policy(&tenants).build().unwrap()).await;
 
     let response = test::call_service(&app, actual(Method::GET, "/items", TENANT_ORIGIN).to_request()).await;
     cors_test::assert_allowed_with_credentials(&response, TENANT_ORIGIN);
@@ -136,9 +136,9 @@ async fn actual_requests_are_decided_by_the_store() {
 /// runs; one it allows reaches the handler once.
 #[actix_web::test]
 async fn a_refusal_in_reject_mode_keeps_the_handler_from_running() {
-    let (tenants, calls) = (Tenants::with(&[TENANT_ORIGIN]), Calls::default());
+    let tenants = Tenants::with(&[TENANT_ORIGIN]);
     let policy = tenant_policy(&tenants).on_mismatch(OnMismatch::Reject).build().unwrap();
-    let app = app_with(policy, &calls).await;
+    let (app, calls) = app_with(policy).await;
 
     let response = test::call_service(&app, actual(Method::PUT, "/items", OTHER_ORIGIN).to_request()).await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
@@ -154,8 +154,8 @@ async fn a_refusal_in_reject_mode_keeps_the_handler_from_running() {
 /// a request without `Origin`, and not for a preflight another rule already refuses.
 #[actix_web::test]
 async fn the_store_is_asked_only_when_it_can_change_the_answer() {
-    let (tenants, calls) = (Tenants::with(&[TENANT_ORIGIN]), Calls::default());
-    let app = app_with(tenant_policy(&tenants).build().unwrap(), &calls).await;
+    let tenants = Tenants::with(&[TENANT_ORIGIN]);
+    let (app, _) = app_with(tenant_policy(&tenants).build().unwrap()).await;
 
     let listed = test::call_service(&app, actual(Method::GET, "/items", STATIC_ORIGIN).to_request()).await;
     cors_test::assert_allowed_with_credentials(&listed, STATIC_ORIGIN);
@@ -169,9 +169,7 @@ async fn the_store_is_asked_only_when_it_can_change_the_answer() {
     assert_eq!(response.status(), StatusCode::FORBIDDEN, "DELETE is not allowed, whatever the origin");
     let response = test::call_service(
         &app,
-        preflight("/items", TENANT_ORIGIN, "PUT")
-            .insert_header(("access-control-request-headers", "x-secret"))
-            .to_request(),
+        preflight_with_headers("/items", TENANT_ORIGIN, "PUT", &["x-secret"]).to_request(),
     )
     .await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN, "x-secret is not allowed");
@@ -192,8 +190,7 @@ async fn checks_run_in_order_until_one_allows() {
         .allow_origin_async(third.check())
         .build()
         .unwrap();
-    let calls = Calls::default();
-    let app = app_with(policy, &calls).await;
+    let (app, _) = app_with(policy).await;
 
     let response = test::call_service(&app, actual(Method::GET, "/items", TENANT_ORIGIN).to_request()).await;
     cors_test::assert_allowed(&response, TENANT_ORIGIN);
@@ -203,8 +200,8 @@ async fn checks_run_in_order_until_one_allows() {
 /// The store's answer can change between requests without a restart: that is what it is for.
 #[actix_web::test]
 async fn a_tenant_added_to_the_store_is_allowed_at_its_next_request() {
-    let (tenants, calls) = (Tenants::with(&[]), Calls::default());
-    let app = app_with(tenant_policy(&tenants).build().unwrap(), &calls).await;
+    let tenants = Tenants::with(&[]);
+    let (app, _) = app_with(tenant_policy(&tenants).build().unwrap()).await;
 
     let response = test::call_service(&app, actual(Method::GET, "/items", TENANT_ORIGIN).to_request()).await;
     cors_test::assert_refused(&response, TENANT_ORIGIN);
@@ -226,14 +223,10 @@ async fn partner_items(calls: web::Data<Calls>) -> HttpResponse {
 #[actix_web::test]
 async fn a_cors_route_is_decided_by_its_own_policy_without_asking_the_store() {
     for on_mismatch in [OnMismatch::Omit, OnMismatch::Reject] {
-        let (tenants, calls) = (Tenants::with(&[TENANT_ORIGIN]), Calls::default());
+        let tenants = Tenants::with(&[TENANT_ORIGIN]);
         let policy = tenant_policy(&tenants).on_mismatch(on_mismatch).build().unwrap();
-        let app = test::init_service(
-            App::new()
-                .app_data(web::Data::new(calls.clone()))
-                .wrap(Cors::new(policy))
-                .service(partner_items)
-                .route("/items", web::to(counted)),
+        let (app, _) = TestApp::init(
+            App::new().wrap(Cors::new(policy)).service(partner_items).route("/items", web::to(counted)),
         )
         .await;
 
@@ -273,17 +266,13 @@ async fn a_cors_route_is_decided_by_its_own_policy_without_asking_the_store() {
 /// leaves the decision (and the question) to it.
 #[actix_web::test]
 async fn nested_layers_ask_the_store_of_the_layer_that_governs() {
-    let (outer, inner, calls) =
-        (Tenants::with(&[TENANT_ORIGIN]), Tenants::with(&[TENANT_ORIGIN]), Calls::default());
-    let app = test::init_service(
-        App::new()
-            .app_data(web::Data::new(calls.clone()))
-            .wrap(Cors::new(tenant_policy(&outer).build().unwrap()))
-            .service(
-                web::scope("/api")
-                    .wrap(Cors::new(tenant_policy(&inner).build().unwrap()))
-                    .route("/items", web::to(counted)),
-            ),
+    let (outer, inner) = (Tenants::with(&[TENANT_ORIGIN]), Tenants::with(&[TENANT_ORIGIN]));
+    let (app, _) = TestApp::init(
+        App::new().wrap(Cors::new(tenant_policy(&outer).build().unwrap())).service(
+            web::scope("/api")
+                .wrap(Cors::new(tenant_policy(&inner).build().unwrap()))
+                .route("/items", web::to(counted)),
+        ),
     )
     .await;
 
@@ -317,10 +306,8 @@ async fn tenant_items(calls: web::Data<Calls>) -> HttpResponse {
 /// preflights (answered by the app-wide layer on its behalf) and its requests.
 #[actix_web::test]
 async fn a_cors_route_awaits_its_own_store() {
-    let calls = Calls::default();
-    let app = test::init_service(
+    let (app, calls) = TestApp::init(
         App::new()
-            .app_data(web::Data::new(calls.clone()))
             .wrap(Cors::new(Policy::builder().allow_origin(STATIC_ORIGIN).build().unwrap()))
             .service(tenant_items),
     )

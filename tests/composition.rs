@@ -7,8 +7,12 @@ use actix_web::{
     test::{self, TestRequest},
     web, App, HttpResponse,
 };
-use cors_actix::{cors, policy, Cors};
-use cors_actix_tests::{actual, allow_origin_values as acao, header_values as all, preflight, Calls};
+use cors_actix::{
+    cors, policy,
+    test::{cross_origin as actual, preflight},
+    Cors,
+};
+use cors_actix_tests::{allow_origin_values as acao, header_values as all, Calls, TestApp};
 
 const APP_ORIGIN: &str = "https://app.example";
 const PARTNER_ORIGIN: &str = "https://partner.example";
@@ -43,15 +47,8 @@ mod with_cors {
 
 #[actix_web::test]
 async fn same_named_handlers_keep_their_own_policies() {
-    let calls = Calls::default();
-    let app = test::init_service(
-        App::new()
-            .app_data(web::Data::new(calls.clone()))
-            .wrap(app_policy())
-            .service(plain::thing)
-            .service(with_cors::thing),
-    )
-    .await;
+    let (app, calls) =
+        TestApp::init(App::new().wrap(app_policy()).service(plain::thing).service(with_cors::thing)).await;
 
     let response =
         test::call_service(&app, preflight("/things/admin", PARTNER_ORIGIN, "GET").to_request()).await;
@@ -94,15 +91,8 @@ async fn write_doc(calls: web::Data<Calls>) -> HttpResponse {
 /// preflight is answered from the policy of the route that handles the method.
 #[actix_web::test]
 async fn every_method_of_a_multi_method_route_finds_its_policy() {
-    let calls = Calls::default();
-    let app = test::init_service(
-        App::new()
-            .app_data(web::Data::new(calls.clone()))
-            .wrap(app_policy())
-            .service(read_doc)
-            .service(write_doc),
-    )
-    .await;
+    let (app, calls) =
+        TestApp::init(App::new().wrap(app_policy()).service(read_doc).service(write_doc)).await;
     for method in ["PUT", "DELETE"] {
         let response =
             test::call_service(&app, preflight("/doc", "https://editor.example", method).to_request()).await;
@@ -140,10 +130,8 @@ async fn put_blob(calls: web::Data<Calls>) -> HttpResponse {
 /// `reject` mode, which passes the route's requests on to the route.
 #[actix_web::test]
 async fn tail_pattern_routes_keep_their_policy() {
-    let calls = Calls::default();
-    let app = test::init_service(
+    let (app, calls) = TestApp::init(
         App::new()
-            .app_data(web::Data::new(calls.clone()))
             .wrap(Cors::new(policy! { origins = ["https://app.example"], on_mismatch = "reject" }))
             .service(asset)
             .service(put_blob),
@@ -182,20 +170,14 @@ async fn item(calls: web::Data<Calls>) -> HttpResponse {
 async fn normalize_path_in_either_order() {
     use actix_web::middleware::{NormalizePath, TrailingSlash};
     let calls = Calls::default();
-    let inside = test::init_service(
-        App::new()
-            .app_data(web::Data::new(calls.clone()))
-            .wrap(NormalizePath::new(TrailingSlash::Trim))
-            .wrap(app_policy())
-            .service(item),
+    let inside = TestApp::init_counting(
+        App::new().wrap(NormalizePath::new(TrailingSlash::Trim)).wrap(app_policy()).service(item),
+        &calls,
     )
     .await;
-    let outside = test::init_service(
-        App::new()
-            .app_data(web::Data::new(calls.clone()))
-            .wrap(app_policy())
-            .wrap(NormalizePath::new(TrailingSlash::Trim))
-            .service(item),
+    let outside = TestApp::init_counting(
+        App::new().wrap(app_policy()).wrap(NormalizePath::new(TrailingSlash::Trim)).service(item),
+        &calls,
     )
     .await;
     for uri in ["/items/7/", "//items//7"] {
@@ -221,12 +203,9 @@ async fn normalize_path_in_either_order() {
 /// Routes mounted through `App::configure` and in nested scopes are found as well.
 #[actix_web::test]
 async fn routes_mounted_through_configure_and_nested_scopes() {
-    let calls = Calls::default();
-    let app = test::init_service(
-        App::new().app_data(web::Data::new(calls.clone())).wrap(app_policy()).configure(|config| {
-            config.service(web::scope("/v1").service(web::scope("/{tenant}").service(item)));
-        }),
-    )
+    let (app, calls) = TestApp::init(App::new().wrap(app_policy()).configure(|config| {
+        config.service(web::scope("/v1").service(web::scope("/{tenant}").service(item)));
+    }))
     .await;
     let response =
         test::call_service(&app, preflight("/v1/acme/items/3", PARTNER_ORIGIN, "GET").to_request()).await;
@@ -257,10 +236,7 @@ async fn save(calls: web::Data<Calls>) -> HttpResponse {
 #[actix_web::test]
 async fn a_method_guarded_catch_all_registered_first_leaves_the_route_its_preflights() {
     let calls = Calls::default();
-    let app = test::init_service(
-        App::new().app_data(web::Data::new(calls.clone())).wrap(app_policy()).service(spa).service(save),
-    )
-    .await;
+    let app = TestApp::init_counting(App::new().wrap(app_policy()).service(spa).service(save), &calls).await;
     let response =
         test::call_service(&app, actual(Method::PUT, "/spa/api/save", PARTNER_ORIGIN).to_request()).await;
     assert_eq!(response.status(), StatusCode::OK);
@@ -273,10 +249,8 @@ async fn a_method_guarded_catch_all_registered_first_leaves_the_route_its_prefli
         test::call_service(&app, preflight("/spa/api/save", PARTNER_ORIGIN, "GET").to_request()).await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN, "a GET is the catch-all's, under the app's policy");
 
-    let reordered = test::init_service(
-        App::new().app_data(web::Data::new(calls.clone())).wrap(app_policy()).service(save).service(spa),
-    )
-    .await;
+    let reordered =
+        TestApp::init_counting(App::new().wrap(app_policy()).service(save).service(spa), &calls).await;
     let response =
         test::call_service(&reordered, preflight("/spa/api/save", PARTNER_ORIGIN, "PUT").to_request()).await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
@@ -318,12 +292,9 @@ async fn host_guarded_scopes() {
             .service(web::scope("/v1").guard(guard::Host("a.example")).service(tenant_a::items))
             .service(web::scope("/v1").guard(guard::Host("b.example")).service(tenant_b::items));
     };
-    let with_app_layer = test::init_service(
-        App::new().app_data(web::Data::new(calls.clone())).wrap(app_policy()).configure(scopes),
-    )
-    .await;
-    let routes_alone =
-        test::init_service(App::new().app_data(web::Data::new(calls.clone())).configure(scopes)).await;
+    let with_app_layer =
+        TestApp::init_counting(App::new().wrap(app_policy()).configure(scopes), &calls).await;
+    let routes_alone = TestApp::init_counting(App::new().configure(scopes), &calls).await;
     let to_b = |request: TestRequest| request.insert_header((header::HOST, "b.example")).to_request();
 
     let put = || to_b(actual(Method::PUT, "/v1/items", "https://b-client.example"));
@@ -390,14 +361,8 @@ async fn document(calls: web::Data<Calls>) -> HttpResponse {
 /// A segment with a regex of its own (a 24-digit hexadecimal id) is found too, inside a scope.
 #[actix_web::test]
 async fn routes_with_regex_segments_are_found() {
-    let calls = Calls::default();
-    let app = test::init_service(
-        App::new()
-            .app_data(web::Data::new(calls.clone()))
-            .wrap(app_policy())
-            .service(web::scope("/v1").service(document)),
-    )
-    .await;
+    let (app, calls) =
+        TestApp::init(App::new().wrap(app_policy()).service(web::scope("/v1").service(document))).await;
     let id = "0123456789abcdef01234567";
     let response = test::call_service(
         &app,

@@ -23,8 +23,12 @@ use actix_web::{
     test::{self, TestRequest},
     web, App, HttpRequest, HttpResponse,
 };
-use cors_actix::{cors, policy, Cors, OnMismatch, Policy};
-use cors_actix_tests::{actual, allow_origin_values as acao, header_values as all, preflight, Calls};
+use cors_actix::{
+    cors, policy,
+    test::{cross_origin as actual, preflight, preflight_with_headers},
+    Cors, OnMismatch, Policy,
+};
+use cors_actix_tests::{allow_origin_values as acao, header_values as all, Calls, TestApp};
 
 const APP: &str = "https://app.example";
 const PARTNER: &str = "https://partner.example";
@@ -66,18 +70,13 @@ fn form_post(uri: &str, origin: &str) -> TestRequest {
 }
 
 /// A cross-site `fetch` from a page of `origin` posting JSON to `uri` (sent after its
-/// preflight).
+/// preflight, `POST` with `content-type` requested).
 fn json_post(uri: &str, origin: &str) -> TestRequest {
     actual(Method::POST, uri, origin)
         .insert_header((header::CONTENT_TYPE, "application/json"))
         .insert_header(("sec-fetch-site", "cross-site"))
         .insert_header(("sec-fetch-mode", "cors"))
         .set_payload(r#"{"amount":100}"#)
-}
-
-/// The preflight of [`json_post`]: `POST` with `content-type` requested.
-fn json_preflight(uri: &str, origin: &str) -> TestRequest {
-    preflight(uri, origin, "POST").insert_header((header::ACCESS_CONTROL_REQUEST_HEADERS, "content-type"))
 }
 
 fn content_type_is(ctx: &GuardContext<'_>, mime: &str) -> bool {
@@ -170,7 +169,11 @@ mod case01_orders {
         assert_eq!(seen(&response), expect(StatusCode::OK, &[PARTNER], &["true"]), "the partner's JSON post");
         assert_eq!((hits.api.count(), hits.form.count()), (1, 0), "the partner's JSON post");
 
-        let response = test::call_service(&app, json_preflight("/orders", PARTNER).to_request()).await;
+        let response = test::call_service(
+            &app,
+            preflight_with_headers("/orders", PARTNER, "POST", &["content-type"]).to_request(),
+        )
+        .await;
         assert_eq!(
             seen(&response),
             expect(StatusCode::NO_CONTENT, &[PARTNER], &["true"]),
@@ -211,7 +214,11 @@ mod case01_orders {
 
         let response = test::call_service(&app, authorized(form_post("/orders", EVIL)).to_request()).await;
         assert_eq!(seen(&response), expect(StatusCode::FORBIDDEN, &NONE, &NONE), "evil's form post");
-        let response = test::call_service(&app, json_preflight("/orders", PARTNER).to_request()).await;
+        let response = test::call_service(
+            &app,
+            preflight_with_headers("/orders", PARTNER, "POST", &["content-type"]).to_request(),
+        )
+        .await;
         assert_eq!(seen(&response), expect(StatusCode::FORBIDDEN, &NONE, &NONE), "the partner's preflight");
         let response = test::call_service(&app, authorized(json_post("/orders", PARTNER)).to_request()).await;
         assert_eq!(seen(&response), expect(StatusCode::FORBIDDEN, &NONE, &NONE), "the partner's JSON post");
@@ -248,7 +255,11 @@ mod case01_orders {
 
         let response = test::call_service(&app, authorized(form_post("/orders", EVIL)).to_request()).await;
         assert_eq!(seen(&response), expect(StatusCode::FORBIDDEN, &NONE, &NONE), "evil's form post");
-        let response = test::call_service(&app, json_preflight("/orders", PARTNER).to_request()).await;
+        let response = test::call_service(
+            &app,
+            preflight_with_headers("/orders", PARTNER, "POST", &["content-type"]).to_request(),
+        )
+        .await;
         assert_eq!(seen(&response), expect(StatusCode::NO_CONTENT, &[PARTNER], &["true"]), "the preflight");
         let response = test::call_service(&app, authorized(json_post("/orders", PARTNER)).to_request()).await;
         assert_eq!(seen(&response), expect(StatusCode::OK, &[PARTNER], &["true"]), "the partner's JSON post");
@@ -308,10 +319,8 @@ mod case02_transfer {
         assert_eq!(seen(&response), expect(StatusCode::OK, &[PARTNER], &NONE), "the partner's keyed post");
         assert_eq!((hits.api.count(), hits.form.count()), (1, 0), "the partner's keyed post");
 
-        let request = TestRequest::post()
-            .uri("/transfer")
+        let request = actual(Method::POST, "/transfer", "https://bank.example")
             .insert_header((header::HOST, "bank.example"))
-            .insert_header((header::ORIGIN, "https://bank.example"))
             .insert_header((header::CONTENT_TYPE, "application/x-www-form-urlencoded"))
             .insert_header(("sec-fetch-site", "same-origin"))
             .insert_header(("sec-fetch-mode", "navigate"))
@@ -446,9 +455,7 @@ mod case05_websocket {
 
     /// A handshake as a browser's `new WebSocket(..)` sends it from a page of `origin`.
     fn handshake(uri: &str, origin: &str) -> TestRequest {
-        TestRequest::get()
-            .uri(uri)
-            .insert_header((header::ORIGIN, origin.to_owned()))
+        actual(Method::GET, uri, origin)
             .insert_header((header::CONNECTION, "Upgrade"))
             .insert_header((header::UPGRADE, "websocket"))
             .insert_header((header::SEC_WEBSOCKET_VERSION, "13"))
@@ -824,9 +831,8 @@ mod case10_inner_layers {
 
     #[actix_web::test]
     async fn a_scope_layer_answers_its_scopes_preflights() {
-        let calls = Calls::default();
-        let app = test::init_service(
-            App::new().app_data(web::Data::new(calls.clone())).wrap(app_policy()).service(
+        let (app, calls) = TestApp::init(
+            App::new().wrap(app_policy()).service(
                 web::scope("/admin")
                     .wrap(admin_policy())
                     .route("/users/{id}", web::delete().to(cors_actix_tests::counted)),
@@ -838,9 +844,8 @@ mod case10_inner_layers {
 
     #[actix_web::test]
     async fn a_resource_layer_answers_its_resources_preflights() {
-        let calls = Calls::default();
-        let app = test::init_service(
-            App::new().app_data(web::Data::new(calls.clone())).wrap(app_policy()).service(
+        let (app, calls) = TestApp::init(
+            App::new().wrap(app_policy()).service(
                 web::resource("/teams/{id}")
                     .wrap(admin_policy())
                     .route(web::delete().to(cors_actix_tests::counted)),
@@ -986,11 +991,7 @@ mod case13_literal_sibling {
                 .service(item),
         )
         .await;
-        let custom = |uri: &str| {
-            preflight(uri, PARTNER, "GET")
-                .insert_header((header::ACCESS_CONTROL_REQUEST_HEADERS, "x-custom"))
-                .to_request()
-        };
+        let custom = |uri: &str| preflight_with_headers(uri, PARTNER, "GET", &["x-custom"]).to_request();
 
         let response = test::call_service(&app, custom("/items/new")).await;
         assert_eq!(seen(&response), expect(StatusCode::FORBIDDEN, &NONE, &NONE), "/items/new");
@@ -1197,7 +1198,9 @@ mod case15_nothing_runs {
                     let gzip = ("accept-encoding", "gzip");
                     let response = test::call_service(
                         &app,
-                        json_preflight(&uri, allowed_origin).insert_header(gzip).to_request(),
+                        preflight_with_headers(&uri, allowed_origin, "POST", &["content-type"])
+                            .insert_header(gzip)
+                            .to_request(),
                     )
                     .await;
                     assert_eq!(
@@ -1208,7 +1211,9 @@ mod case15_nothing_runs {
                     );
                     let response = test::call_service(
                         &app,
-                        json_preflight(&uri, refused_origin).insert_header(gzip).to_request(),
+                        preflight_with_headers(&uri, refused_origin, "POST", &["content-type"])
+                            .insert_header(gzip)
+                            .to_request(),
                     )
                     .await;
                     assert_eq!(

@@ -1,7 +1,7 @@
 //! What the integration tests share: a handler-call counter (so that "no handler ran" is
 //! asserted, not assumed), a counted handler, [`TestApp`] to initialise an app under test
 //! with its counter, [`Seen`] for what a response showed, and an authentication middleware
-//! shaped like the usual ones.
+//! shaped like the usual ones. Requests are built with `cors_actix::test`'s builders.
 
 use std::{
     collections::BTreeMap,
@@ -15,10 +15,9 @@ use actix_http::Request;
 use actix_web::{
     body::MessageBody,
     dev::{Service, ServiceFactory, ServiceRequest, ServiceResponse},
-    http::{header, Method},
+    http::header,
     middleware::Next,
-    test::{self, TestRequest},
-    web, App, Error, HttpResponse,
+    test, web, App, Error, HttpResponse,
 };
 use cors_actix::{Cors, Policy, PolicyBuilder};
 
@@ -55,21 +54,6 @@ pub async fn require_auth(
     } else {
         Err(actix_web::error::ErrorUnauthorized("no credentials"))
     }
-}
-
-/// A CORS preflight as a browser sends it: `OPTIONS` with `Origin` and
-/// `Access-Control-Request-Method`.
-pub fn preflight(uri: &str, origin: &str, method: &str) -> TestRequest {
-    TestRequest::default()
-        .method(Method::OPTIONS)
-        .uri(uri)
-        .insert_header((header::ORIGIN, origin.to_owned()))
-        .insert_header((header::ACCESS_CONTROL_REQUEST_METHOD, method.to_owned()))
-}
-
-/// A cross-origin actual request: `method` with `Origin`.
-pub fn actual(method: Method, uri: &str, origin: &str) -> TestRequest {
-    TestRequest::default().method(method).uri(uri).insert_header((header::ORIGIN, origin.to_owned()))
 }
 
 /// Every value of the response header `name`, in order (so that a duplicate shows).

@@ -9,9 +9,13 @@ use actix_web::{
     middleware::from_fn,
     test, web, App, HttpResponse,
 };
-use cors_actix::{cors, policy, Cors};
+use cors_actix::{
+    cors, policy,
+    test::{cross_origin as actual, preflight_with_headers},
+    Cors,
+};
 use cors_actix_tests::{
-    actual, allow_origin_values as acao, counted, header_values as all, preflight, require_auth, Calls,
+    allow_origin_values as acao, counted, header_values as all, require_auth, Calls, TestApp,
 };
 
 const APP_ORIGIN: &str = "https://app.example";
@@ -37,17 +41,14 @@ async fn create_order(calls: web::Data<Calls>) -> HttpResponse {
 #[actix_web::test]
 async fn a_route_guard_does_not_block_its_preflight() {
     for app_wide in [false, true] {
-        let calls = Calls::default();
-        let app = test::init_service(
+        let (app, calls) = TestApp::init(
             App::new()
-                .app_data(web::Data::new(calls.clone()))
                 .wrap(actix_web::middleware::Condition::new(app_wide, app_policy()))
                 .service(create_order),
         )
         .await;
-        let request = preflight("/orders", PARTNER_ORIGIN, "POST")
-            .insert_header((header::ACCESS_CONTROL_REQUEST_HEADERS, "content-type"))
-            .to_request();
+        let request =
+            preflight_with_headers("/orders", PARTNER_ORIGIN, "POST", &["content-type"]).to_request();
         let response = test::call_service(&app, request).await;
         assert_eq!(response.status(), StatusCode::NO_CONTENT, "app-wide: {app_wide}");
         assert_eq!(acao(&response), [PARTNER_ORIGIN], "app-wide: {app_wide}");
@@ -71,10 +72,8 @@ async fn a_route_guard_does_not_block_its_preflight() {
 /// `Access-Control-Allow-Origin`, no second `Vary`). Outside the scope the app policy holds.
 #[actix_web::test]
 async fn a_scope_cors_governs_its_resources_inside_an_app_cors() {
-    let calls = Calls::default();
-    let app = test::init_service(
+    let (app, calls) = TestApp::init(
         App::new()
-            .app_data(web::Data::new(calls.clone()))
             .wrap(app_policy())
             .service(
                 web::scope("/public")
@@ -118,12 +117,13 @@ async fn report(calls: web::Data<Calls>) -> Result<HttpResponse, actix_web::Erro
 #[actix_web::test]
 async fn errors_keep_their_type_and_are_decorated_once() {
     let calls = Calls::default();
-    let app = test::init_service(
-        App::new().app_data(web::Data::new(calls.clone())).wrap(app_policy()).service(
+    let app = TestApp::init_counting(
+        App::new().wrap(app_policy()).service(
             web::scope("/api")
                 .wrap(Cors::new(policy! { origins = ["https://scope.example"] }))
                 .service(report),
         ),
+        &calls,
     )
     .await;
     // actix renders a handler's error into the route's response; the error stays attached.
@@ -140,12 +140,9 @@ async fn errors_keep_their_type_and_are_decorated_once() {
     assert_eq!(all(&response, "vary"), ["Origin"]);
     assert_eq!(calls.count(), 1);
 
-    let app = test::init_service(
-        App::new()
-            .app_data(web::Data::new(calls.clone()))
-            .wrap(from_fn(require_auth))
-            .wrap(app_policy())
-            .service(report),
+    let app = TestApp::init_counting(
+        App::new().wrap(from_fn(require_auth)).wrap(app_policy()).service(report),
+        &calls,
     )
     .await;
     // Before routing, no route layer saw the request: the app-wide layer decorates the
@@ -176,11 +173,7 @@ async fn purge(calls: web::Data<Calls>) -> HttpResponse {
 /// app-wide layer leaves the route's answer alone.
 #[actix_web::test]
 async fn a_routes_refusal_is_not_decorated_by_the_app_policy() {
-    let calls = Calls::default();
-    let app = test::init_service(
-        App::new().app_data(web::Data::new(calls.clone())).wrap(app_policy()).service(purge),
-    )
-    .await;
+    let (app, calls) = TestApp::init(App::new().wrap(app_policy()).service(purge)).await;
     let response =
         test::call_service(&app, actual(Method::POST, "/admin/purge", APP_ORIGIN).to_request()).await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);

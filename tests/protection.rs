@@ -17,8 +17,8 @@ use actix_web::{
     test::{self, TestRequest},
     web, App, HttpRequest, HttpResponse,
 };
-use cors_actix::{cors, Cors, OnMismatch, Policy, PolicyBuilder, Rule, Verdict};
-use cors_actix_tests::{counted, Calls};
+use cors_actix::{cors, test::cross_origin, Cors, OnMismatch, Policy, PolicyBuilder, Rule, Verdict};
+use cors_actix_tests::{counted, Calls, TestApp};
 
 const HOST: &str = "api.example";
 const OWN: &str = "https://api.example";
@@ -34,15 +34,14 @@ fn policy(protect: bool, on_mismatch: OnMismatch) -> PolicyBuilder {
         .on_mismatch(on_mismatch)
 }
 
+/// Every path (the default service: the counted handler, every method) behind `cors`.
 async fn app_with(
     cors: Cors,
-    calls: &Calls,
-) -> impl Service<actix_http::Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error>
-{
-    test::init_service(
-        App::new().app_data(web::Data::new(calls.clone())).wrap(cors).default_service(web::to(counted)),
-    )
-    .await
+) -> (
+    impl Service<actix_http::Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error>,
+    Calls,
+) {
+    TestApp::init(App::new().wrap(cors).default_service(web::to(counted))).await
 }
 
 /// What the rule says, written from its statement above and from what `on_mismatch` means,
@@ -84,8 +83,7 @@ async fn the_case_table() {
     let (mut cases, mut refused) = (0, 0);
     for protect in [false, true] {
         for on_mismatch in [OnMismatch::Omit, OnMismatch::Reject] {
-            let calls = Calls::default();
-            let app = app_with(Cors::new(policy(protect, on_mismatch).build().unwrap()), &calls).await;
+            let (app, calls) = app_with(Cors::new(policy(protect, on_mismatch).build().unwrap())).await;
             for method in methods {
                 for site in sites {
                     for origin in origins {
@@ -128,21 +126,16 @@ async fn the_case_table() {
 /// its public origins; `Host` no longer counts.
 #[actix_web::test]
 async fn public_origins_say_what_the_servers_own_origin_is() {
-    let post = |origin: &str| {
-        TestRequest::post()
-            .uri("/orders")
-            .insert_header(("host", "backend:8080"))
-            .insert_header(("origin", origin))
-    };
-    let calls = Calls::default();
-    let by_host = app_with(Cors::new(policy(true, OnMismatch::Omit).build().unwrap()), &calls).await;
+    let post =
+        |origin: &str| cross_origin(Method::POST, "/orders", origin).insert_header(("host", "backend:8080"));
+    let (by_host, _) = app_with(Cors::new(policy(true, OnMismatch::Omit).build().unwrap())).await;
     let response = test::call_service(&by_host, post(OWN).to_request()).await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN, "the proxy's Host is not the page's origin");
     let response = test::call_service(&by_host, post("http://backend:8080").to_request()).await;
     assert_eq!(response.status(), StatusCode::OK);
 
     let named = policy(true, OnMismatch::Omit).public_origin(OWN).build().unwrap();
-    let named = app_with(Cors::new(named), &calls).await;
+    let (named, _) = app_with(Cors::new(named)).await;
     let response = test::call_service(&named, post(OWN).to_request()).await;
     assert_eq!(response.status(), StatusCode::OK);
     let response = test::call_service(&named, post("http://backend:8080").to_request()).await;
@@ -169,20 +162,18 @@ async fn payments(calls: web::Data<Calls>) -> HttpResponse {
 #[actix_web::test]
 async fn routes_exempt_or_protect_themselves() {
     let calls = Calls::default();
-    let app = test::init_service(
+    let app = TestApp::init_counting(
         App::new()
-            .app_data(web::Data::new(calls.clone()))
             .wrap(Cors::new(policy(true, OnMismatch::Omit).build().unwrap()))
             .service(login_callback)
             .service(payments)
             .default_service(web::to(counted)),
+        &calls,
     )
     .await;
     let cross_site = |path: &str, origin: &str| {
-        TestRequest::post()
-            .uri(path)
+        cross_origin(Method::POST, path, origin)
             .insert_header(("host", HOST))
-            .insert_header(("origin", origin))
             .insert_header(("sec-fetch-site", "cross-site"))
             .to_request()
     };
@@ -197,11 +188,9 @@ async fn routes_exempt_or_protect_themselves() {
     }
     assert_eq!(calls.count(), 2);
 
-    let unprotected_app = test::init_service(
-        App::new()
-            .app_data(web::Data::new(calls.clone()))
-            .wrap(Cors::new(policy(false, OnMismatch::Omit).build().unwrap()))
-            .service(payments),
+    let unprotected_app = TestApp::init_counting(
+        App::new().wrap(Cors::new(policy(false, OnMismatch::Omit).build().unwrap())).service(payments),
+        &calls,
     )
     .await;
     let response = test::call_service(&unprotected_app, cross_site("/payments", EVIL)).await;
@@ -218,15 +207,14 @@ fn refused_page(request: &HttpRequest) -> HttpResponse {
 /// The refusal's response can be the app's own; every other refusal stays a plain `403`.
 #[actix_web::test]
 async fn a_refusal_can_have_the_apps_own_response() {
-    let calls = Calls::default();
     let cors =
         Cors::new(policy(true, OnMismatch::Reject).build().unwrap()).on_cross_origin_refusal(refused_page);
-    let app = app_with(cors, &calls).await;
-    let request = TestRequest::post().uri("/orders").insert_header(("origin", EVIL)).to_request();
+    let (app, calls) = app_with(cors).await;
+    let request = cross_origin(Method::POST, "/orders", EVIL).to_request();
     let response = test::call_service(&app, request).await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     assert_eq!(test::read_body(response).await, "/orders cannot be sent from another site");
-    let request = TestRequest::get().uri("/orders").insert_header(("origin", EVIL)).to_request();
+    let request = cross_origin(Method::GET, "/orders", EVIL).to_request();
     let response = test::call_service(&app, request).await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN, "refused by on_mismatch, not by the protection");
     assert!(test::read_body(response).await.is_empty());
@@ -237,7 +225,6 @@ async fn a_refusal_can_have_the_apps_own_response() {
 /// passes; refused, it gets `403` and the handler never runs.
 #[actix_web::test]
 async fn the_asynchronous_origin_check_decides_what_it_alone_can_trust() {
-    let calls = Calls::default();
     let policy = policy(true, OnMismatch::Omit)
         .allow_origin_async(|origin, _| {
             let trusted = origin == "https://tenant.example";
@@ -245,12 +232,9 @@ async fn the_asynchronous_origin_check_decides_what_it_alone_can_trust() {
         })
         .build()
         .unwrap();
-    let app = app_with(Cors::new(policy), &calls).await;
+    let (app, calls) = app_with(Cors::new(policy)).await;
     let cross_site = |origin: &str| {
-        TestRequest::post()
-            .uri("/orders")
-            .insert_header(("origin", origin))
-            .insert_header(("sec-fetch-site", "cross-site"))
+        cross_origin(Method::POST, "/orders", origin).insert_header(("sec-fetch-site", "cross-site"))
     };
     let response = test::call_service(&app, cross_site("https://tenant.example").to_request()).await;
     assert_eq!(response.status(), StatusCode::OK);
@@ -263,9 +247,7 @@ async fn the_asynchronous_origin_check_decides_what_it_alone_can_trust() {
 #[test]
 fn the_explanation_names_the_rule() {
     let policy = policy(true, OnMismatch::Omit).build().unwrap();
-    let request = TestRequest::post()
-        .uri("/orders")
-        .insert_header(("origin", EVIL))
+    let request = cross_origin(Method::POST, "/orders", EVIL)
         .insert_header(("sec-fetch-site", "cross-site"))
         .to_http_request();
     let explanation = policy.explain(request.head());

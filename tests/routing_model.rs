@@ -27,9 +27,9 @@ use actix_web::{
     test::{self, TestRequest},
     web, App, HttpMessage, HttpRequest, HttpResponse,
 };
-use cors_actix::{cors, Cors, Policy};
+use cors_actix::{cors, test::preflight, Cors, Policy};
 use cors_actix_test_origins::config;
-use cors_actix_tests::{allow_origin_values as acao, preflight, Calls};
+use cors_actix_tests::{allow_origin_values as acao, Calls, TestApp};
 use proptest::{prelude::*, test_runner::TestCaseError};
 
 /// Every policy of the menu: the routes' (`r1`..`r9`), the layers' (`s1`..`s4`) and the app's.
@@ -335,16 +335,12 @@ struct Req {
 }
 
 impl Req {
+    /// `request` with this request's `Host`, if it has one.
     fn with_host(&self, request: TestRequest) -> TestRequest {
         match self.host {
             Some(host) => request.insert_header((header::HOST, host)),
             None => request,
         }
-    }
-
-    /// The preflight of this request from `origin`, with the same `Host`.
-    fn preflight_from(&self, origin: &str) -> actix_http::Request {
-        self.with_host(preflight(self.path, origin, self.method)).to_request()
     }
 }
 
@@ -432,10 +428,8 @@ proptest! {
     #[test]
     fn the_policy_of_the_routed_resource_answers_its_preflights(spec in app_spec(), reqs in requests()) {
         actix_web::rt::System::new().block_on(async move {
-            let calls = Calls::default();
-            let app = test::init_service(
+            let (app, calls) = TestApp::init(
                 App::new()
-                    .app_data(web::Data::new(calls.clone()))
                     .wrap_fn(marker("app"))
                     .wrap(layer("app"))
                     .default_service(web::to(fallback))
@@ -451,7 +445,7 @@ proptest! {
                 let ran = calls.count();
 
                 let allowed = origin(governing);
-                let response = test::call_service(&app, req.preflight_from(&allowed)).await;
+                let response = test::call_service(&app, req.with_host(preflight(req.path, &allowed, req.method)).to_request()).await;
                 prop_assert_eq!(
                     (response.status(), acao(&response)),
                     (StatusCode::NO_CONTENT, vec![allowed.clone()]),
@@ -463,7 +457,7 @@ proptest! {
                 );
                 for other in LABELS.iter().filter(|label| **label != governing) {
                     let refused = origin(other);
-                    let response = test::call_service(&app, req.preflight_from(&refused)).await;
+                    let response = test::call_service(&app, req.with_host(preflight(req.path, &refused, req.method)).to_request()).await;
                     prop_assert_eq!(
                         (response.status(), acao(&response)),
                         (StatusCode::FORBIDDEN, Vec::<String>::new()),

@@ -6,18 +6,23 @@ use actix_web::{
     test::{self, TestRequest},
     web, App,
 };
-use cors_actix::{policy, Cors, Policy};
-use cors_actix_tests::{allow_origin_values as acao, counted, Calls};
+use cors_actix::{
+    policy,
+    test::{cross_origin, preflight},
+    Cors, Policy,
+};
+use cors_actix_tests::{allow_origin_values as acao, counted, TestApp};
 
 const OWN: &str = "http://bank.example";
 const OTHER: &str = "https://evil.example";
 
 fn request(method: Method, origin: &str, site: Option<&str>) -> TestRequest {
-    let request = TestRequest::default()
-        .method(method)
-        .uri("/transfer")
-        .insert_header((header::HOST, "bank.example"))
-        .insert_header((header::ORIGIN, origin.to_owned()));
+    at_bank(cross_origin(method, "/transfer", origin), site)
+}
+
+/// `request` sent to `bank.example`, with `Sec-Fetch-Site` when `site` is given.
+fn at_bank(request: TestRequest, site: Option<&str>) -> TestRequest {
+    let request = request.insert_header((header::HOST, "bank.example"));
     match site {
         Some(site) => request.insert_header(("sec-fetch-site", site.to_owned())),
         None => request,
@@ -40,14 +45,8 @@ async fn a_policy_without_origins_protects_a_same_origin_app() {
             cross_origin_protection = true
         },
     ] {
-        let calls = Calls::default();
-        let app = test::init_service(
-            App::new()
-                .app_data(web::Data::new(calls.clone()))
-                .wrap(Cors::new(policy))
-                .route("/transfer", web::to(counted)),
-        )
-        .await;
+        let (app, calls) =
+            TestApp::init(App::new().wrap(Cors::new(policy)).route("/transfer", web::to(counted))).await;
 
         // Another site's form post, with or without Fetch metadata: refused before the handler.
         for site in [Some("cross-site"), Some("same-site"), None] {
@@ -65,9 +64,8 @@ async fn a_policy_without_origins_protects_a_same_origin_app() {
         let response =
             test::call_service(&app, request(Method::GET, OTHER, Some("cross-site")).to_request()).await;
         assert_eq!((response.status(), acao(&response)), (StatusCode::OK, vec![]));
-        let preflight = request(Method::OPTIONS, OTHER, Some("cross-site"))
-            .insert_header((header::ACCESS_CONTROL_REQUEST_METHOD, "PUT"));
-        let response = test::call_service(&app, preflight.to_request()).await;
+        let asked = at_bank(preflight("/transfer", OTHER, "PUT"), Some("cross-site"));
+        let response = test::call_service(&app, asked.to_request()).await;
         assert_eq!(response.status(), StatusCode::FORBIDDEN);
         // WebSocket hijacking: another site's handshake is refused, the app's own goes through.
         let response = test::call_service(&app, handshake(OTHER).to_request()).await;

@@ -6,8 +6,12 @@ use actix_web::{
     http::{Method, StatusCode},
     test, web, App, HttpResponse,
 };
-use cors_actix::{cors, policy, Cors};
-use cors_actix_tests::{actual, header_values, preflight, Calls};
+use cors_actix::{
+    cors, policy,
+    test::{cross_origin as actual, preflight, preflight_with_headers},
+    Cors,
+};
+use cors_actix_tests::{header_values, Calls, TestApp};
 
 policy! {
     /// What partners' pages may do: no `methods`, so each route's own.
@@ -41,10 +45,8 @@ async fn catalog(calls: web::Data<Calls>) -> HttpResponse {
 
 #[actix_web::test]
 async fn routes_share_a_policy_with_their_own_methods() {
-    let calls = Calls::default();
-    let app = test::init_service(
+    let (app, calls) = TestApp::init(
         App::new()
-            .app_data(web::Data::new(calls.clone()))
             .wrap(Cors::new(policy! { origins = ["https://app.example"] }))
             .service(reports)
             .service(change_report)
@@ -52,9 +54,9 @@ async fn routes_share_a_policy_with_their_own_methods() {
     )
     .await;
     for method in ["PUT", "DELETE"] {
-        let request = preflight("/reports/7", "https://partner.example", method)
-            .insert_header(("access-control-request-headers", "content-type"))
-            .to_request();
+        let request =
+            preflight_with_headers("/reports/7", "https://partner.example", method, &["content-type"])
+                .to_request();
         let response = test::call_service(&app, request).await;
         assert_eq!(response.status(), StatusCode::NO_CONTENT, "{method}");
         assert_eq!(header_values(&response, "access-control-allow-methods"), ["PUT, DELETE"]);

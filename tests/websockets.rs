@@ -11,11 +11,11 @@ use actix_web::{
     dev::{Service, ServiceResponse},
     get,
     http::{header, StatusCode},
-    test::{self, TestRequest},
+    test::TestRequest,
     web, App, HttpRequest, HttpResponse,
 };
 use cors_actix::{cors, Cors, OnMismatch, Policy};
-use cors_actix_tests::{allow_origin_values, Calls};
+use cors_actix_tests::{allow_origin_values, Calls, TestApp};
 
 const APP_ORIGIN: &str = "https://app.example";
 const PARTNER_ORIGIN: &str = "https://partner.example";
@@ -145,12 +145,8 @@ async fn handshakes_from_refused_origins_are_forbidden_whatever_on_mismatch_says
         let policy =
             Policy::builder().allow_origin(APP_ORIGIN).on_mismatch(on_mismatch).build().expect("a policy");
         for (name, kind, headers, with_omit, with_reject) in cases {
-            let calls = Calls::default();
-            let app = test::init_service(
-                App::new()
-                    .app_data(web::Data::new(calls.clone()))
-                    .wrap(Cors::new(policy.clone()))
-                    .route("/ws", web::get().to(upgrade)),
+            let (app, calls) = TestApp::init(
+                App::new().wrap(Cors::new(policy.clone())).route("/ws", web::get().to(upgrade)),
             )
             .await;
             let mut request = match kind {
@@ -194,10 +190,8 @@ async fn a_route_policy_governs_its_own_socket() {
             ("/ws", APP_ORIGIN, true),
             ("/ws", PARTNER_ORIGIN, false),
         ] {
-            let calls = Calls::default();
-            let app = test::init_service(
+            let (app, calls) = TestApp::init(
                 App::new()
-                    .app_data(web::Data::new(calls.clone()))
                     .wrap(Cors::new(app_policy.clone()))
                     .service(partner_socket)
                     .route("/ws", web::get().to(upgrade)),
