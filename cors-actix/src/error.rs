@@ -44,6 +44,29 @@ impl fmt::Display for PolicyError {
 
 impl std::error::Error for PolicyError {}
 
+/// An [`io::Error`](std::io::Error) of kind [`InvalidInput`](std::io::ErrorKind::InvalidInput)
+/// whose message is the policy error's `Display` (every problem, one a line), so that
+/// `build()?` works in a `main` that returns `std::io::Result<()>`, as actix-web's do:
+///
+/// ```no_run
+/// use actix_web::{App, HttpServer};
+/// use cors_actix::{Cors, Policy};
+///
+/// #[actix_web::main]
+/// async fn main() -> std::io::Result<()> {
+///     let cors = Cors::new(Policy::builder().allow_origin("https://app.example").build()?);
+///     HttpServer::new(move || App::new().wrap(cors.clone())).bind(("127.0.0.1", 8080))?.run().await
+/// }
+/// ```
+///
+/// A `main` that returns the error prints it with `Debug`, which quotes the message on one
+/// line; print it with `{}` yourself for one problem a line.
+impl From<PolicyError> for std::io::Error {
+    fn from(error: PolicyError) -> Self {
+        std::io::Error::new(std::io::ErrorKind::InvalidInput, error.to_string())
+    }
+}
+
 /// One problem of a CORS configuration: where it is (a [`Key`], and the position in its
 /// list), the value at fault as configured, and what is wrong with it (a [`ProblemKind`]).
 ///
@@ -143,5 +166,31 @@ impl Warning {
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.kind.in_line(self.place, &self.value).fmt(f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io;
+
+    use crate::Policy;
+
+    #[test]
+    fn a_policy_error_becomes_an_invalid_input_io_error_with_the_same_message() {
+        let error = Policy::builder().allow_origins(["https://app.example/", "*"]).build().unwrap_err();
+        let message = error.to_string();
+        let io_error = io::Error::from(error);
+        assert_eq!(io_error.kind(), io::ErrorKind::InvalidInput);
+        assert_eq!(io_error.to_string(), message);
+        assert!(message.contains("did you mean `https://app.example`?"), "{message}");
+    }
+
+    #[test]
+    fn build_question_mark_works_in_a_function_returning_io_result() {
+        fn start(origin: &str) -> io::Result<Policy> {
+            Ok(Policy::builder().allow_origin(origin).build()?)
+        }
+        assert!(start("https://app.example").is_ok());
+        assert_eq!(start("https://app.example/").unwrap_err().kind(), io::ErrorKind::InvalidInput);
     }
 }
