@@ -87,8 +87,8 @@
 //!
 //! For a front-end dev server on your machine, start from
 //! [`PolicyBuilder::local_development`] (every loopback origin, any port) rather than
-//! allowing any origin. Coming from actix-cors, `MIGRATING.md` in the repository maps every
-//! builder method.
+//! allowing any origin. Coming from actix-cors, `MIGRATING.md` (in this crate's package and
+//! its repository) maps every builder method.
 //!
 //! # Testing your setup as a browser would
 //!
@@ -238,12 +238,14 @@ pub use crate::config::{ConfigError, PolicyConfig};
 #[cfg(feature = "reload")]
 pub use crate::reload::PolicyHandle;
 
-/// The README's examples, compiled and run as doc tests so that they stay true.
-#[doc = include_str!("../../README.md")]
+/// The examples of this crate's README (its page on crates.io), compiled and run as doc tests
+/// so that they stay true. Both files are in the package, so the doc tests also run on the
+/// crate as published.
+#[doc = include_str!("../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
 
 /// MIGRATING.md's examples, likewise.
-#[doc = include_str!("../../MIGRATING.md")]
+#[doc = include_str!("../MIGRATING.md")]
 #[cfg(doctest)]
 pub struct MigratingDoctests;
