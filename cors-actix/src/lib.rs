@@ -44,6 +44,39 @@
 //! [`Cors`] wraps an `App`, a `Scope` or a `Resource`; put it outside (`wrap` it after) any
 //! authentication middleware, since preflights carry no credentials.
 //!
+//! # In a server: build once, clone per worker
+//!
+//! `HttpServer::new` calls its factory once per worker, and the factory cannot return a
+//! [`PolicyError`]: build the policy before it, in `main`, and move a [`Cors`] into the
+//! closure, which gives each worker a clone. The clones share one policy (to share a policy
+//! between several layers, build each with [`Cors::from_shared`] from one `Arc<Policy>`).
+//! A `PolicyError` converts into a `std::io::Error` (kind `InvalidInput`), so `build()?`
+//! stops a `main` that returns `std::io::Result<()>` before the server starts, with every
+//! problem in the message.
+//!
+//! ```no_run
+//! use actix_web::{web, App, HttpResponse, HttpServer};
+//! use cors_actix::{Cors, Policy};
+//!
+//! #[actix_web::main]
+//! async fn main() -> std::io::Result<()> {
+//!     let policy = Policy::builder()
+//!         .allow_origins(["https://app.example", "https://*.app.example"])
+//!         .allow_methods(["GET", "PUT"])
+//!         .build()?;
+//!     let cors = Cors::new(policy);
+//!
+//!     HttpServer::new(move || {
+//!         App::new()
+//!             .wrap(cors.clone())
+//!             .route("/items", web::get().to(HttpResponse::Ok))
+//!     })
+//!     .bind(("127.0.0.1", 8080))?
+//!     .run()
+//!     .await
+//! }
+//! ```
+//!
 //! # Per route: `#[cors]`, checked at compile time
 //!
 //! ```
@@ -88,7 +121,7 @@
 //! For a front-end dev server on your machine, start from
 //! [`PolicyBuilder::local_development`] (every loopback origin, any port) rather than
 //! allowing any origin. Coming from actix-cors, `MIGRATING.md` (in this crate's package and
-//! its repository) maps every builder method.
+//! its repository) maps every builder method and says which answers change.
 //!
 //! # Testing your setup as a browser would
 //!
@@ -111,13 +144,24 @@
 //!
 //! # Features
 //!
-//! `macros` (default): `#[cors]` and `policy!`. `serde`: [`PolicyConfig`]. `tracing`: refusals
-//! as `tracing` events with fields instead of `log` lines (target `cors_actix`, debug level).
+//! - `macros` (default): the `#[cors]` attribute and [`policy!`], re-exported from
+//!   `cors-actix-macros`.
+//! - `serde`: [`PolicyConfig`], a policy read from a configuration file under the keys of
+//!   `#[cors]`, with each problem reported under its key ([`ConfigError`]).
+//! - `tracing`: each refusal is a `tracing` event with fields (`origin`, `method`,
+//!   `requested_headers`, `path`, `rule`, `preflight`, `forbidden`, `route`) instead of a `log`
+//!   line (target `cors_actix`, debug level); without a tracing subscriber it still reaches a
+//!   `log` logger.
+//! - `reload`: [`Cors::reloadable`] and [`PolicyHandle`], a policy replaced while the server
+//!   runs, for every worker at once.
 //!
 //! [actix-web]: https://docs.rs/actix-web
 //! [Fetch standard]: https://fetch.spec.whatwg.org/#http-cors-protocol
 //! [`policy!`]: crate::policy
 //! [`PolicyConfig`]: https://docs.rs/cors-actix/latest/cors_actix/struct.PolicyConfig.html
+//! [`ConfigError`]: https://docs.rs/cors-actix/latest/cors_actix/struct.ConfigError.html
+//! [`Cors::reloadable`]: https://docs.rs/cors-actix/latest/cors_actix/struct.Cors.html#method.reloadable
+//! [`PolicyHandle`]: https://docs.rs/cors-actix/latest/cors_actix/struct.PolicyHandle.html
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
