@@ -278,3 +278,9 @@ impl Seen {
         Self { status: 403, handler_ran: false, cors: BTreeMap::new(), vary: vec![PREFLIGHT_VARY.to_owned()] }
     }
 }
+
+/// The repository README's examples, compiled and run as doc tests so that they stay true
+/// (the crates' own READMEs are tested by their crates).
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct RepositoryReadme;
