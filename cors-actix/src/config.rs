@@ -2,9 +2,12 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Deserializer};
+use serde::{
+    de::{self, DeserializeSeed, SeqAccess, Visitor},
+    Deserialize, Deserializer,
+};
 
-use crate::{OnMismatch, Policy, PolicyBuilder, PolicyError, Problem};
+use crate::{problem::Key, OnMismatch, Policy, PolicyBuilder, PolicyError, Problem};
 
 /// A CORS policy as a configuration file writes it: the keys of `#[cors]` and `policy!`.
 ///
@@ -23,49 +26,51 @@ use crate::{OnMismatch, Policy, PolicyBuilder, PolicyError, Problem};
 /// ```
 ///
 /// Lists may also be a single string. An unknown key is a deserialization error (a typo
-/// would otherwise be a setting silently left out). What serde cannot check is checked by
+/// would otherwise be a setting silently left out), and so is a value of the wrong type, whose
+/// error names the key and what it takes (``invalid type: integer `7`, expected `origins` to be
+/// a string or a list of strings``). What serde cannot check is checked by
 /// [`PolicyConfig::build`], which reports every problem under its key (`origins[1]`). Each
 /// field is named as its [`Key`](crate::problem::Key); `policy`, `origin_fn` and `origin_async` name
 /// code, which a file cannot hold.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a table of CORS settings")]
 #[non_exhaustive]
 pub struct PolicyConfig {
     /// Allowed origins: exact (`https://app.example`), patterns (`https://*.app.example`,
     /// `http://localhost:*`), `*` or `null`.
-    #[serde(default, deserialize_with = "one_or_many")]
+    #[serde(default, deserialize_with = "read::origins")]
     pub origins: Vec<String>,
     /// Allowed origins as regexes anchored with `^...$`.
-    #[serde(default, deserialize_with = "one_or_many")]
+    #[serde(default, deserialize_with = "read::origin_regex")]
     pub origin_regex: Vec<String>,
     /// Allowed methods, or `*`; when absent, `GET`, `HEAD`, `POST`. An empty list is an
     /// error at [`build`](Self::build), not the defaults.
-    #[serde(default, deserialize_with = "some_one_or_many")]
+    #[serde(default, deserialize_with = "read::methods")]
     pub methods: Option<Vec<String>>,
     /// Allowed request headers, or `*` (any but `Authorization`).
-    #[serde(default, deserialize_with = "one_or_many")]
+    #[serde(default, deserialize_with = "read::headers")]
     pub headers: Vec<String>,
     /// Exposed response headers, or `*`.
-    #[serde(default, deserialize_with = "one_or_many")]
+    #[serde(default, deserialize_with = "read::expose")]
     pub expose: Vec<String>,
     /// Whether responses allow credentials.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "read::credentials")]
     pub credentials: bool,
     /// `Access-Control-Max-Age`, in seconds.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "read::max_age")]
     pub max_age: Option<u64>,
     /// Whether Private Network Access preflights are allowed.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "read::private_network")]
     pub private_network: bool,
     /// `"omit"` (default) or `"reject"`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "read::on_mismatch")]
     pub on_mismatch: OnMismatch,
     /// Whether state-changing requests from other sites are refused; see
     /// [`PolicyBuilder::cross_origin_protection`].
-    #[serde(default)]
+    #[serde(default, deserialize_with = "read::cross_origin_protection")]
     pub cross_origin_protection: bool,
     /// The origins browsers reach this server by; see [`PolicyBuilder::public_origin`].
-    #[serde(default, deserialize_with = "one_or_many")]
+    #[serde(default, deserialize_with = "read::public_origins")]
     pub public_origins: Vec<String>,
 }
 
@@ -103,23 +108,183 @@ impl PolicyConfig {
     }
 }
 
-/// A string or a list of strings.
-fn one_or_many<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum OneOrMany {
-        One(String),
-        Many(Vec<String>),
-    }
-    Ok(match OneOrMany::deserialize(deserializer)? {
-        OneOrMany::One(one) => vec![one],
-        OneOrMany::Many(many) => many,
-    })
-}
+/// How each key's value is read. A value of the wrong type is refused with the key and what
+/// it takes, in the words of a configuration file (``expected `origins` to be a string or a
+/// list of strings``), never a type of this crate.
+mod read {
+    use super::*;
 
-/// [`one_or_many`], for a list whose absence differs from its being empty.
-fn some_one_or_many<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Vec<String>>, D::Error> {
-    one_or_many(deserializer).map(Some)
+    /// Reads the value of one key, the list keys' as lists.
+    macro_rules! keys {
+        ($($name:ident: $key:ident => $read:ident -> $value:ty;)*) => {$(
+            pub(super) fn $name<'de, D: Deserializer<'de>>(deserializer: D) -> Result<$value, D::Error> {
+                $read(deserializer, Key::$key)
+            }
+        )*};
+    }
+
+    keys! {
+        origins: Origins => list -> Vec<String>;
+        origin_regex: OriginRegex => list -> Vec<String>;
+        methods: Methods => some_list -> Option<Vec<String>>;
+        headers: Headers => list -> Vec<String>;
+        expose: Expose => list -> Vec<String>;
+        credentials: Credentials => flag -> bool;
+        max_age: MaxAge => seconds -> Option<u64>;
+        private_network: PrivateNetwork => flag -> bool;
+        on_mismatch: OnMismatch => on_mismatch_value -> OnMismatch;
+        cross_origin_protection: CrossOriginProtection => flag -> bool;
+        public_origins: PublicOrigins => list -> Vec<String>;
+    }
+
+    /// A string or a list of strings.
+    fn list<'de, D: Deserializer<'de>>(deserializer: D, key: Key) -> Result<Vec<String>, D::Error> {
+        deserializer.deserialize_any(List(key))
+    }
+
+    /// [`list`], for a list whose absence differs from its being empty.
+    fn some_list<'de, D: Deserializer<'de>>(
+        deserializer: D,
+        key: Key,
+    ) -> Result<Option<Vec<String>>, D::Error> {
+        list(deserializer, key).map(Some)
+    }
+
+    fn flag<'de, D: Deserializer<'de>>(deserializer: D, key: Key) -> Result<bool, D::Error> {
+        deserializer.deserialize_bool(Flag(key))
+    }
+
+    fn seconds<'de, D: Deserializer<'de>>(deserializer: D, key: Key) -> Result<Option<u64>, D::Error> {
+        deserializer.deserialize_option(Seconds(key))
+    }
+
+    fn on_mismatch_value<'de, D: Deserializer<'de>>(
+        deserializer: D,
+        key: Key,
+    ) -> Result<OnMismatch, D::Error> {
+        deserializer.deserialize_str(Mismatch(key))
+    }
+
+    struct List(Key);
+
+    impl<'de> Visitor<'de> for List {
+        type Value = Vec<String>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "`{}` to be a string or a list of strings", self.0)
+        }
+
+        fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
+            Ok(vec![value.to_owned()])
+        }
+
+        fn visit_string<E: de::Error>(self, value: String) -> Result<Self::Value, E> {
+            Ok(vec![value])
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut values = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+            while let Some(value) = seq.next_element_seed(Item { key: self.0, index: values.len() })? {
+                values.push(value);
+            }
+            Ok(values)
+        }
+    }
+
+    /// One string of a list, named by its place (`origins[1]`) as [`ConfigError`] names it.
+    struct Item {
+        key: Key,
+        index: usize,
+    }
+
+    impl<'de> DeserializeSeed<'de> for Item {
+        type Value = String;
+
+        fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<String, D::Error> {
+            deserializer.deserialize_string(self)
+        }
+    }
+
+    impl Visitor<'_> for Item {
+        type Value = String;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "`{}[{}]` to be a string", self.key, self.index)
+        }
+
+        fn visit_str<E: de::Error>(self, value: &str) -> Result<String, E> {
+            Ok(value.to_owned())
+        }
+
+        fn visit_string<E: de::Error>(self, value: String) -> Result<String, E> {
+            Ok(value)
+        }
+    }
+
+    struct Flag(Key);
+
+    impl Visitor<'_> for Flag {
+        type Value = bool;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "`{}` to be true or false", self.0)
+        }
+
+        fn visit_bool<E: de::Error>(self, value: bool) -> Result<bool, E> {
+            Ok(value)
+        }
+    }
+
+    struct Seconds(Key);
+
+    impl<'de> Visitor<'de> for Seconds {
+        type Value = Option<u64>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "`{}` to be a whole number of seconds", self.0)
+        }
+
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+            deserializer.deserialize_u64(self)
+        }
+
+        fn visit_u64<E: de::Error>(self, value: u64) -> Result<Self::Value, E> {
+            Ok(Some(value))
+        }
+
+        fn visit_i64<E: de::Error>(self, value: i64) -> Result<Self::Value, E> {
+            match u64::try_from(value) {
+                Ok(value) => Ok(Some(value)),
+                Err(_) => Err(E::invalid_value(de::Unexpected::Signed(value), &self)),
+            }
+        }
+    }
+
+    struct Mismatch(Key);
+
+    impl Visitor<'_> for Mismatch {
+        type Value = OnMismatch;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "`{}` to be \"omit\" or \"reject\"", self.0)
+        }
+
+        fn visit_str<E: de::Error>(self, value: &str) -> Result<OnMismatch, E> {
+            match value {
+                "omit" => Ok(OnMismatch::Omit),
+                "reject" => Ok(OnMismatch::Reject),
+                _ => Err(E::invalid_value(de::Unexpected::Str(value), &self)),
+            }
+        }
+    }
 }
 
 /// Why [`PolicyConfig::build`] refused the settings: every problem, each under its key.
@@ -215,7 +380,102 @@ mod tests {
         let typo = serde_json::from_str::<PolicyConfig>(r#"{"origin": ["https://app.example"]}"#);
         assert!(typo.unwrap_err().to_string().contains("unknown field `origin`"));
         let value = serde_json::from_str::<PolicyConfig>(r#"{"on_mismatch": "block"}"#);
-        assert!(value.unwrap_err().to_string().contains("unknown variant `block`"));
+        let message = value.unwrap_err().to_string();
+        assert!(
+            message.contains(
+                r#"invalid value: string "block", expected `on_mismatch` to be "omit" or "reject""#
+            ),
+            "{message}"
+        );
+    }
+
+    fn error_of(json: &str) -> String {
+        serde_json::from_str::<PolicyConfig>(json).expect_err(json).to_string()
+    }
+
+    /// A value of the wrong type is refused in the file's words: the key, and what it takes.
+    #[test]
+    fn a_value_of_the_wrong_type_names_its_key_and_what_it_takes() {
+        for (json, expected) in [
+            (
+                r#"{"origins": 7}"#,
+                "invalid type: integer `7`, expected `origins` to be a string or a list of strings",
+            ),
+            (
+                r#"{"origin_regex": {"a": 1}}"#,
+                "invalid type: map, expected `origin_regex` to be a string or a list of strings",
+            ),
+            (
+                r#"{"methods": true}"#,
+                "invalid type: boolean `true`, expected `methods` to be a string or a list of strings",
+            ),
+            (
+                r#"{"headers": null}"#,
+                "invalid type: null, expected `headers` to be a string or a list of strings",
+            ),
+            (
+                r#"{"expose": 1.5}"#,
+                "invalid type: floating point `1.5`, expected `expose` to be a string or a list of strings",
+            ),
+            (
+                r#"{"public_origins": [["https://a.example"]]}"#,
+                "invalid type: sequence, expected `public_origins[0]` to be a string",
+            ),
+            (
+                r#"{"origins": ["https://app.example", 7]}"#,
+                "invalid type: integer `7`, expected `origins[1]` to be a string",
+            ),
+            (
+                r#"{"credentials": "yes"}"#,
+                r#"invalid type: string "yes", expected `credentials` to be true or false"#,
+            ),
+            (
+                r#"{"private_network": 1}"#,
+                "invalid type: integer `1`, expected `private_network` to be true or false",
+            ),
+            (
+                r#"{"cross_origin_protection": "true"}"#,
+                r#"invalid type: string "true", expected `cross_origin_protection` to be true or false"#,
+            ),
+            (
+                r#"{"max_age": "600"}"#,
+                r#"invalid type: string "600", expected `max_age` to be a whole number of seconds"#,
+            ),
+            (
+                r#"{"max_age": -1}"#,
+                "invalid value: integer `-1`, expected `max_age` to be a whole number of seconds",
+            ),
+            (
+                r#"{"on_mismatch": 1}"#,
+                r#"invalid type: integer `1`, expected `on_mismatch` to be "omit" or "reject""#,
+            ),
+            (
+                r#""https://app.example""#,
+                r#"invalid type: string "https://app.example", expected a table of CORS settings"#,
+            ),
+        ] {
+            let message = error_of(json);
+            assert!(message.starts_with(expected), "{json}: {message}");
+            for ours in ["OneOrMany", "untagged", "PolicyConfig", "OnMismatch", "enum", "struct"] {
+                assert!(!message.contains(ours), "{json}: {message} names `{ours}`");
+            }
+        }
+    }
+
+    /// What every key takes is still read as before: one string or a list, `null` for no
+    /// max-age.
+    #[test]
+    fn values_of_the_right_type_are_read() {
+        let read = config(
+            r#"{"origins": [], "headers": "x-a", "methods": ["GET"], "max_age": null, "on_mismatch": "omit",
+                "credentials": false, "public_origins": ["https://a.example", "https://b.example"]}"#,
+        );
+        assert_eq!(read.origins, Vec::<String>::new());
+        assert_eq!(read.headers, ["x-a"]);
+        assert_eq!(read.methods.as_deref(), Some(&["GET".to_owned()][..]));
+        assert_eq!((read.max_age, read.on_mismatch), (None, OnMismatch::Omit));
+        assert_eq!(read.public_origins, ["https://a.example", "https://b.example"]);
+        assert_eq!(config("{}").methods, None, "absent: the defaults, unlike an empty list");
     }
 
     #[test]

@@ -89,9 +89,13 @@ impl Policy {
     /// Explains what a browser will do with this policy's answer to a request, and which rule
     /// decided it. Allocates: meant for logs, tests and tools, not for answering requests.
     ///
-    /// An actual request from an allowed origin that carries cookies or `Authorization`, under
-    /// a policy without credentials, is explained as refused by the credentials rule: a page
-    /// that sent it with credentials cannot read the response.
+    /// An actual request from an allowed origin that carries credentials, under a policy
+    /// without credentials (or answered `*`), is explained as refused by the credentials rule:
+    /// a page that sent it with credentials cannot read the response. Credentials are cookies,
+    /// and `Authorization` where the policy does not allow that request header: where it does,
+    /// a script may have set the header itself (a bearer token), which makes no request
+    /// credentialed. A WebSocket handshake is never refused by this rule: a browser applies no
+    /// CORS check to a socket.
     pub fn explain(&self, head: &RequestHead) -> Explanation {
         let request = CorsRequest::of(head);
         Explanation::of(self, &request, self.decide(&request))
@@ -100,7 +104,6 @@ impl Policy {
 
 impl Explanation {
     pub(crate) fn of(policy: &Policy, request: &CorsRequest<'_>, decision: Decision<'_>) -> Self {
-        let headers = request.head.headers();
         let origin = request.origin_value();
         let mut explanation = Self {
             kind: request.kind(),
@@ -117,11 +120,7 @@ impl Explanation {
             Decision::Pending => Verdict::Pending,
             Decision::Preflight(_) => Verdict::Allowed { credentials: policy.credentials },
             Decision::Actual(allow_origin) => {
-                let sends_credentials =
-                    headers.contains_key(header::COOKIE) || headers.contains_key(header::AUTHORIZATION);
-                let readable_with_credentials =
-                    policy.credentials && matches!(allow_origin, AllowOrigin::Origin(_));
-                if sends_credentials && !readable_with_credentials {
+                if unreadable_with_credentials(policy, request, allow_origin) {
                     explanation.rule = Some(Rule::Credentials);
                     explanation.reason = Some(match allow_origin {
                         AllowOrigin::Any => "the request carries cookies or HTTP authentication, and `Access-Control-Allow-Origin: *` never covers them".to_owned(),
@@ -129,7 +128,7 @@ impl Explanation {
                     });
                     Verdict::Unreadable
                 } else {
-                    Verdict::Allowed { credentials: readable_with_credentials }
+                    Verdict::Allowed { credentials: readable_with_credentials(policy, allow_origin) }
                 }
             }
             Decision::Refused(Refusal { forbid, reason, .. }) => {
@@ -149,6 +148,29 @@ impl Explanation {
         };
         explanation
     }
+}
+
+/// Whether a page can read the answer `allow_origin` to a request it sent with credentials:
+/// only with `Access-Control-Allow-Credentials: true` and its own origin, never `*`.
+#[inline]
+pub(crate) fn readable_with_credentials(policy: &Policy, allow_origin: AllowOrigin<'_>) -> bool {
+    policy.credentials && matches!(allow_origin, AllowOrigin::Origin(_))
+}
+
+/// Whether an actual request the policy allows, answered `allow_origin`, carries credentials
+/// that keep its response from the page (the credentials rule of [`Policy::explain`]).
+pub(crate) fn unreadable_with_credentials(
+    policy: &Policy,
+    request: &CorsRequest<'_>,
+    allow_origin: AllowOrigin<'_>,
+) -> bool {
+    if readable_with_credentials(policy, allow_origin) || request.is_websocket_handshake() {
+        return false;
+    }
+    let headers = request.head.headers();
+    headers.contains_key(header::COOKIE)
+        || (headers.contains_key(header::AUTHORIZATION)
+            && !policy.allowed_headers().iter().any(|name| name == "authorization"))
 }
 
 impl fmt::Display for Explanation {

@@ -24,7 +24,7 @@ pub use self::future::CorsFuture;
 use self::{
     future::{carry_out, Forwarded, Layer},
     outcome::{Next, Outcome},
-    refusals::Refusals,
+    refusals::{OnRefusal, Refusals},
     routing::{route_copy, Governor, Probe},
 };
 #[cfg(feature = "reload")]
@@ -34,7 +34,7 @@ use crate::{
     reload::PolicySource,
     request::CorsRequest,
     route::RouteCors,
-    Policy,
+    Explanation, Policy,
 };
 
 /// The CORS middleware: wrap an `App`, a `Scope` or a `Resource` with it.
@@ -149,6 +149,39 @@ impl Cors {
         self
     }
 
+    /// Calls `hook` with the [`Explanation`] of every refusal this layer decides: to count
+    /// refusals by [`rule`](Explanation::rule) in the application's metrics, say. The `#[cors]`
+    /// routes and `Cors` layers inside this one call it for their own refusals too, unless they
+    /// have their own hook.
+    ///
+    /// A refusal is what the debug log reports: every request the layer refuses (answered
+    /// `403`, or passed to the handler without CORS headers), and an allowed actual request
+    /// that carries credentials a page cannot read the answer with (the
+    /// [`credentials`](crate::Rule::Credentials) rule of [`Policy::explain`]). The hook runs
+    /// on the worker, once per refusal: at once for a refusal the layer answers itself, when
+    /// the app's response is known for one whose handler runs. The explanation is made only
+    /// for refusals, and for an allowed request only when it carries credentials; keep the
+    /// hook as quick as a counter.
+    ///
+    /// ```
+    /// use std::sync::{atomic::{AtomicU64, Ordering}, Arc};
+    /// use cors_actix::{Cors, Policy, Rule};
+    ///
+    /// let origin_refusals = Arc::new(AtomicU64::new(0));
+    /// let counted = Arc::clone(&origin_refusals);
+    /// let policy = Policy::builder().allow_origin("https://app.example").build()?;
+    /// let cors = Cors::new(policy).on_refusal(move |explanation| {
+    ///     if explanation.rule == Some(Rule::Origin) {
+    ///         counted.fetch_add(1, Ordering::Relaxed);
+    ///     }
+    /// });
+    /// # Ok::<_, cors_actix::PolicyError>(())
+    /// ```
+    pub fn on_refusal(mut self, hook: impl Fn(&Explanation) + Send + Sync + 'static) -> Self {
+        self.refusals.on_refusal = Some(OnRefusal(Arc::new(hook)));
+        self
+    }
+
     /// The response to a request that cross-origin request protection
     /// ([`PolicyBuilder::cross_origin_protection`](crate::PolicyBuilder::cross_origin_protection))
     /// refuses, instead of an empty `403`: a page that explains, a redirect. It gets the
@@ -196,11 +229,12 @@ where
         // CORS layer inside, and can skip the claim between nested layers. A layer of
         // another app built earlier on this thread only costs the claim, never a wrong answer.
         let inner_layers = LAYERS_BUILT.with(|built| built.replace(built.get() + 1)) > 0;
+        self.refusals.note_built();
         ready(Ok(CorsMiddleware {
             service: Rc::new(service),
             policy: self.policy.clone(),
             role: self.role,
-            refusals: self.refusals,
+            refusals: self.refusals.clone(),
             inner_layers: self.role == Role::Layer && inner_layers,
             ungoverned_noted: Cell::new(false),
         }))
@@ -243,7 +277,7 @@ where
         let policy: &Arc<Policy> = &current;
         // A copy an outer layer routes to find the layer that governs: this one is inside it.
         if let Some(probe) = Probe::of(&req) {
-            probe.claim(Arc::clone(policy), self.refusals);
+            probe.claim(Arc::clone(policy), &self.refusals);
             return match self.role {
                 // Nothing inside a route can govern: the copy goes no further.
                 Role::Route => CorsFuture::copy(req),
@@ -251,7 +285,7 @@ where
                     let forwarded = Forwarded {
                         policy: Arc::clone(policy),
                         decoration: Decoration::VaryOnly,
-                        explanation: None,
+                        report: None,
                         claim: false,
                     };
                     CorsFuture::forward(self.service.call(req), forwarded)
@@ -262,9 +296,13 @@ where
         // A preflight is answered by the policy that governs the actual request it asks about.
         if self.inner_layers && request.preflight.is_some() {
             let governor = self.route_first(&req, &request);
+            let inherited;
             let (policy, refusals) = match &governor {
-                Some(governor) => (&governor.policy, governor.refusals.inherit(self.refusals)),
-                None => (policy, self.refusals),
+                Some(governor) => {
+                    inherited = governor.refusals.inherit(&self.refusals);
+                    (&governor.policy, &inherited)
+                }
+                None => (policy, &self.refusals),
             };
             let next = Next::of(&req, &request, policy, refusals, policy.decide(&request));
             return carry_out(self.layer(), req, policy, refusals, next);
@@ -279,17 +317,17 @@ where
             if self.refusals.has_options() {
                 self.refusals.pass_on(&req);
             }
-            let outcome = Outcome::Forward { decoration: Decoration::Strip, explanation: None };
+            let outcome = Outcome::Forward { decoration: Decoration::Strip, report: None };
             let next = Next::Carry { outcome, cross_origin: true };
-            return carry_out(self.layer(), req, policy, self.refusals, next);
+            return carry_out(self.layer(), req, policy, &self.refusals, next);
         }
         // Every other request is decided after routing, by the layer nearest the handler, which
         // answers its refusals as this layer would when this one has options.
         if self.inner_layers && self.refusals.has_options() && !matches!(decision, Decision::NotCors) {
             self.refusals.pass_on(&req);
         }
-        let next = Next::of(&req, &request, policy, self.refusals, decision);
-        carry_out(self.layer(), req, policy, self.refusals, next)
+        let next = Next::of(&req, &request, policy, &self.refusals, decision);
+        carry_out(self.layer(), req, policy, &self.refusals, next)
     }
 }
 
@@ -319,6 +357,8 @@ impl<S> CorsMiddleware<S> {
 }
 
 mod future;
+#[cfg(all(test, not(feature = "tracing")))]
+mod log_tests;
 mod outcome;
 mod refusals;
 mod routing;

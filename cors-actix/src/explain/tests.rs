@@ -90,3 +90,30 @@ fn client_bytes_are_escaped_and_bounded() {
 fn policy_line(policy: &Policy, request: &HttpRequest) -> String {
     policy.explain(request.head()).to_string()
 }
+
+/// Credentials are cookies, and `Authorization` a script could not have set: where the policy
+/// allows that header, a bearer token set by a script makes no request credentialed. A socket
+/// is never refused by the credentials rule: browsers apply no CORS check to it.
+#[test]
+fn the_credentials_rule_counts_what_only_a_browser_attaches() {
+    let bearer = policy(Policy::builder().allow_origin("https://app.example").allow_header("authorization"));
+    let public = policy(Policy::builder().allow_any_origin().allow_header("Authorization"));
+    let plain = policy(Policy::builder().allow_origin("https://app.example"));
+    let app = ("origin", "https://app.example");
+    let token = ("authorization", "Bearer x");
+    let cookie = ("cookie", "id=1");
+    let socket = [("upgrade", "websocket"), ("connection", "Upgrade")];
+    type Case<'a> = (&'a Policy, Vec<(&'a str, &'a str)>, Verdict, Option<Rule>);
+    let cases: Vec<Case<'_>> = vec![
+        (&bearer, vec![app, token], Verdict::Allowed { credentials: false }, None),
+        (&public, vec![app, token], Verdict::Allowed { credentials: false }, None),
+        (&bearer, vec![app, token, cookie], Verdict::Unreadable, Some(Rule::Credentials)),
+        (&plain, vec![app, token], Verdict::Unreadable, Some(Rule::Credentials)),
+        (&plain, vec![app, cookie, socket[0], socket[1]], Verdict::Allowed { credentials: false }, None),
+    ];
+    for (policy, headers, verdict, rule) in cases {
+        let request = request(Method::GET, &headers);
+        let explanation = policy.explain(request.head());
+        assert_eq!((explanation.verdict, explanation.rule), (verdict, rule), "{headers:?}: {explanation}");
+    }
+}

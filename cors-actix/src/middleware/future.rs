@@ -2,6 +2,7 @@
 //! check, or calling the inner service and decorating what it answers, errors included.
 
 use std::{
+    cell::{Cell, RefCell},
     fmt,
     future::Future,
     pin::Pin,
@@ -20,7 +21,7 @@ use pin_project_lite::pin_project;
 
 use super::{
     outcome::{explain_in, Next, Outcome},
-    refusals::Refusals,
+    refusals::{AnsweredBy, Refusals, Report},
     routing::{Claim, DecoratedError},
 };
 use crate::{
@@ -42,7 +43,7 @@ pub(super) fn carry_out<S, B>(
     layer: Layer<'_, S>,
     req: ServiceRequest,
     policy: &Arc<Policy>,
-    refusals: Refusals,
+    refusals: &Refusals,
     next: Next,
 ) -> CorsFuture<S>
 where
@@ -55,7 +56,7 @@ where
                 check,
                 req,
                 policy: Arc::clone(policy),
-                refusals,
+                refusals: refusals.clone(),
                 service: Rc::clone(layer.service),
                 inner_layers: layer.inner_layers,
             };
@@ -77,10 +78,8 @@ where
     match outcome {
         // The request moves into the response: no reference count to raise and drop.
         Outcome::Answered(response) => CorsFuture::ready(req.into_response(response)),
-        Outcome::Forward { decoration, explanation } => {
-            // Boxed: a development aid, kept out of the size of every request's future.
-            let explanation = explanation.map(Box::new);
-            let forwarded = Forwarded { policy: Arc::clone(policy), decoration, explanation, claim };
+        Outcome::Forward { decoration, report } => {
+            let forwarded = Forwarded { policy: Arc::clone(policy), decoration, report, claim };
             CorsFuture::forward(layer.service.call(req), forwarded)
         }
     }
@@ -90,10 +89,28 @@ where
 pub(super) struct Forwarded {
     pub(super) policy: Arc<Policy>,
     pub(super) decoration: Decoration,
-    /// The explanation of a refusal that the handler's response carries in development.
-    pub(super) explanation: Option<Box<HeaderValue>>,
+    /// The refusal to report once the app answered, if someone asked to hear of it. Boxed:
+    /// kept out of the size of every request's future.
+    pub(super) report: Option<Box<Report>>,
     /// Whether this layer put a claim on the request for layers inside.
     pub(super) claim: bool,
+}
+
+/// The refusal an error's response reports: when the response is first made, by the innermost
+/// layer the error passed through (actix may make it more than once; each carries the
+/// explanation, the refusal is reported once).
+struct ErrorReport {
+    report: Cell<Option<Box<Report>>>,
+    explanation: RefCell<Option<HeaderValue>>,
+}
+
+impl ErrorReport {
+    fn explanation(&self, status: StatusCode) -> Option<HeaderValue> {
+        if let Some(report) = self.report.take() {
+            *self.explanation.borrow_mut() = report.finish(status, AnsweredBy::App);
+        }
+        self.explanation.borrow().clone()
+    }
 }
 
 /// A request waiting for its policy's asynchronous origin check, with what carrying out the
@@ -196,9 +213,9 @@ where
                 let PendingCheck { req, policy, refusals, service, inner_layers, .. } = *state;
                 let request = CorsRequest::of(req.head());
                 let decision = policy.decide_checked(&request, origin_allowed);
-                let next = Next::of(&req, &request, &policy, refusals, decision);
+                let next = Next::of(&req, &request, &policy, &refusals, decision);
                 let layer = Layer { service: &service, inner_layers };
-                let next = carry_out(layer, req, &policy, refusals, next);
+                let next = carry_out(layer, req, &policy, &refusals, next);
                 self.as_mut().project().state.set(next.state);
                 self.poll(cx)
             }
@@ -214,18 +231,24 @@ where
                             || response.request().extensions_mut().remove::<Claim>().is_some();
                         if ours {
                             forwarded.policy.decorate(response.headers_mut(), &forwarded.decoration);
-                            explain_in(response.headers_mut(), forwarded.explanation.map(|value| *value));
+                            if let Some(report) = forwarded.report {
+                                let explanation = report.finish(response.status(), AnsweredBy::App);
+                                explain_in(response.headers_mut(), explanation);
+                            }
                         }
                         Ok(response.map_into_left_body())
                     }
                     Err(mut error) => {
                         // The error keeps its type; its response is decorated when rendered,
                         // by the innermost layer it passed through.
-                        let Forwarded { policy, decoration, explanation, .. } = forwarded;
+                        let Forwarded { policy, decoration, report, .. } = forwarded;
+                        let report =
+                            ErrorReport { report: Cell::new(report), explanation: RefCell::new(None) };
                         error.add_response_mapper(move |mut response| {
                             if !response.extensions().contains::<DecoratedError>() {
                                 policy.decorate(response.headers_mut(), &decoration);
-                                explain_in(response.headers_mut(), explanation.as_deref().cloned());
+                                let explanation = report.explanation(response.status());
+                                explain_in(response.headers_mut(), explanation);
                                 response.extensions_mut().insert(DecoratedError);
                             }
                             response

@@ -12,9 +12,9 @@ use actix_web::{
     HttpResponse,
 };
 
-use super::refusals::{report_refusal, Refusals};
+use super::refusals::{AnsweredBy, Refusals, Report};
 use crate::{
-    explain::Explanation,
+    explain::{self, Explanation},
     policy::{Decision, Decoration, OriginCheck, Reason},
     request::CorsRequest,
     Policy,
@@ -33,8 +33,9 @@ pub(super) enum Outcome {
     /// Answered here, without the inner service: an allowed preflight (`204`) or a
     /// forbidden request (`403`, or the app's own refusal page).
     Answered(HttpResponse),
-    /// Passed inward; this is what to do to the response.
-    Forward { decoration: Decoration, explanation: Option<HeaderValue> },
+    /// Passed inward; this is what to do to the response, and the refusal to report once the
+    /// app answered, if someone asked to hear of it.
+    Forward { decoration: Decoration, report: Option<Box<Report>> },
 }
 
 impl Next {
@@ -45,15 +46,26 @@ impl Next {
         req: &ServiceRequest,
         request: &CorsRequest<'_>,
         policy: &Policy,
-        refusals: Refusals,
+        refusals: &Refusals,
         decision: Decision<'_>,
     ) -> Self {
         let cross_origin = !matches!(decision, Decision::NotCors);
-        let forward = |decoration| Outcome::Forward { decoration, explanation: None };
+        let forward = |decoration| Outcome::Forward { decoration, report: None };
         let outcome = match decision {
             Decision::Pending => return Self::Pending(policy.check_origin(request)),
             Decision::NotCors | Decision::SameOrigin => forward(Decoration::VaryOnly),
-            Decision::Actual(allow_origin) => forward(Decoration::Allow(allow_origin.header_value())),
+            Decision::Actual(allow_origin) => {
+                // Allowed, yet a page that sent it with credentials cannot read the answer: said
+                // only to whoever listens, and looked at only when someone may.
+                let report = if !explain::readable_with_credentials(policy, allow_origin)
+                    && Refusals::may_be_wanted()
+                {
+                    Report::of_credentials(req.request(), request, policy, refusals, allow_origin)
+                } else {
+                    None
+                };
+                Outcome::Forward { decoration: Decoration::Allow(allow_origin.header_value()), report }
+            }
             Decision::Preflight(answer) => {
                 let mut response = HttpResponse::new(StatusCode::NO_CONTENT);
                 policy.write_preflight(response.headers_mut(), &answer);
@@ -62,17 +74,20 @@ impl Next {
             Decision::Refused(refusal) => {
                 let req = req.request();
                 let refusals = refusals.with_outer(req);
-                let explanation = report_refusal(req, request, policy, refusals, refusal);
+                let report = Report::of_refusal(request, policy, &refusals, refusal);
                 if refusal.forbid {
                     let mut response = match (refusal.reason, refusals.cross_origin_refusal) {
                         (Reason::CrossOriginRequest(_), Some(respond)) => respond(req),
                         _ => HttpResponse::new(StatusCode::FORBIDDEN),
                     };
+                    let explanation =
+                        report.and_then(|report| report.finish(response.status(), AnsweredBy::Cors));
                     explain_in(response.headers_mut(), explanation);
                     policy.write_refusal(response.headers_mut(), refusal.preflight);
                     Outcome::Answered(response)
                 } else {
-                    Outcome::Forward { decoration: Decoration::Strip, explanation }
+                    // The handler runs: reported once its response is known.
+                    Outcome::Forward { decoration: Decoration::Strip, report: report.map(Box::new) }
                 }
             }
         };

@@ -92,11 +92,11 @@ impl Probe {
     /// Records that the copy reached a layer with `policy`. Layers are reached from the
     /// outside in, so the last one recorded governs; the refusal options of the layers it
     /// passed through apply where it has none of its own.
-    pub(super) fn claim(&self, policy: Arc<Policy>, refusals: Refusals) {
+    pub(super) fn claim(&self, policy: Arc<Policy>, refusals: &Refusals) {
         let mut governor = self.governor.borrow_mut();
         let refusals = match governor.as_ref() {
-            Some(outer) => refusals.inherit(outer.refusals),
-            None => refusals,
+            Some(outer) => refusals.inherit(&outer.refusals),
+            None => refusals.clone(),
         };
         *governor = Some(Governor { policy, refusals });
     }
@@ -224,8 +224,8 @@ mod tests {
             let (outer, inner) = (Arc::clone(&outer), Arc::clone(&inner));
             fn_service(move |req: ServiceRequest| {
                 let probe = Probe::of(&req).expect("the copy carries its probe");
-                probe.claim(Arc::clone(&outer), Refusals { explain: true, ..Refusals::default() });
-                probe.claim(Arc::clone(&inner), Refusals::default());
+                probe.claim(Arc::clone(&outer), &Refusals { explain: true, ..Refusals::default() });
+                probe.claim(Arc::clone(&inner), &Refusals::default());
                 ready(Ok::<_, actix_web::Error>(req.into_response(HttpResponse::Ok().finish())))
             })
         };

@@ -84,6 +84,13 @@ fn a_refused_preflight_is_one_event_with_its_reasons() {
                 .insert_header(("access-control-request-headers", "content-type,x-secret"))
                 .to_request();
             assert_eq!(actix_test::call_service(&app, request).await.status(), 403);
+            let request = actix_test::TestRequest::default()
+                .method(actix_web::http::Method::OPTIONS)
+                .uri("/items")
+                .insert_header(("origin", "https://app.example"))
+                .insert_header(("access-control-request-method", "DELETE"))
+                .to_request();
+            assert_eq!(actix_test::call_service(&app, request).await.status(), 403);
             let request = actix_test::TestRequest::get()
                 .uri("/items")
                 .insert_header((
@@ -97,7 +104,7 @@ fn a_refused_preflight_is_one_event_with_its_reasons() {
     let events = recorder.0.lock().unwrap();
     let refusals: Vec<&BTreeMap<String, String>> =
         events.iter().filter(|(target, _)| target == "cors_actix").map(|(_, fields)| fields).collect();
-    assert_eq!(refusals.len(), 2, "{events:#?}");
+    assert_eq!(refusals.len(), 3, "{events:#?}");
 
     let preflight = refusals[0];
     assert_eq!(preflight["preflight"], "true");
@@ -107,13 +114,76 @@ fn a_refused_preflight_is_one_event_with_its_reasons() {
     assert_eq!(preflight["requested_headers"], "content-type,x-secret");
     assert_eq!(preflight["rule"], "headers");
     assert_eq!(preflight["forbidden"], "true");
-    assert_eq!(preflight["route"], "", "a layer's own policy refused, not a route's");
+    assert_eq!(preflight["status"], "403");
+    assert_eq!(preflight["answered_by"], "cors", "the layer answered, not the handler");
+    assert_eq!(preflight["refused_header"], "x-secret", "the header refused, of those requested");
+    assert!(!preflight.contains_key("refused_method"), "{preflight:?}");
+    assert!(!preflight.contains_key("route"), "a layer's own policy refused, not a route's: {preflight:?}");
     assert!(preflight["message"].contains("request header `x-secret` not allowed"), "{preflight:?}");
+    assert!(preflight["message"].ends_with("fetch() rejects; answered 403 by cors-actix"), "{preflight:?}");
 
-    let actual = refusals[1];
+    let method = refusals[1];
+    assert_eq!((method["rule"].as_str(), method["status"].as_str()), ("method", "403"));
+    assert_eq!(method["refused_method"], "DELETE");
+    assert!(!method.contains_key("refused_header"), "{method:?}");
+
+    let actual = refusals[2];
     assert_eq!((actual["preflight"].as_str(), actual["rule"].as_str()), ("false", "origin"));
     assert_eq!(actual["origin"], "https://b\\xfccher.example", "escaped, never the raw bytes");
     assert!(actual["message"].contains("malformed Origin"), "explained: {actual:?}");
+    assert_eq!(actual["forbidden"], "false");
+    assert_eq!(
+        (actual["status"].as_str(), actual["answered_by"].as_str()),
+        ("200", "app"),
+        "the handler ran: its status, once known"
+    );
+    assert!(actual["message"].ends_with("; the app answered 200"), "{actual:?}");
+    assert!(!actual.contains_key("refused_method") && !actual.contains_key("refused_header"), "{actual:?}");
+}
+
+/// The most asked-about mismatch: a request with cookies under a policy without credentials.
+/// The policy allows it, the browser keeps the response from the page; the log says so.
+#[test]
+fn an_allowed_request_with_credentials_the_policy_does_not_allow_is_one_event() {
+    let recorder = Recorder::default();
+    tracing::subscriber::with_default(recorder.clone(), || {
+        actix_web::rt::System::new().block_on(async {
+            let policy = Policy::builder().allow_origin("https://app.example").build().unwrap();
+            let app = actix_test::init_service(
+                App::new().wrap(Cors::new(policy)).route("/items", web::to(HttpResponse::Created)),
+            )
+            .await;
+            for cookie in [None, Some("session=1")] {
+                let mut request = actix_test::TestRequest::get()
+                    .uri("/items")
+                    .insert_header(("origin", "https://app.example"));
+                if let Some(cookie) = cookie {
+                    request = request.insert_header(("cookie", cookie));
+                }
+                let response = actix_test::call_service(&app, request.to_request()).await;
+                assert_eq!(response.status(), 201);
+                assert_eq!(
+                    response.headers().get("access-control-allow-origin").unwrap(),
+                    "https://app.example"
+                );
+            }
+        });
+    });
+    let events = recorder.0.lock().unwrap();
+    let refusals: Vec<&BTreeMap<String, String>> =
+        events.iter().filter(|(target, _)| target == "cors_actix").map(|(_, fields)| fields).collect();
+    assert_eq!(refusals.len(), 1, "only the request with a cookie: {events:#?}");
+    let refusal = refusals[0];
+    assert_eq!(refusal["rule"], "credentials");
+    assert_eq!((refusal["forbidden"].as_str(), refusal["preflight"].as_str()), ("false", "false"));
+    assert_eq!((refusal["status"].as_str(), refusal["answered_by"].as_str()), ("201", "app"));
+    assert!(!refusal.contains_key("route"), "{refusal:?}");
+    assert!(
+        refusal["message"].contains(
+            "the request carries cookies or HTTP authentication, and the policy does not allow credentials"
+        ),
+        "{refusal:?}"
+    );
 }
 
 fn partner_policy() -> Arc<Policy> {
@@ -147,7 +217,42 @@ fn a_refusal_by_a_routes_policy_names_the_route() {
     let refusal = events.iter().find(|(target, _)| target == "cors_actix").map(|(_, fields)| fields);
     let refusal = refusal.expect("one refusal event");
     assert_eq!(refusal["route"], "my_app::reports::report");
-    assert!(refusal["message"].ends_with("policy of route my_app::reports::report"), "{refusal:?}");
+    assert_eq!((refusal["status"].as_str(), refusal["answered_by"].as_str()), ("200", "app"));
+    assert!(
+        refusal["message"].ends_with("; the app answered 200; policy of route my_app::reports::report"),
+        "{refusal:?}"
+    );
+}
+
+/// An app-wide layer that would refuse a request a `#[cors]` route inside allows does not
+/// report a refusal: the route's policy governs, and it allowed the request.
+#[test]
+fn a_layer_reports_no_refusal_of_a_request_a_route_inside_governs() {
+    let recorder = Recorder::default();
+    tracing::subscriber::with_default(recorder.clone(), || {
+        actix_web::rt::System::new().block_on(async {
+            let outer = Policy::builder().allow_origin("https://app.example").build().unwrap();
+            let app = actix_test::init_service(
+                App::new().wrap(Cors::new(outer)).service(
+                    web::resource("/reports")
+                        .wrap(Cors::for_route(&REPORT))
+                        .route(web::get().to(HttpResponse::Ok)),
+                ),
+            )
+            .await;
+            for origin in ["https://partner.example", "https://evil.example"] {
+                let request =
+                    actix_test::TestRequest::get().uri("/reports").insert_header(("origin", origin));
+                assert_eq!(actix_test::call_service(&app, request.to_request()).await.status(), 200);
+            }
+        });
+    });
+    let events = recorder.0.lock().unwrap();
+    let refusals: Vec<&BTreeMap<String, String>> =
+        events.iter().filter(|(target, _)| target == "cors_actix").map(|(_, fields)| fields).collect();
+    assert_eq!(refusals.len(), 1, "only the origin the route refuses: {events:#?}");
+    assert_eq!(refusals[0]["origin"], "https://evil.example");
+    assert_eq!(refusals[0]["route"], "my_app::reports::report");
 }
 
 /// A middleware between a `Cors` and a layer inside it that awaits before calling its service
