@@ -17,8 +17,9 @@ use actix_web::{
     test::{self, TestRequest},
     web, App, HttpResponse,
 };
+use cors_actix::test::{cross_origin as actual, preflight};
 use cors_actix::{cors, Cors, Explanation, Policy, Verdict};
-use cors_actix_tests::{actual, counted, preflight, require_auth, Calls};
+use cors_actix_tests::{counted, require_auth, Calls};
 
 /// The example's app, built here in process as its `main` builds it for the server.
 #[allow(dead_code)] // `main`, which serves the app, is the example's; this test builds the app only.
