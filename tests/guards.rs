@@ -130,6 +130,21 @@ impl Hits {
     }
 }
 
+/// [`sees`], then [`Hits::ran`]: one request of a case and what it leaves behind.
+async fn step<B, const N: usize>(
+    app: &impl Tested<B>,
+    hits: &Hits,
+    request: TestRequest,
+    expected: Shown,
+    runs: [usize; N],
+    what: &str,
+) where
+    B: MessageBody,
+{
+    sees(app, request, expected, what).await;
+    hits.ran(runs, what);
+}
+
 /// A handler that counts its runs as `name` in the app's [`Hits`].
 fn counting(name: &'static str) -> Route {
     web::to(move |hits: web::Data<Hits>| async move { hits.answer(name) })
@@ -241,16 +256,15 @@ mod case01_orders {
         let app =
             init(&hits, App::new().wrap(app_rejecting()).service(api_orders).service(form_orders())).await;
 
-        sees(&app, form_post("/orders", EVIL), refused(), "evil's cross-site form post").await;
-        hits.ran([0, 0], "evil's cross-site form post");
+        step(&app, &hits, form_post("/orders", EVIL), refused(), [0, 0], "evil's cross-site form post").await;
 
         let what = "the partner's form post reaches the form handler, governed by the app policy";
         sees(&app, form_post("/orders", PARTNER), refused(), what).await;
         hits.ran([0, 0], "the partner's form post");
 
         let credentialed = expect(StatusCode::OK, &[PARTNER], &["true"]);
-        sees(&app, json_post("/orders", PARTNER), credentialed, "the partner's JSON post").await;
-        hits.ran([1, 0], "the partner's JSON post");
+        step(&app, &hits, json_post("/orders", PARTNER), credentialed, [1, 0], "the partner's JSON post")
+            .await;
 
         let what = "the route's own guard does not block its preflight";
         sees(&app, partner_preflight(), expect(StatusCode::NO_CONTENT, &[PARTNER], &["true"]), what).await;
@@ -262,8 +276,7 @@ mod case01_orders {
     async fn without_the_partner_route_the_form_post_is_refused() {
         let hits = hits();
         let app = init(&hits, App::new().wrap(app_rejecting()).service(form_orders())).await;
-        sees(&app, form_post("/orders", EVIL), refused(), "evil's form post").await;
-        hits.ran([0, 0], "evil's form post");
+        step(&app, &hits, form_post("/orders", EVIL), refused(), [0, 0], "evil's form post").await;
     }
 
     /// With an authentication middleware between the app-wide layer and the routes (a
@@ -351,12 +364,11 @@ mod case02_transfer {
         )
         .await;
 
-        sees(&app, form_post("/transfer", EVIL), refused(), "evil's form post").await;
-        hits.ran([0, 0], "evil's form post");
+        step(&app, &hits, form_post("/transfer", EVIL), refused(), [0, 0], "evil's form post").await;
 
         let request = json_post("/transfer", PARTNER).insert_header(("x-api-key", "k"));
-        sees(&app, request, allowed(StatusCode::OK, PARTNER), "the partner's keyed post").await;
-        hits.ran([1, 0], "the partner's keyed post");
+        step(&app, &hits, request, allowed(StatusCode::OK, PARTNER), [1, 0], "the partner's keyed post")
+            .await;
 
         let request = actual(Method::POST, "/transfer", "https://bank.example")
             .insert_header((header::HOST, "bank.example"))
@@ -364,8 +376,7 @@ mod case02_transfer {
             .insert_header(("sec-fetch-site", "same-origin"))
             .insert_header(("sec-fetch-mode", "navigate"))
             .set_payload("amount=100&to=alice");
-        sees(&app, request, expect(StatusCode::OK, &NONE, &NONE), "the bank's own form").await;
-        hits.ran([1, 1], "the bank's own form");
+        step(&app, &hits, request, expect(StatusCode::OK, &NONE, &NONE), [1, 1], "the bank's own form").await;
     }
 }
 
@@ -388,8 +399,7 @@ mod case03_default_service {
         )
         .await;
 
-        sees(&app, form_post("/things/1", EVIL), refused(), "evil's form post").await;
-        hits.ran([0, 0], "evil's form post");
+        step(&app, &hits, form_post("/things/1", EVIL), refused(), [0, 0], "evil's form post").await;
 
         sees(
             &app,
@@ -511,17 +521,14 @@ mod case05_websocket {
         .await;
 
         for (request, what) in evil_handshakes() {
-            sees(&app, request, refused(), what).await;
-            hits.ran([0, 0], what);
+            step(&app, &hits, request, refused(), [0, 0], what).await;
         }
 
         let what = "a ticketed handshake";
-        sees(&app, handshake("/ws?ticket=t1", EVIL), allowed(StatusCode::OK, "*"), what).await;
-        hits.ran([1, 0], what);
+        step(&app, &hits, handshake("/ws?ticket=t1", EVIL), allowed(StatusCode::OK, "*"), [1, 0], what).await;
 
         let what = "the app's own handshake";
-        sees(&app, handshake("/ws", APP), allowed(StatusCode::OK, APP), what).await;
-        hits.ran([1, 1], what);
+        step(&app, &hits, handshake("/ws", APP), allowed(StatusCode::OK, APP), [1, 1], what).await;
     }
 
     /// Counts its run, then upgrades with `actix-ws`; the socket closes at once.
@@ -550,12 +557,10 @@ mod case05_websocket {
         .await;
 
         for (request, what) in evil_handshakes() {
-            sees(&app, request, refused(), what).await;
-            hits.ran([0, 0], what);
+            step(&app, &hits, request, refused(), [0, 0], what).await;
         }
         let switching = allowed(StatusCode::SWITCHING_PROTOCOLS, APP);
-        sees(&app, handshake("/ws", APP), switching, "the app's own").await;
-        hits.ran([0, 1], "the app's own");
+        step(&app, &hits, handshake("/ws", APP), switching, [0, 1], "the app's own").await;
     }
 }
 
@@ -576,11 +581,17 @@ mod case06_hooks {
         let app =
             init(&hits, App::new().wrap(app_rejecting()).service(plain_hook).service(public_hook)).await;
 
-        sees(&app, form_post("/hooks", EVIL), refused(), "evil's form post").await;
-        hits.ran([0, 0], "evil's form post");
+        step(&app, &hits, form_post("/hooks", EVIL), refused(), [0, 0], "evil's form post").await;
 
-        sees(&app, json_post("/hooks", EVIL), allowed(StatusCode::OK, "*"), "evil's JSON post").await;
-        hits.ran([0, 1], "evil's JSON post");
+        step(
+            &app,
+            &hits,
+            json_post("/hooks", EVIL),
+            allowed(StatusCode::OK, "*"),
+            [0, 1],
+            "evil's JSON post",
+        )
+        .await;
     }
 }
 
@@ -606,19 +617,16 @@ mod case07_scopes {
         )
         .await;
 
-        sees(&app, form_post("/v1/orders", EVIL), refused(), "evil's form post").await;
-        hits.ran([0, 0], "evil's form post");
+        step(&app, &hits, form_post("/v1/orders", EVIL), refused(), [0, 0], "evil's form post").await;
 
         let request = json_post("/v1/orders", PARTNER).insert_header(("x-partner", "1"));
-        sees(&app, request, allowed(StatusCode::OK, PARTNER), "the partner's post").await;
-        hits.ran([1, 0], "the partner's post");
+        step(&app, &hits, request, allowed(StatusCode::OK, PARTNER), [1, 0], "the partner's post").await;
 
         // Routed to the partner route, the request is its policy's (`omit`): the handler runs
         // and the browser gets no CORS header.
         let what = "evil's post to the partner scope";
         let request = form_post("/v1/orders", EVIL).insert_header(("x-partner", "1"));
-        sees(&app, request, expect(StatusCode::OK, &NONE, &NONE), what).await;
-        hits.ran([2, 0], what);
+        step(&app, &hits, request, expect(StatusCode::OK, &NONE, &NONE), [2, 0], what).await;
     }
 }
 
@@ -651,8 +659,7 @@ mod case08_docs {
         hits.ran([0, 0], "a preflight");
 
         let request = actual(Method::DELETE, "/docs/all", EDITOR);
-        sees(&app, request, allowed(StatusCode::OK, EDITOR), "the editor's DELETE").await;
-        hits.ran([0, 1], "the editor's DELETE");
+        step(&app, &hits, request, allowed(StatusCode::OK, EDITOR), [0, 1], "the editor's DELETE").await;
     }
 }
 
@@ -673,8 +680,7 @@ mod case09_unreachable {
         sees(app, actual(Method::PUT, uri, PARTNER), refused(), &format!("{uri}: the partner's PUT")).await;
         hits.ran([0, 0], &format!("{uri}: the partner's preflight and PUT"));
         let what = format!("{uri}: the app's PUT");
-        sees(app, actual(Method::PUT, uri, APP), allowed(StatusCode::OK, APP), &what).await;
-        hits.ran([1, 0], &what);
+        step(app, hits, actual(Method::PUT, uri, APP), allowed(StatusCode::OK, APP), [1, 0], &what).await;
     }
 
     #[actix_web::test]
@@ -831,8 +837,7 @@ mod case12_catch_all {
         hits.ran([0, 0], "a preflight");
 
         let request = actual(Method::PUT, "/items/1", PARTNER);
-        sees(&app, request, allowed(StatusCode::OK, PARTNER), "the partner's PUT").await;
-        hits.ran([0, 1], "the partner's PUT");
+        step(&app, &hits, request, allowed(StatusCode::OK, PARTNER), [0, 1], "the partner's PUT").await;
     }
 }
 
