@@ -12,16 +12,17 @@
 //! asserts exact statuses, exact `Access-Control-Allow-Origin` and
 //! `Access-Control-Allow-Credentials` values, and exact counts.
 
+use actix_http::Request;
 use actix_web::{
     body::MessageBody,
-    dev::{RequestHead, Service, ServiceResponse},
+    dev::{RequestHead, Service, ServiceFactory, ServiceRequest, ServiceResponse},
     guard::{self, GuardContext},
     http::{
         header::{self, HeaderValue},
         Method, StatusCode,
     },
     test::{self, TestRequest},
-    web, App, HttpRequest, HttpResponse,
+    web, App, HttpRequest, HttpResponse, Resource, Route,
 };
 use cors_actix::{
     cors, policy,
@@ -43,20 +44,131 @@ fn app_rejecting() -> Cors {
     Cors::new(policy! { origins = ["https://app.example"], on_mismatch = "reject" })
 }
 
-/// What a response shows a browser: its status, its `Access-Control-Allow-Origin` values and
-/// its `Access-Control-Allow-Credentials` values.
-fn seen(response: &ServiceResponse<impl MessageBody>) -> (StatusCode, Vec<String>, Vec<String>) {
+/// What a browser sees of a response: its status, its `Access-Control-Allow-Origin` values
+/// and its `Access-Control-Allow-Credentials` values.
+type Shown = (StatusCode, Vec<String>, Vec<String>);
+
+/// What `response` shows a browser.
+fn seen(response: &ServiceResponse<impl MessageBody>) -> Shown {
     (response.status(), acao(response), all(response, "access-control-allow-credentials"))
 }
 
 /// The expected [`seen`].
-fn expect(
-    status: StatusCode,
-    allow_origin: &[&str],
-    credentials: &[&str],
-) -> (StatusCode, Vec<String>, Vec<String>) {
+fn expect(status: StatusCode, allow_origin: &[&str], credentials: &[&str]) -> Shown {
     let owned = |values: &[&str]| values.iter().map(|value| (*value).to_owned()).collect();
     (status, owned(allow_origin), owned(credentials))
+}
+
+/// `status` with `origin` allowed, without credentials.
+fn allowed(status: StatusCode, origin: &str) -> Shown {
+    expect(status, &[origin], &NONE)
+}
+
+/// A refusal: `403` and no CORS header.
+fn refused() -> Shown {
+    expect(StatusCode::FORBIDDEN, &NONE, &NONE)
+}
+
+/// An initialised app under test, with `B` its responses' body.
+trait Tested<B>: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error> {}
+
+impl<S, B> Tested<B> for S where S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error> {}
+
+/// Sends `request` to `app` and asserts what the browser sees of the response, `what` naming
+/// the request in a failure; gives the response back for further checks.
+async fn sees<B>(
+    app: &impl Tested<B>,
+    request: TestRequest,
+    expected: Shown,
+    what: &str,
+) -> ServiceResponse<B>
+where
+    B: MessageBody,
+{
+    let response = test::call_service(app, request.to_request()).await;
+    assert_eq!(seen(&response), expected, "{what}");
+    response
+}
+
+/// Every handler's runs, counted under the name the case gives the handler (shared through
+/// `web::Data`, read after the requests).
+struct Hits(Vec<(&'static str, Calls)>);
+
+impl Hits {
+    /// Counters for the handlers `names`, in the order [`Hits::ran`] takes their counts.
+    fn new<const N: usize>(names: [&'static str; N]) -> web::Data<Self> {
+        web::Data::new(Self(names.into_iter().map(|name| (name, Calls::default())).collect()))
+    }
+
+    /// The counter of the handler `name`.
+    ///
+    /// # Panics
+    /// When the case declared no handler `name`.
+    fn calls(&self, name: &str) -> &Calls {
+        let found = self.0.iter().find(|(declared, _)| *declared == name);
+        &found.unwrap_or_else(|| panic!("no handler {name:?} declared")).1
+    }
+
+    /// Counts a run of the handler `name` and answers `200` with the name: every counted
+    /// handler's body.
+    fn answer(&self, name: &'static str) -> HttpResponse {
+        self.calls(name).hit();
+        HttpResponse::Ok().body(name)
+    }
+
+    /// Every handler's runs, by name, in declaration order.
+    fn counts(&self) -> Vec<(&'static str, usize)> {
+        self.0.iter().map(|(name, calls)| (*name, calls.count())).collect()
+    }
+
+    /// Asserts every handler's runs, `expected` in declaration order, `what` naming the
+    /// requests in a failure.
+    fn ran<const N: usize>(&self, expected: [usize; N], what: &str) {
+        assert_eq!(N, self.0.len(), "{what}: one count a handler");
+        let expected: Vec<_> = self.0.iter().zip(expected).map(|((name, _), count)| (*name, count)).collect();
+        assert_eq!(self.counts(), expected, "{what}: handler runs");
+    }
+}
+
+/// [`sees`], then [`Hits::ran`]: one request of a case and what it leaves behind.
+async fn step<B, const N: usize>(
+    app: &impl Tested<B>,
+    hits: &Hits,
+    request: TestRequest,
+    expected: Shown,
+    runs: [usize; N],
+    what: &str,
+) where
+    B: MessageBody,
+{
+    sees(app, request, expected, what).await;
+    hits.ran(runs, what);
+}
+
+/// A handler that counts its runs as `name` in the app's [`Hits`].
+fn counting(name: &'static str) -> Route {
+    web::to(move |hits: web::Data<Hits>| async move { hits.answer(name) })
+}
+
+/// A plain resource for `method` at `path`, its handler [`counting`] as `name`: what
+/// `#[actix_web::post(path)]` (or `get`, ...) registers for a handler.
+fn plain(method: Method, path: &str, name: &'static str) -> Resource {
+    web::resource(path).guard(guard::Method(method)).route(counting(name))
+}
+
+/// Initialises `app` with `hits` in its data.
+async fn init<T, B>(hits: &web::Data<Hits>, app: App<T>) -> impl Tested<B>
+where
+    T: ServiceFactory<
+            ServiceRequest,
+            Config = (),
+            Response = ServiceResponse<B>,
+            Error = actix_web::Error,
+            InitError = (),
+        > + 'static,
+    B: MessageBody,
+{
+    test::init_service(app.app_data(hits.clone())).await
 }
 
 /// A form on a page of `origin` that posts itself to `uri`: what the browser sends for a
@@ -116,82 +228,55 @@ mod case01_orders {
         request.insert_header((header::AUTHORIZATION, "Bearer t"))
     }
 
-    #[derive(Default)]
-    pub(super) struct Hits {
-        api: Calls,
-        form: Calls,
+    /// The partner's preflight for its JSON post.
+    fn partner_preflight() -> TestRequest {
+        preflight_with_headers("/orders", PARTNER, "POST", &["content-type"])
+    }
+
+    /// The partner route's runs, then the form handler's.
+    fn hits() -> web::Data<Hits> {
+        Hits::new(["api", "form"])
     }
 
     #[cors(origins = ["https://partner.example"], headers = ["content-type"], credentials = true)]
     #[actix_web::post("/orders", guard = "is_json")]
     async fn api_orders(hits: web::Data<Hits>) -> HttpResponse {
-        hits.api.hit();
-        HttpResponse::Ok().body("api order")
+        hits.answer("api")
     }
 
-    #[actix_web::post("/orders")]
-    async fn form_orders(hits: web::Data<Hits>) -> HttpResponse {
-        hits.form.hit();
-        HttpResponse::Ok().body("form order")
+    fn form_orders() -> Resource {
+        plain(Method::POST, "/orders", "form")
     }
 
     /// The app's `reject` holds for every request actix routes to the form handler, whatever
     /// the partner route's policy allows.
     #[actix_web::test]
     async fn a_guarded_partner_route_does_not_lift_the_app_reject() {
-        let hits = web::Data::new(Hits::default());
-        let app = test::init_service(
-            App::new().app_data(hits.clone()).wrap(app_rejecting()).service(api_orders).service(form_orders),
-        )
-        .await;
+        let hits = hits();
+        let app =
+            init(&hits, App::new().wrap(app_rejecting()).service(api_orders).service(form_orders())).await;
 
-        let response = test::call_service(&app, form_post("/orders", EVIL).to_request()).await;
-        assert_eq!(
-            seen(&response),
-            expect(StatusCode::FORBIDDEN, &NONE, &NONE),
-            "evil's cross-site form post"
-        );
-        assert_eq!(
-            (hits.api.count(), hits.form.count()),
-            (0, 0),
-            "evil's cross-site form post ran a handler"
-        );
+        step(&app, &hits, form_post("/orders", EVIL), refused(), [0, 0], "evil's cross-site form post").await;
 
-        let response = test::call_service(&app, form_post("/orders", PARTNER).to_request()).await;
-        assert_eq!(
-            seen(&response),
-            expect(StatusCode::FORBIDDEN, &NONE, &NONE),
-            "the partner's form post reaches the form handler, governed by the app policy"
-        );
-        assert_eq!((hits.api.count(), hits.form.count()), (0, 0), "the partner's form post ran a handler");
+        let what = "the partner's form post reaches the form handler, governed by the app policy";
+        sees(&app, form_post("/orders", PARTNER), refused(), what).await;
+        hits.ran([0, 0], "the partner's form post");
 
-        let response = test::call_service(&app, json_post("/orders", PARTNER).to_request()).await;
-        assert_eq!(seen(&response), expect(StatusCode::OK, &[PARTNER], &["true"]), "the partner's JSON post");
-        assert_eq!((hits.api.count(), hits.form.count()), (1, 0), "the partner's JSON post");
+        let credentialed = expect(StatusCode::OK, &[PARTNER], &["true"]);
+        step(&app, &hits, json_post("/orders", PARTNER), credentialed, [1, 0], "the partner's JSON post")
+            .await;
 
-        let response = test::call_service(
-            &app,
-            preflight_with_headers("/orders", PARTNER, "POST", &["content-type"]).to_request(),
-        )
-        .await;
-        assert_eq!(
-            seen(&response),
-            expect(StatusCode::NO_CONTENT, &[PARTNER], &["true"]),
-            "the route's own guard does not block its preflight"
-        );
-        assert_eq!((hits.api.count(), hits.form.count()), (1, 0), "a preflight ran a handler");
+        let what = "the route's own guard does not block its preflight";
+        sees(&app, partner_preflight(), expect(StatusCode::NO_CONTENT, &[PARTNER], &["true"]), what).await;
+        hits.ran([1, 0], "a preflight");
     }
 
     /// The control: without the partner route, the same form post is refused.
     #[actix_web::test]
     async fn without_the_partner_route_the_form_post_is_refused() {
-        let hits = web::Data::new(Hits::default());
-        let app =
-            test::init_service(App::new().app_data(hits.clone()).wrap(app_rejecting()).service(form_orders))
-                .await;
-        let response = test::call_service(&app, form_post("/orders", EVIL).to_request()).await;
-        assert_eq!(seen(&response), expect(StatusCode::FORBIDDEN, &NONE, &NONE));
-        assert_eq!(hits.form.count(), 0);
+        let hits = hits();
+        let app = init(&hits, App::new().wrap(app_rejecting()).service(form_orders())).await;
+        step(&app, &hits, form_post("/orders", EVIL), refused(), [0, 0], "evil's form post").await;
     }
 
     /// With an authentication middleware between the app-wide layer and the routes (a
@@ -201,41 +286,27 @@ mod case01_orders {
     /// included. The fix is to put authentication on the routes (the next test).
     #[actix_web::test]
     async fn an_authentication_middleware_inside_the_layer_fails_closed() {
-        let hits = web::Data::new(Hits::default());
-        let app = test::init_service(
+        let hits = hits();
+        let app = init(
+            &hits,
             App::new()
-                .app_data(hits.clone())
                 .wrap(from_fn(require_auth))
                 .wrap(app_rejecting())
                 .service(api_orders)
-                .service(form_orders),
+                .service(form_orders()),
         )
         .await;
 
-        let response = test::call_service(&app, authorized(form_post("/orders", EVIL)).to_request()).await;
-        assert_eq!(seen(&response), expect(StatusCode::FORBIDDEN, &NONE, &NONE), "evil's form post");
-        let response = test::call_service(
-            &app,
-            preflight_with_headers("/orders", PARTNER, "POST", &["content-type"]).to_request(),
-        )
-        .await;
-        assert_eq!(seen(&response), expect(StatusCode::FORBIDDEN, &NONE, &NONE), "the partner's preflight");
-        let response = test::call_service(&app, authorized(json_post("/orders", PARTNER)).to_request()).await;
-        assert_eq!(seen(&response), expect(StatusCode::FORBIDDEN, &NONE, &NONE), "the partner's JSON post");
-        assert_eq!((hits.api.count(), hits.form.count()), (0, 0));
+        sees(&app, authorized(form_post("/orders", EVIL)), refused(), "evil's form post").await;
+        sees(&app, partner_preflight(), refused(), "the partner's preflight").await;
+        sees(&app, authorized(json_post("/orders", PARTNER)), refused(), "the partner's JSON post").await;
+        hits.ran([0, 0], "evil's form post, the partner's preflight and JSON post");
     }
 
     #[cors(origins = ["https://partner.example"], headers = ["content-type"], credentials = true)]
     #[actix_web::post("/orders", guard = "is_json", wrap = "from_fn(require_auth)")]
     async fn authenticated_api_orders(hits: web::Data<Hits>) -> HttpResponse {
-        hits.api.hit();
-        HttpResponse::Ok().body("api order")
-    }
-
-    #[actix_web::post("/orders", wrap = "from_fn(require_auth)")]
-    async fn authenticated_form_orders(hits: web::Data<Hits>) -> HttpResponse {
-        hits.form.hit();
-        HttpResponse::Ok().body("form order")
+        hits.answer("api")
     }
 
     /// Authentication on the routes themselves: the partner route answers its preflights
@@ -243,33 +314,28 @@ mod case01_orders {
     /// get the app's refusal.
     #[actix_web::test]
     async fn authentication_on_the_routes_keeps_both_policies() {
-        let hits = web::Data::new(Hits::default());
-        let app = test::init_service(
+        let hits = hits();
+        let app = init(
+            &hits,
             App::new()
-                .app_data(hits.clone())
                 .wrap(app_rejecting())
                 .service(authenticated_api_orders)
-                .service(authenticated_form_orders),
+                .service(form_orders().wrap(from_fn(require_auth))),
         )
         .await;
 
-        let response = test::call_service(&app, authorized(form_post("/orders", EVIL)).to_request()).await;
-        assert_eq!(seen(&response), expect(StatusCode::FORBIDDEN, &NONE, &NONE), "evil's form post");
-        let response = test::call_service(
-            &app,
-            preflight_with_headers("/orders", PARTNER, "POST", &["content-type"]).to_request(),
-        )
-        .await;
-        assert_eq!(seen(&response), expect(StatusCode::NO_CONTENT, &[PARTNER], &["true"]), "the preflight");
-        let response = test::call_service(&app, authorized(json_post("/orders", PARTNER)).to_request()).await;
-        assert_eq!(seen(&response), expect(StatusCode::OK, &[PARTNER], &["true"]), "the partner's JSON post");
+        sees(&app, authorized(form_post("/orders", EVIL)), refused(), "evil's form post").await;
+        let credentialed = |status| expect(status, &[PARTNER], &["true"]);
+        sees(&app, partner_preflight(), credentialed(StatusCode::NO_CONTENT), "the preflight").await;
+        let request = authorized(json_post("/orders", PARTNER));
+        sees(&app, request, credentialed(StatusCode::OK), "the partner's JSON post").await;
         // The authentication layer refuses with `Err(401)`, which the route's layer decorates.
         let error = app.call(json_post("/orders", PARTNER).to_request()).await.expect_err("auth refuses");
         let response = error.error_response();
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "the partner's post without credentials");
         let allow_origin = response.headers().get_all(header::ACCESS_CONTROL_ALLOW_ORIGIN);
         assert_eq!(allow_origin.collect::<Vec<_>>(), [PARTNER], "the page sees the real status");
-        assert_eq!((hits.api.count(), hits.form.count()), (1, 0));
+        hits.ran([1, 0], "the four requests");
     }
 }
 
@@ -278,57 +344,39 @@ mod case01_orders {
 mod case02_transfer {
     use super::*;
 
-    #[derive(Default)]
-    pub(super) struct Hits {
-        api: Calls,
-        form: Calls,
-    }
-
     #[cors(origins = ["https://partner.example"], headers = ["content-type", "x-api-key"])]
     #[actix_web::post("/transfer", guard = "has_api_key")]
     async fn api_transfer(hits: web::Data<Hits>) -> HttpResponse {
-        hits.api.hit();
-        HttpResponse::Ok().body("api transfer")
-    }
-
-    #[actix_web::post("/transfer")]
-    async fn form_transfer(hits: web::Data<Hits>) -> HttpResponse {
-        hits.form.hit();
-        HttpResponse::Ok().body("form transfer")
+        hits.answer("api")
     }
 
     #[actix_web::test]
     async fn an_exempt_guarded_route_does_not_lift_the_protection_of_its_neighbour() {
         let policy = Policy::builder().allow_origin(APP).cross_origin_protection(true).build().unwrap();
-        let hits = web::Data::new(Hits::default());
-        let app = test::init_service(
-            App::new()
-                .app_data(hits.clone())
-                .wrap(Cors::new(policy))
-                .service(api_transfer)
-                .service(form_transfer),
+        let hits = Hits::new(["api", "form"]);
+        let app = init(
+            &hits,
+            App::new().wrap(Cors::new(policy)).service(api_transfer).service(plain(
+                Method::POST,
+                "/transfer",
+                "form",
+            )),
         )
         .await;
 
-        let response = test::call_service(&app, form_post("/transfer", EVIL).to_request()).await;
-        assert_eq!(seen(&response), expect(StatusCode::FORBIDDEN, &NONE, &NONE), "evil's form post");
-        assert_eq!((hits.api.count(), hits.form.count()), (0, 0), "evil's form post ran a handler");
+        step(&app, &hits, form_post("/transfer", EVIL), refused(), [0, 0], "evil's form post").await;
 
-        let request = json_post("/transfer", PARTNER).insert_header(("x-api-key", "k")).to_request();
-        let response = test::call_service(&app, request).await;
-        assert_eq!(seen(&response), expect(StatusCode::OK, &[PARTNER], &NONE), "the partner's keyed post");
-        assert_eq!((hits.api.count(), hits.form.count()), (1, 0), "the partner's keyed post");
+        let request = json_post("/transfer", PARTNER).insert_header(("x-api-key", "k"));
+        step(&app, &hits, request, allowed(StatusCode::OK, PARTNER), [1, 0], "the partner's keyed post")
+            .await;
 
         let request = actual(Method::POST, "/transfer", "https://bank.example")
             .insert_header((header::HOST, "bank.example"))
             .insert_header((header::CONTENT_TYPE, "application/x-www-form-urlencoded"))
             .insert_header(("sec-fetch-site", "same-origin"))
             .insert_header(("sec-fetch-mode", "navigate"))
-            .set_payload("amount=100&to=alice")
-            .to_request();
-        let response = test::call_service(&app, request).await;
-        assert_eq!(seen(&response), expect(StatusCode::OK, &NONE, &NONE), "the bank's own form");
-        assert_eq!((hits.api.count(), hits.form.count()), (1, 1), "the bank's own form");
+            .set_payload("amount=100&to=alice");
+        step(&app, &hits, request, expect(StatusCode::OK, &NONE, &NONE), [1, 1], "the bank's own form").await;
     }
 }
 
@@ -336,43 +384,31 @@ mod case02_transfer {
 mod case03_default_service {
     use super::*;
 
-    #[derive(Default)]
-    pub(super) struct Hits {
-        thing: Calls,
-        fallback: Calls,
-    }
-
     #[cors(origins = ["https://partner.example"], headers = ["content-type"])]
     #[actix_web::post("/things/{id}", guard = "is_json")]
     async fn thing(hits: web::Data<Hits>) -> HttpResponse {
-        hits.thing.hit();
-        HttpResponse::Ok().body("thing")
-    }
-
-    async fn fallback(hits: web::Data<Hits>) -> HttpResponse {
-        hits.fallback.hit();
-        HttpResponse::Ok().body("fallback")
+        hits.answer("thing")
     }
 
     #[actix_web::test]
     async fn a_request_the_route_guard_sends_to_the_default_service_is_the_apps() {
-        let hits = web::Data::new(Hits::default());
-        let app = test::init_service(
-            App::new()
-                .app_data(hits.clone())
-                .wrap(app_rejecting())
-                .service(thing)
-                .default_service(web::to(fallback)),
+        let hits = Hits::new(["thing", "fallback"]);
+        let app = init(
+            &hits,
+            App::new().wrap(app_rejecting()).service(thing).default_service(counting("fallback")),
         )
         .await;
 
-        let response = test::call_service(&app, form_post("/things/1", EVIL).to_request()).await;
-        assert_eq!(seen(&response), expect(StatusCode::FORBIDDEN, &NONE, &NONE), "evil's form post");
-        assert_eq!((hits.thing.count(), hits.fallback.count()), (0, 0), "evil's form post ran a handler");
+        step(&app, &hits, form_post("/things/1", EVIL), refused(), [0, 0], "evil's form post").await;
 
-        let response = test::call_service(&app, json_post("/things/1", PARTNER).to_request()).await;
-        assert_eq!(seen(&response), expect(StatusCode::OK, &[PARTNER], &NONE), "the partner's JSON post");
-        assert_eq!((hits.thing.count(), hits.fallback.count()), (1, 0), "the partner's JSON post");
+        sees(
+            &app,
+            json_post("/things/1", PARTNER),
+            allowed(StatusCode::OK, PARTNER),
+            "the partner's JSON post",
+        )
+        .await;
+        hits.ran([1, 0], "the partner's JSON post");
     }
 }
 
@@ -383,23 +419,10 @@ mod case04_async_check {
 
     const TENANT: &str = "https://tenant.example";
 
-    #[derive(Default)]
-    pub(super) struct Hits {
-        api: Calls,
-        plain: Calls,
-    }
-
     #[cors(origins = ["https://partner.example"], headers = ["content-type"])]
     #[actix_web::post("/items", guard = "is_json")]
     async fn api_items(hits: web::Data<Hits>) -> HttpResponse {
-        hits.api.hit();
-        HttpResponse::Ok().body("api item")
-    }
-
-    #[actix_web::post("/items")]
-    async fn plain_items(hits: web::Data<Hits>) -> HttpResponse {
-        hits.plain.hit();
-        HttpResponse::Ok().body("plain item")
+        hits.answer("api")
     }
 
     #[actix_web::test]
@@ -419,39 +442,36 @@ mod case04_async_check {
             .on_mismatch(OnMismatch::Reject)
             .build()
             .unwrap();
-        let hits = web::Data::new(Hits::default());
-        let app = test::init_service(
-            App::new().app_data(hits.clone()).wrap(Cors::new(policy)).service(api_items).service(plain_items),
+        let hits = Hits::new(["api", "plain"]);
+        let app = init(
+            &hits,
+            App::new().wrap(Cors::new(policy)).service(api_items).service(plain(
+                Method::POST,
+                "/items",
+                "plain",
+            )),
         )
         .await;
 
-        let response =
-            test::call_service(&app, form_post("/items", "https://other.example").to_request()).await;
-        assert_eq!(seen(&response), expect(StatusCode::FORBIDDEN, &NONE, &NONE), "other's form post");
+        sees(&app, form_post("/items", "https://other.example"), refused(), "other's form post").await;
         assert_eq!(asked.count(), 1, "other's form post: times the app's check was asked");
-        assert_eq!((hits.api.count(), hits.plain.count()), (0, 0), "other's form post ran a handler");
+        hits.ran([0, 0], "other's form post");
 
-        let response = test::call_service(&app, form_post("/items", TENANT).to_request()).await;
-        assert_eq!(seen(&response), expect(StatusCode::OK, &[TENANT], &NONE), "the tenant's form post");
+        sees(&app, form_post("/items", TENANT), allowed(StatusCode::OK, TENANT), "the tenant's form post")
+            .await;
         assert_eq!(asked.count(), 2, "the tenant's form post: times the app's check was asked");
-        assert_eq!((hits.api.count(), hits.plain.count()), (0, 1), "the tenant's form post");
+        hits.ran([0, 1], "the tenant's form post");
 
-        let response = test::call_service(&app, json_post("/items", PARTNER).to_request()).await;
-        assert_eq!(seen(&response), expect(StatusCode::OK, &[PARTNER], &NONE), "the partner's JSON post");
+        sees(&app, json_post("/items", PARTNER), allowed(StatusCode::OK, PARTNER), "the partner's JSON post")
+            .await;
         assert_eq!(asked.count(), 2, "the route's request was the route's policy's to decide");
-        assert_eq!((hits.api.count(), hits.plain.count()), (1, 1), "the partner's JSON post");
+        hits.ran([1, 1], "the partner's JSON post");
     }
 }
 
 /// A public, ticketed socket and the app's cookie-session socket on one path.
 mod case05_websocket {
     use super::*;
-
-    #[derive(Default)]
-    pub(super) struct Hits {
-        public: Calls,
-        session: Calls,
-    }
 
     /// A handshake as a browser's `new WebSocket(..)` sends it from a page of `origin`.
     fn handshake(uri: &str, origin: &str) -> TestRequest {
@@ -469,17 +489,18 @@ mod case05_websocket {
         handshake(uri, origin).insert_header((header::UPGRADE, "websocket/13"))
     }
 
+    /// Evil's handshakes, each with what it is.
+    fn evil_handshakes() -> [(TestRequest, &'static str); 2] {
+        [
+            (handshake("/ws", EVIL), "evil's handshake"),
+            (versioned_handshake("/ws", EVIL), "evil's handshake with `Upgrade: websocket/13`"),
+        ]
+    }
+
     #[cors(origins = "*")]
     #[actix_web::get("/ws", guard = "has_ticket")]
     async fn public_socket(hits: web::Data<Hits>) -> HttpResponse {
-        hits.public.hit();
-        HttpResponse::Ok().body("public socket")
-    }
-
-    #[actix_web::get("/ws")]
-    async fn session_socket(hits: web::Data<Hits>) -> HttpResponse {
-        hits.session.hit();
-        HttpResponse::Ok().body("session socket")
+        hits.answer("public")
     }
 
     fn app_policy() -> Cors {
@@ -488,39 +509,26 @@ mod case05_websocket {
 
     #[actix_web::test]
     async fn a_public_socket_does_not_open_the_session_socket_to_other_sites() {
-        let hits = web::Data::new(Hits::default());
-        let app = test::init_service(
-            App::new()
-                .app_data(hits.clone())
-                .wrap(app_policy())
-                .service(public_socket)
-                .service(session_socket),
+        let hits = Hits::new(["public", "session"]);
+        let app = init(
+            &hits,
+            App::new().wrap(app_policy()).service(public_socket).service(plain(
+                Method::GET,
+                "/ws",
+                "session",
+            )),
         )
         .await;
 
-        let response = test::call_service(&app, handshake("/ws", EVIL).to_request()).await;
-        assert_eq!(seen(&response), expect(StatusCode::FORBIDDEN, &NONE, &NONE), "evil's handshake");
-        assert_eq!((hits.public.count(), hits.session.count()), (0, 0), "evil's handshake ran a handler");
+        for (request, what) in evil_handshakes() {
+            step(&app, &hits, request, refused(), [0, 0], what).await;
+        }
 
-        let response = test::call_service(&app, versioned_handshake("/ws", EVIL).to_request()).await;
-        assert_eq!(
-            seen(&response),
-            expect(StatusCode::FORBIDDEN, &NONE, &NONE),
-            "evil's handshake with `Upgrade: websocket/13`"
-        );
-        assert_eq!(
-            (hits.public.count(), hits.session.count()),
-            (0, 0),
-            "evil's handshake with `Upgrade: websocket/13` ran a handler"
-        );
+        let what = "a ticketed handshake";
+        step(&app, &hits, handshake("/ws?ticket=t1", EVIL), allowed(StatusCode::OK, "*"), [1, 0], what).await;
 
-        let response = test::call_service(&app, handshake("/ws?ticket=t1", EVIL).to_request()).await;
-        assert_eq!(seen(&response), expect(StatusCode::OK, &["*"], &NONE), "a ticketed handshake");
-        assert_eq!((hits.public.count(), hits.session.count()), (1, 0), "a ticketed handshake");
-
-        let response = test::call_service(&app, handshake("/ws", APP).to_request()).await;
-        assert_eq!(seen(&response), expect(StatusCode::OK, &[APP], &NONE), "the app's own handshake");
-        assert_eq!((hits.public.count(), hits.session.count()), (1, 1), "the app's own handshake");
+        let what = "the app's own handshake";
+        step(&app, &hits, handshake("/ws", APP), allowed(StatusCode::OK, APP), [1, 1], what).await;
     }
 
     /// Counts its run, then upgrades with `actix-ws`; the socket closes at once.
@@ -529,7 +537,7 @@ mod case05_websocket {
         body: web::Payload,
         hits: web::Data<Hits>,
     ) -> actix_web::Result<HttpResponse> {
-        hits.session.hit();
+        hits.calls("session").hit();
         let (response, session, _messages) = actix_ws::handle(&request, body)?;
         actix_web::rt::spawn(session.close(None));
         Ok(response)
@@ -538,27 +546,21 @@ mod case05_websocket {
     /// With a real `actix-ws` session socket: only the app's page gets `101`.
     #[actix_web::test]
     async fn only_the_app_opens_the_real_session_socket() {
-        let hits = web::Data::new(Hits::default());
-        let app = test::init_service(
+        let hits = Hits::new(["public", "session"]);
+        let app = init(
+            &hits,
             App::new()
-                .app_data(hits.clone())
                 .wrap(app_policy())
                 .service(public_socket)
                 .route("/ws", web::get().to(real_session_socket)),
         )
         .await;
 
-        for (request, what) in [
-            (handshake("/ws", EVIL), "evil's handshake"),
-            (versioned_handshake("/ws", EVIL), "evil's handshake with `Upgrade: websocket/13`"),
-        ] {
-            let response = test::call_service(&app, request.to_request()).await;
-            assert_eq!(seen(&response), expect(StatusCode::FORBIDDEN, &NONE, &NONE), "{what}");
-            assert_eq!(hits.session.count(), 0, "{what} ran the session handler");
+        for (request, what) in evil_handshakes() {
+            step(&app, &hits, request, refused(), [0, 0], what).await;
         }
-        let response = test::call_service(&app, handshake("/ws", APP).to_request()).await;
-        assert_eq!(seen(&response), expect(StatusCode::SWITCHING_PROTOCOLS, &[APP], &NONE), "the app's own");
-        assert_eq!((hits.public.count(), hits.session.count()), (0, 1));
+        let switching = allowed(StatusCode::SWITCHING_PROTOCOLS, APP);
+        step(&app, &hits, handshake("/ws", APP), switching, [0, 1], "the app's own").await;
     }
 }
 
@@ -566,40 +568,30 @@ mod case05_websocket {
 mod case06_hooks {
     use super::*;
 
-    #[derive(Default)]
-    pub(super) struct Hits {
-        plain: Calls,
-        public: Calls,
-    }
-
-    #[actix_web::post("/hooks", guard = "is_form")]
-    async fn plain_hook(hits: web::Data<Hits>) -> HttpResponse {
-        hits.plain.hit();
-        HttpResponse::Ok().body("plain hook")
-    }
-
     #[cors(origins = "*", headers = ["content-type"])]
     #[actix_web::post("/hooks")]
     async fn public_hook(hits: web::Data<Hits>) -> HttpResponse {
-        hits.public.hit();
-        HttpResponse::Ok().body("public hook")
+        hits.answer("public")
     }
 
     #[actix_web::test]
     async fn a_public_route_after_a_plain_one_does_not_open_the_plain_one() {
-        let hits = web::Data::new(Hits::default());
-        let app = test::init_service(
-            App::new().app_data(hits.clone()).wrap(app_rejecting()).service(plain_hook).service(public_hook),
+        let hits = Hits::new(["plain", "public"]);
+        let plain_hook = plain(Method::POST, "/hooks", "plain").guard(guard::fn_guard(is_form));
+        let app =
+            init(&hits, App::new().wrap(app_rejecting()).service(plain_hook).service(public_hook)).await;
+
+        step(&app, &hits, form_post("/hooks", EVIL), refused(), [0, 0], "evil's form post").await;
+
+        step(
+            &app,
+            &hits,
+            json_post("/hooks", EVIL),
+            allowed(StatusCode::OK, "*"),
+            [0, 1],
+            "evil's JSON post",
         )
         .await;
-
-        let response = test::call_service(&app, form_post("/hooks", EVIL).to_request()).await;
-        assert_eq!(seen(&response), expect(StatusCode::FORBIDDEN, &NONE, &NONE), "evil's form post");
-        assert_eq!((hits.plain.count(), hits.public.count()), (0, 0), "evil's form post ran a handler");
-
-        let response = test::call_service(&app, json_post("/hooks", EVIL).to_request()).await;
-        assert_eq!(seen(&response), expect(StatusCode::OK, &["*"], &NONE), "evil's JSON post");
-        assert_eq!((hits.plain.count(), hits.public.count()), (0, 1), "evil's JSON post");
     }
 }
 
@@ -607,52 +599,34 @@ mod case06_hooks {
 mod case07_scopes {
     use super::*;
 
-    #[derive(Default)]
-    pub(super) struct Hits {
-        partner: Calls,
-        plain: Calls,
-    }
-
     #[cors(origins = ["https://partner.example"], headers = ["content-type", "x-partner"])]
     #[actix_web::post("/orders")]
     async fn partner_orders(hits: web::Data<Hits>) -> HttpResponse {
-        hits.partner.hit();
-        HttpResponse::Ok().body("partner order")
-    }
-
-    #[actix_web::post("/orders")]
-    async fn plain_orders(hits: web::Data<Hits>) -> HttpResponse {
-        hits.plain.hit();
-        HttpResponse::Ok().body("plain order")
+        hits.answer("partner")
     }
 
     #[actix_web::test]
     async fn a_guarded_scope_does_not_lend_its_policy_to_the_next_scope() {
-        let hits = web::Data::new(Hits::default());
-        let app = test::init_service(
+        let hits = Hits::new(["partner", "plain"]);
+        let app = init(
+            &hits,
             App::new()
-                .app_data(hits.clone())
                 .wrap(app_rejecting())
                 .service(web::scope("/v1").guard(guard::Header("x-partner", "1")).service(partner_orders))
-                .service(web::scope("/v1").service(plain_orders)),
+                .service(web::scope("/v1").service(plain(Method::POST, "/orders", "plain"))),
         )
         .await;
 
-        let response = test::call_service(&app, form_post("/v1/orders", EVIL).to_request()).await;
-        assert_eq!(seen(&response), expect(StatusCode::FORBIDDEN, &NONE, &NONE), "evil's form post");
-        assert_eq!((hits.partner.count(), hits.plain.count()), (0, 0), "evil's form post ran a handler");
+        step(&app, &hits, form_post("/v1/orders", EVIL), refused(), [0, 0], "evil's form post").await;
 
-        let request = json_post("/v1/orders", PARTNER).insert_header(("x-partner", "1")).to_request();
-        let response = test::call_service(&app, request).await;
-        assert_eq!(seen(&response), expect(StatusCode::OK, &[PARTNER], &NONE), "the partner's post");
-        assert_eq!((hits.partner.count(), hits.plain.count()), (1, 0), "the partner's post");
+        let request = json_post("/v1/orders", PARTNER).insert_header(("x-partner", "1"));
+        step(&app, &hits, request, allowed(StatusCode::OK, PARTNER), [1, 0], "the partner's post").await;
 
         // Routed to the partner route, the request is its policy's (`omit`): the handler runs
         // and the browser gets no CORS header.
-        let request = form_post("/v1/orders", EVIL).insert_header(("x-partner", "1")).to_request();
-        let response = test::call_service(&app, request).await;
-        assert_eq!(seen(&response), expect(StatusCode::OK, &NONE, &NONE), "evil's post to the partner scope");
-        assert_eq!((hits.partner.count(), hits.plain.count()), (2, 0), "evil's post to the partner scope");
+        let what = "evil's post to the partner scope";
+        let request = form_post("/v1/orders", EVIL).insert_header(("x-partner", "1"));
+        step(&app, &hits, request, expect(StatusCode::OK, &NONE, &NONE), [2, 0], what).await;
     }
 }
 
@@ -662,48 +636,30 @@ mod case08_docs {
 
     const EDITOR: &str = "https://editor.example";
 
-    #[derive(Default)]
-    pub(super) struct Hits {
-        read: Calls,
-        delete: Calls,
-    }
-
     #[cors(origins = ["https://partner.example"])]
     #[actix_web::get("/docs/{id}")]
     async fn read_doc(hits: web::Data<Hits>) -> HttpResponse {
-        hits.read.hit();
-        HttpResponse::Ok().body("doc")
+        hits.answer("read")
     }
 
     #[cors(origins = ["https://editor.example"])]
     #[actix_web::delete("/docs/all")]
     async fn delete_all(hits: web::Data<Hits>) -> HttpResponse {
-        hits.delete.hit();
-        HttpResponse::Ok().body("deleted")
+        hits.answer("delete")
     }
 
     #[actix_web::test]
     async fn the_route_the_method_reaches_answers_the_preflight() {
-        let hits = web::Data::new(Hits::default());
-        let app = test::init_service(
-            App::new().app_data(hits.clone()).wrap(app_rejecting()).service(read_doc).service(delete_all),
-        )
-        .await;
+        let hits = Hits::new(["read", "delete"]);
+        let app = init(&hits, App::new().wrap(app_rejecting()).service(read_doc).service(delete_all)).await;
 
-        let response = test::call_service(&app, preflight("/docs/all", EDITOR, "DELETE").to_request()).await;
-        assert_eq!(
-            seen(&response),
-            expect(StatusCode::NO_CONTENT, &[EDITOR], &NONE),
-            "the editor's preflight"
-        );
-        let response = test::call_service(&app, preflight("/docs/all", PARTNER, "DELETE").to_request()).await;
-        assert_eq!(seen(&response), expect(StatusCode::FORBIDDEN, &NONE, &NONE), "the partner's preflight");
-        assert_eq!((hits.read.count(), hits.delete.count()), (0, 0), "a preflight ran a handler");
+        let request = preflight("/docs/all", EDITOR, "DELETE");
+        sees(&app, request, allowed(StatusCode::NO_CONTENT, EDITOR), "the editor's preflight").await;
+        sees(&app, preflight("/docs/all", PARTNER, "DELETE"), refused(), "the partner's preflight").await;
+        hits.ran([0, 0], "a preflight");
 
-        let response =
-            test::call_service(&app, actual(Method::DELETE, "/docs/all", EDITOR).to_request()).await;
-        assert_eq!(seen(&response), expect(StatusCode::OK, &[EDITOR], &NONE), "the editor's DELETE");
-        assert_eq!((hits.read.count(), hits.delete.count()), (0, 1), "the editor's DELETE");
+        let request = actual(Method::DELETE, "/docs/all", EDITOR);
+        step(&app, &hits, request, allowed(StatusCode::OK, EDITOR), [0, 1], "the editor's DELETE").await;
     }
 }
 
@@ -712,55 +668,29 @@ mod case08_docs {
 mod case09_unreachable {
     use super::*;
 
-    #[derive(Default)]
-    pub(super) struct Hits {
-        plain: Calls,
-        route: Calls,
-    }
-
-    async fn plain(hits: web::Data<Hits>) -> HttpResponse {
-        hits.plain.hit();
-        HttpResponse::Ok().body("plain")
-    }
-
     #[cors(origins = ["https://partner.example"], credentials = true)]
     #[actix_web::put("/items/{id}")]
     async fn put_item(hits: web::Data<Hits>) -> HttpResponse {
-        hits.route.hit();
-        HttpResponse::Ok().body("put")
+        hits.answer("route")
     }
 
-    async fn check(
-        app: &impl Service<
-            actix_http::Request,
-            Response = ServiceResponse<impl MessageBody>,
-            Error = actix_web::Error,
-        >,
-        hits: &Hits,
-        uri: &str,
-    ) {
-        let response = test::call_service(app, preflight(uri, PARTNER, "PUT").to_request()).await;
-        assert_eq!(
-            seen(&response),
-            expect(StatusCode::FORBIDDEN, &NONE, &NONE),
-            "{uri}: the partner's preflight"
-        );
-        let response = test::call_service(app, actual(Method::PUT, uri, PARTNER).to_request()).await;
-        assert_eq!(seen(&response), expect(StatusCode::FORBIDDEN, &NONE, &NONE), "{uri}: the partner's PUT");
-        assert_eq!((hits.plain.count(), hits.route.count()), (0, 0), "{uri}: a handler ran");
-        let response = test::call_service(app, actual(Method::PUT, uri, APP).to_request()).await;
-        assert_eq!(seen(&response), expect(StatusCode::OK, &[APP], &NONE), "{uri}: the app's PUT");
-        assert_eq!((hits.plain.count(), hits.route.count()), (1, 0), "{uri}: the app's PUT");
+    async fn check<B: MessageBody>(app: &impl Tested<B>, hits: &Hits, uri: &str) {
+        sees(app, preflight(uri, PARTNER, "PUT"), refused(), &format!("{uri}: the partner's preflight"))
+            .await;
+        sees(app, actual(Method::PUT, uri, PARTNER), refused(), &format!("{uri}: the partner's PUT")).await;
+        hits.ran([0, 0], &format!("{uri}: the partner's preflight and PUT"));
+        let what = format!("{uri}: the app's PUT");
+        step(app, hits, actual(Method::PUT, uri, APP), allowed(StatusCode::OK, APP), [1, 0], &what).await;
     }
 
     #[actix_web::test]
     async fn a_guardless_resource_first_takes_the_routes_requests() {
-        let hits = web::Data::new(Hits::default());
-        let app = test::init_service(
+        let hits = Hits::new(["plain", "route"]);
+        let app = init(
+            &hits,
             App::new()
-                .app_data(hits.clone())
                 .wrap(app_rejecting())
-                .service(web::resource("/items/{id}").to(plain))
+                .service(web::resource("/items/{id}").route(counting("plain")))
                 .service(put_item),
         )
         .await;
@@ -769,12 +699,12 @@ mod case09_unreachable {
 
     #[actix_web::test]
     async fn a_scope_behind_an_unguarded_scope_with_its_prefix_is_unreachable() {
-        let hits = web::Data::new(Hits::default());
-        let app = test::init_service(
+        let hits = Hits::new(["plain", "route"]);
+        let app = init(
+            &hits,
             App::new()
-                .app_data(hits.clone())
                 .wrap(app_rejecting())
-                .service(web::scope("/api").service(web::resource("/items/{id}").to(plain)))
+                .service(web::scope("/api").service(web::resource("/items/{id}").route(counting("plain"))))
                 .service(web::scope("/api").service(put_item)),
         )
         .await;
@@ -796,37 +726,21 @@ mod case10_inner_layers {
         Cors::new(policy! { origins = ["https://admin.example"], methods = ["DELETE"] })
     }
 
-    async fn check(
-        app: &impl Service<
-            actix_http::Request,
-            Response = ServiceResponse<impl MessageBody>,
-            Error = actix_web::Error,
-        >,
-        calls: &Calls,
-        uri: &str,
-    ) {
-        let response = test::call_service(app, preflight(uri, ADMIN, "DELETE").to_request()).await;
-        assert_eq!(
-            seen(&response),
-            expect(StatusCode::NO_CONTENT, &[ADMIN], &NONE),
-            "{uri}: admin's preflight"
-        );
+    async fn check<B: MessageBody>(app: &impl Tested<B>, calls: &Calls, uri: &str) {
+        let what = format!("{uri}: admin's preflight");
+        let response =
+            sees(app, preflight(uri, ADMIN, "DELETE"), allowed(StatusCode::NO_CONTENT, ADMIN), &what).await;
         let methods = all(&response, "access-control-allow-methods");
         assert!(
             methods.iter().any(|value| value.split(',').any(|method| method.trim() == "DELETE")),
             "{uri}: allowed methods {methods:?}"
         );
-        let response = test::call_service(app, preflight(uri, APP, "DELETE").to_request()).await;
-        assert_eq!(
-            seen(&response),
-            expect(StatusCode::FORBIDDEN, &NONE, &NONE),
-            "{uri}: the app's preflight"
-        );
+        sees(app, preflight(uri, APP, "DELETE"), refused(), &format!("{uri}: the app's preflight")).await;
         assert_eq!(calls.count(), 0, "{uri}: a preflight ran the handler");
 
-        let response = test::call_service(app, actual(Method::DELETE, uri, ADMIN).to_request()).await;
-        assert_eq!(seen(&response), expect(StatusCode::OK, &[ADMIN], &NONE), "{uri}: admin's DELETE");
-        assert_eq!(calls.count(), 1, "{uri}: admin's DELETE");
+        let what = format!("{uri}: admin's DELETE");
+        sees(app, actual(Method::DELETE, uri, ADMIN), allowed(StatusCode::OK, ADMIN), &what).await;
+        assert_eq!(calls.count(), 1, "{what}");
     }
 
     #[actix_web::test]
@@ -860,50 +774,38 @@ mod case10_inner_layers {
 mod case11_hosts {
     use super::*;
 
-    #[derive(Default)]
-    pub(super) struct Hits {
-        api: Calls,
-        www: Calls,
-    }
-
     #[cors(origins = ["https://partner.example"])]
     #[actix_web::get("/data")]
     async fn api_data(hits: web::Data<Hits>) -> HttpResponse {
-        hits.api.hit();
-        HttpResponse::Ok().body("api data")
-    }
-
-    async fn www_data(hits: web::Data<Hits>) -> HttpResponse {
-        hits.www.hit();
-        HttpResponse::Ok().body("www data")
+        hits.answer("api")
     }
 
     #[actix_web::test]
     async fn each_hosts_preflights_get_that_hosts_policy() {
-        let hits = web::Data::new(Hits::default());
-        let app = test::init_service(
+        let hits = Hits::new(["api", "www"]);
+        let app = init(
+            &hits,
             App::new()
-                .app_data(hits.clone())
                 .wrap(Cors::new(policy! { origins = ["https://app.example"] }))
                 .service(web::scope("").guard(guard::Host("api.example")).service(api_data))
                 .service(
-                    web::scope("").guard(guard::Host("www.example")).route("/data", web::get().to(www_data)),
+                    web::scope("")
+                        .guard(guard::Host("www.example"))
+                        .route("/data", counting("www").method(Method::GET)),
                 ),
         )
         .await;
-        let to = |host: &'static str, request: TestRequest| {
-            request.insert_header((header::HOST, host)).to_request()
-        };
 
-        let response = test::call_service(&app, to("api.example", preflight("/data", PARTNER, "GET"))).await;
-        assert_eq!(seen(&response), expect(StatusCode::NO_CONTENT, &[PARTNER], &NONE), "api: the partner");
-        let response = test::call_service(&app, to("api.example", preflight("/data", APP, "GET"))).await;
-        assert_eq!(seen(&response), expect(StatusCode::FORBIDDEN, &NONE, &NONE), "api: the app");
-        let response = test::call_service(&app, to("www.example", preflight("/data", PARTNER, "GET"))).await;
-        assert_eq!(seen(&response), expect(StatusCode::FORBIDDEN, &NONE, &NONE), "www: the partner");
-        let response = test::call_service(&app, to("www.example", preflight("/data", APP, "GET"))).await;
-        assert_eq!(seen(&response), expect(StatusCode::NO_CONTENT, &[APP], &NONE), "www: the app");
-        assert_eq!((hits.api.count(), hits.www.count()), (0, 0), "a preflight ran a handler");
+        for (host, origin, expected, what) in [
+            ("api.example", PARTNER, allowed(StatusCode::NO_CONTENT, PARTNER), "api: the partner"),
+            ("api.example", APP, refused(), "api: the app"),
+            ("www.example", PARTNER, refused(), "www: the partner"),
+            ("www.example", APP, allowed(StatusCode::NO_CONTENT, APP), "www: the app"),
+        ] {
+            let request = preflight("/data", origin, "GET").insert_header((header::HOST, host));
+            sees(&app, request, expected, what).await;
+        }
+        hits.ran([0, 0], "a preflight");
     }
 }
 
@@ -911,49 +813,31 @@ mod case11_hosts {
 mod case12_catch_all {
     use super::*;
 
-    #[derive(Default)]
-    pub(super) struct Hits {
-        spa: Calls,
-        put: Calls,
-    }
-
-    async fn spa(hits: web::Data<Hits>) -> HttpResponse {
-        hits.spa.hit();
-        HttpResponse::Ok().body("index.html")
-    }
-
     #[cors(origins = ["https://partner.example"])]
     #[actix_web::put("/items/{id}")]
     async fn put_item(hits: web::Data<Hits>) -> HttpResponse {
-        hits.put.hit();
-        HttpResponse::Ok().body("put")
+        hits.answer("put")
     }
 
     #[actix_web::test]
     async fn a_get_catch_all_first_does_not_take_a_puts_preflight() {
-        let hits = web::Data::new(Hits::default());
-        let app = test::init_service(
+        let hits = Hits::new(["spa", "put"]);
+        let app = init(
+            &hits,
             App::new()
-                .app_data(hits.clone())
                 .wrap(app_rejecting())
-                .service(web::resource("/{tail:.*}").guard(guard::Get()).to(spa))
+                .service(web::resource("/{tail:.*}").guard(guard::Get()).route(counting("spa")))
                 .service(put_item),
         )
         .await;
 
-        let response = test::call_service(&app, preflight("/items/1", PARTNER, "PUT").to_request()).await;
-        assert_eq!(
-            seen(&response),
-            expect(StatusCode::NO_CONTENT, &[PARTNER], &NONE),
-            "the partner's preflight"
-        );
-        let response = test::call_service(&app, preflight("/items/1", APP, "PUT").to_request()).await;
-        assert_eq!(seen(&response), expect(StatusCode::FORBIDDEN, &NONE, &NONE), "the app's preflight");
-        assert_eq!((hits.spa.count(), hits.put.count()), (0, 0), "a preflight ran a handler");
+        let request = preflight("/items/1", PARTNER, "PUT");
+        sees(&app, request, allowed(StatusCode::NO_CONTENT, PARTNER), "the partner's preflight").await;
+        sees(&app, preflight("/items/1", APP, "PUT"), refused(), "the app's preflight").await;
+        hits.ran([0, 0], "a preflight");
 
-        let response = test::call_service(&app, actual(Method::PUT, "/items/1", PARTNER).to_request()).await;
-        assert_eq!(seen(&response), expect(StatusCode::OK, &[PARTNER], &NONE), "the partner's PUT");
-        assert_eq!((hits.spa.count(), hits.put.count()), (0, 1), "the partner's PUT");
+        let request = actual(Method::PUT, "/items/1", PARTNER);
+        step(&app, &hits, request, allowed(StatusCode::OK, PARTNER), [0, 1], "the partner's PUT").await;
     }
 }
 
@@ -961,43 +845,28 @@ mod case12_catch_all {
 mod case13_literal_sibling {
     use super::*;
 
-    #[derive(Default)]
-    pub(super) struct Hits {
-        new_form: Calls,
-        item: Calls,
-    }
-
-    #[actix_web::get("/items/new")]
-    async fn new_item_form(hits: web::Data<Hits>) -> HttpResponse {
-        hits.new_form.hit();
-        HttpResponse::Ok().body("new item form")
-    }
-
     #[cors(origins = ["https://partner.example"], headers = ["x-custom"])]
     #[actix_web::get("/items/{id}")]
     async fn item(hits: web::Data<Hits>) -> HttpResponse {
-        hits.item.hit();
-        HttpResponse::Ok().body("item")
+        hits.answer("item")
     }
 
     #[actix_web::test]
     async fn the_literal_sibling_keeps_the_app_policy() {
-        let hits = web::Data::new(Hits::default());
-        let app = test::init_service(
+        let hits = Hits::new(["new_form", "item"]);
+        let app = init(
+            &hits,
             App::new()
-                .app_data(hits.clone())
                 .wrap(Cors::new(policy! { origins = ["https://app.example"] }))
-                .service(new_item_form)
+                .service(plain(Method::GET, "/items/new", "new_form"))
                 .service(item),
         )
         .await;
-        let custom = |uri: &str| preflight_with_headers(uri, PARTNER, "GET", &["x-custom"]).to_request();
+        let custom = |uri: &str| preflight_with_headers(uri, PARTNER, "GET", &["x-custom"]);
 
-        let response = test::call_service(&app, custom("/items/new")).await;
-        assert_eq!(seen(&response), expect(StatusCode::FORBIDDEN, &NONE, &NONE), "/items/new");
-        let response = test::call_service(&app, custom("/items/7")).await;
-        assert_eq!(seen(&response), expect(StatusCode::NO_CONTENT, &[PARTNER], &NONE), "/items/7");
-        assert_eq!((hits.new_form.count(), hits.item.count()), (0, 0), "a preflight ran a handler");
+        sees(&app, custom("/items/new"), refused(), "/items/new").await;
+        sees(&app, custom("/items/7"), allowed(StatusCode::NO_CONTENT, PARTNER), "/items/7").await;
+        hits.ran([0, 0], "a preflight");
     }
 }
 
@@ -1020,9 +889,8 @@ mod case14_match_info {
                 ),
             ))
             .await;
-        let response =
-            test::call_service(&app, actual(Method::GET, "/api/items/a%20b", PARTNER).to_request()).await;
-        assert_eq!(seen(&response), expect(StatusCode::OK, &[PARTNER], &NONE));
+        let request = actual(Method::GET, "/api/items/a%20b", PARTNER);
+        let response = sees(&app, request, allowed(StatusCode::OK, PARTNER), "the partner's GET").await;
         let body = test::read_body(response).await;
         assert_eq!(body, r#"Some("/api/items/{id}") Some("item")"#);
     }
@@ -1038,42 +906,32 @@ mod case14_match_info {
 /// too; it reads `Accept-Encoding` in `call` and acts only on the response.
 mod case15_nothing_runs {
     use actix_web::{
-        dev::{fn_service, ServiceRequest},
+        dev::fn_service,
         middleware::{Compress, Condition, Logger, NormalizePath},
         Error,
     };
 
     use super::*;
 
-    #[derive(Default)]
-    pub(super) struct Hits {
-        route: Calls,
-        codegen: Calls,
-        to: Calls,
-        fn_service: Calls,
-        fallback: Calls,
-        not_allowed: Calls,
-        files: Calls,
-        logger: Calls,
-        condition: Calls,
-        wrap_fn: Calls,
+    /// What runs for a request, each counted under what it is.
+    fn hits() -> web::Data<Hits> {
+        Hits::new([
+            "#[cors] route",
+            "codegen handler",
+            "web::to handler",
+            "fn_service",
+            "default service",
+            "405 of a GET-only resource",
+            "actix_files::Files",
+            "Logger",
+            "a Logger inside Condition",
+            "wrap_fn",
+        ])
     }
 
-    impl Hits {
-        fn counts(&self) -> [(&'static str, usize); 10] {
-            [
-                ("#[cors] route", self.route.count()),
-                ("codegen handler", self.codegen.count()),
-                ("web::to handler", self.to.count()),
-                ("fn_service", self.fn_service.count()),
-                ("default service", self.fallback.count()),
-                ("405 of a GET-only resource", self.not_allowed.count()),
-                ("actix_files::Files", self.files.count()),
-                ("Logger", self.logger.count()),
-                ("a Logger inside Condition", self.condition.count()),
-                ("wrap_fn", self.wrap_fn.count()),
-            ]
-        }
+    /// Whether `what` is a middleware between the app-wide layer and the routes.
+    fn is_middleware(what: &str) -> bool {
+        matches!(what, "Logger" | "a Logger inside Condition" | "wrap_fn")
     }
 
     /// The `#[cors]` route that makes the app-wide layer look for the governing policy; its own
@@ -1081,14 +939,12 @@ mod case15_nothing_runs {
     #[cors(origins = ["https://partner.example"], headers = ["content-type"], on_mismatch = "reject")]
     #[actix_web::post("/partner")]
     async fn partner(hits: web::Data<Hits>) -> HttpResponse {
-        hits.route.hit();
-        HttpResponse::Ok().body("partner")
+        hits.answer("#[cors] route")
     }
 
     #[actix_web::post("/codegen")]
     async fn codegen(hits: web::Data<Hits>) -> HttpResponse {
-        hits.codegen.hit();
-        HttpResponse::Ok().body("codegen")
+        hits.answer("codegen handler")
     }
 
     /// A `Logger` that counts the responses it logs: it reads a response only in the future
@@ -1104,28 +960,25 @@ mod case15_nothing_runs {
     async fn app(
         hits: &web::Data<Hits>,
         normalize_inside: bool,
-    ) -> impl Service<actix_http::Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error>
-    {
-        let (to, fn_calls, fallback, not_allowed, files, wrap_fn) = (
-            hits.to.clone(),
-            hits.fn_service.clone(),
-            hits.fallback.clone(),
-            hits.not_allowed.clone(),
-            hits.files.clone(),
-            hits.wrap_fn.clone(),
+    ) -> impl Service<Request, Response = ServiceResponse<impl MessageBody>, Error = Error> {
+        let (fn_calls, not_allowed, files, wrap_fn) = (
+            hits.calls("fn_service").clone(),
+            hits.calls("405 of a GET-only resource").clone(),
+            hits.calls("actix_files::Files").clone(),
+            hits.calls("wrap_fn").clone(),
         );
         let cors = Cors::new(policy! {
             origins = ["https://app.example"],
             headers = ["content-type"],
             on_mismatch = "reject",
         });
-        test::init_service(
+        init(
+            hits,
             App::new()
-                .app_data(hits.clone())
                 .wrap(Condition::new(normalize_inside, NormalizePath::trim()))
                 .wrap(Compress::default())
-                .wrap(Condition::new(true, counting_logger(hits.condition.clone())))
-                .wrap(counting_logger(hits.logger.clone()))
+                .wrap(Condition::new(true, counting_logger(hits.calls("a Logger inside Condition").clone())))
+                .wrap(counting_logger(hits.calls("Logger").clone()))
                 .wrap_fn(move |req, srv| {
                     let future = srv.call(req);
                     let calls = wrap_fn.clone();
@@ -1138,16 +991,7 @@ mod case15_nothing_runs {
                 .wrap(Condition::new(!normalize_inside, NormalizePath::trim()))
                 .service(partner)
                 .service(codegen)
-                .route(
-                    "/to",
-                    web::post().to(move || {
-                        let calls = to.clone();
-                        async move {
-                            calls.hit();
-                            HttpResponse::Ok().body("to")
-                        }
-                    }),
-                )
+                .route("/to", counting("web::to handler").method(Method::POST))
                 .service(web::service("/fn").finish(fn_service(move |req: ServiceRequest| {
                     let calls = fn_calls.clone();
                     async move {
@@ -1170,13 +1014,7 @@ mod case15_nothing_runs {
                         true
                     },
                 ))
-                .default_service(web::to(move || {
-                    let calls = fallback.clone();
-                    async move {
-                        calls.hit();
-                        HttpResponse::Ok().body("fallback")
-                    }
-                })),
+                .default_service(counting("default service")),
         )
         .await
     }
@@ -1187,52 +1025,27 @@ mod case15_nothing_runs {
     #[actix_web::test]
     async fn nothing_runs_for_an_answered_preflight_or_a_refusal() {
         for normalize_inside in [true, false] {
-            let hits = web::Data::new(Hits::default());
+            let hits = hits();
             let app = app(&hits, normalize_inside).await;
             let case = |uri: &str| format!("NormalizePath inside: {normalize_inside}, {uri}");
 
             for path in PATHS {
                 for uri in [path.to_owned(), format!("{path}/")] {
-                    let allowed_origin = if path == "/partner" { PARTNER } else { APP };
-                    let refused_origin = if path == "/partner" { APP } else { PARTNER };
+                    let (allowed_origin, refused_origin) =
+                        if path == "/partner" { (PARTNER, APP) } else { (APP, PARTNER) };
                     let gzip = ("accept-encoding", "gzip");
-                    let response = test::call_service(
-                        &app,
-                        preflight_with_headers(&uri, allowed_origin, "POST", &["content-type"])
-                            .insert_header(gzip)
-                            .to_request(),
-                    )
-                    .await;
-                    assert_eq!(
-                        seen(&response),
-                        expect(StatusCode::NO_CONTENT, &[allowed_origin], &NONE),
-                        "{}: the allowed preflight",
-                        case(&uri)
-                    );
-                    let response = test::call_service(
-                        &app,
-                        preflight_with_headers(&uri, refused_origin, "POST", &["content-type"])
-                            .insert_header(gzip)
-                            .to_request(),
-                    )
-                    .await;
-                    assert_eq!(
-                        seen(&response),
-                        expect(StatusCode::FORBIDDEN, &NONE, &NONE),
-                        "{}: the refused preflight",
-                        case(&uri)
-                    );
+                    let asking = |origin| {
+                        preflight_with_headers(&uri, origin, "POST", &["content-type"]).insert_header(gzip)
+                    };
+                    let expected = allowed(StatusCode::NO_CONTENT, allowed_origin);
+                    let what = format!("{}: the allowed preflight", case(&uri));
+                    sees(&app, asking(allowed_origin), expected, &what).await;
+                    let what = format!("{}: the refused preflight", case(&uri));
+                    sees(&app, asking(refused_origin), refused(), &what).await;
                     // The app's refusal; the route's own is below.
                     if path != "/partner" {
-                        let response =
-                            test::call_service(&app, form_post(&uri, EVIL).insert_header(gzip).to_request())
-                                .await;
-                        assert_eq!(
-                            seen(&response),
-                            expect(StatusCode::FORBIDDEN, &NONE, &NONE),
-                            "{}: evil's form post",
-                            case(&uri)
-                        );
+                        let what = format!("{}: evil's form post", case(&uri));
+                        sees(&app, form_post(&uri, EVIL).insert_header(gzip), refused(), &what).await;
                     }
                     for (what, count) in hits.counts() {
                         assert_eq!(count, 0, "{}: {what} ran", case(&uri));
@@ -1264,7 +1077,7 @@ mod case15_nothing_runs {
             assert_eq!(all(&response, "content-encoding"), ["gzip"], "{}", case("/codegen"));
             for (what, count) in hits.counts() {
                 let expected = match what {
-                    "Logger" | "a Logger inside Condition" | "wrap_fn" => sent + 1,
+                    _ if is_middleware(what) => sent + 1,
                     "codegen handler" => 2,
                     _ => 1,
                 };
@@ -1282,18 +1095,14 @@ mod case15_nothing_runs {
     #[actix_web::test]
     async fn no_handler_runs_for_a_request_the_route_refuses() {
         for normalize_inside in [true, false] {
-            let hits = web::Data::new(Hits::default());
+            let hits = hits();
             let app = app(&hits, normalize_inside).await;
             for uri in ["/partner", "/partner/"] {
-                let response = test::call_service(&app, form_post(uri, EVIL).to_request()).await;
-                assert_eq!(
-                    seen(&response),
-                    expect(StatusCode::FORBIDDEN, &NONE, &NONE),
-                    "NormalizePath inside: {normalize_inside}, {uri}: evil's form post"
-                );
+                let what = format!("NormalizePath inside: {normalize_inside}, {uri}: evil's form post");
+                sees(&app, form_post(uri, EVIL), refused(), &what).await;
             }
             for (what, count) in hits.counts() {
-                if !matches!(what, "Logger" | "a Logger inside Condition" | "wrap_fn") {
+                if !is_middleware(what) {
                     assert_eq!(count, 0, "NormalizePath inside: {normalize_inside}: {what} ran");
                 }
             }
