@@ -374,15 +374,18 @@ impl PolicyArgs {
         let protection = input.cross_origin_protection;
         let public_origins = &input.public_origins;
         // Stable Rust lets a macro warn only through a lint: the use of a deprecated item,
-        // spanned on the token the warning is about, whose note is the warning.
+        // spanned on the token the warning is about, whose note is the warning. Each in its own
+        // block, so that several warnings do not define the item twice.
         let warnings = self.warnings.iter().map(|(tokens, message)| {
             let span = tokens.clone().into_iter().next().map_or_else(Span::call_site, |token| token.span());
             let note = format!("CORS policy: {message}");
             quote_spanned! {span=>
-                #[deprecated(note = #note)]
-                #[allow(non_camel_case_types)]
-                struct cors_policy_warning;
-                let _ = cors_policy_warning;
+                {
+                    #[deprecated(note = #note)]
+                    #[allow(non_camel_case_types)]
+                    struct cors_policy_warning;
+                    let _ = cors_policy_warning;
+                }
             }
         });
         quote! {{
@@ -553,5 +556,24 @@ mod tests {
                 "`max_age` is given more than once",
             ]
         );
+    }
+
+    /// Each warning becomes a use of its own deprecated item, in its own block (several in
+    /// one policy would otherwise define the item twice), whose note is the warning.
+    #[test]
+    fn each_warning_is_a_deprecated_item_of_its_own() {
+        let cx = Ctxt::new();
+        let raw: RawArgs = syn::parse2(quote!(origins = ["https://*.co.uk", "https://*.github.io"]))
+            .expect("the keys parse");
+        let args = PolicyArgs::from_raw(&cx, raw, Span::call_site());
+        cx.check().expect("only warnings");
+        assert_eq!(args.warnings().len(), 2);
+        let expanded = args.build_tokens(DefaultMethods::Route(&[])).to_string();
+        assert_eq!(expanded.matches("struct cors_policy_warning").count(), 2, "{expanded}");
+        assert_eq!(expanded.matches("{ # [deprecated").count(), 2, "each in its own block: {expanded}");
+        for (_, message) in args.warnings() {
+            let note = format!("CORS policy: {message}");
+            assert!(expanded.contains(&format!("{note:?}")), "{note}: {expanded}");
+        }
     }
 }
