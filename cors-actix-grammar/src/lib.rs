@@ -2,8 +2,9 @@
 //! built at run time, and when a request is classified) and `cors-actix-macros` (when a
 //! `#[cors]` attribute is checked at compile time). Keeping it in one crate means the two can
 //! never disagree about what a valid origin, pattern, method or header is, nor about what a
-//! valid policy is: [`check_policy`] holds every rule of a configuration, [`Key`] names
-//! every setting, and [`ProblemKind`] words every problem.
+//! valid policy is: [`check_policy`] holds every rule of a configuration and
+//! [`warn_policy`] every warning, [`Key`] names every setting, and [`ProblemKind`] and
+//! [`WarningKind`] word every problem and warning.
 //!
 //! This crate is an implementation detail of `cors-actix`; its API follows that crate's
 //! needs and is not covered by semver on its own.
@@ -31,8 +32,9 @@ pub use origin::{default_port, suggest_origin, Origin, OriginError, MAX_ORIGIN_L
 pub use pattern::{HostPattern, OriginPattern, OwnedOriginPattern, PatternError, PortPattern};
 pub use problem::{ProblemKind, WarningKind};
 
-/// Longest `Access-Control-Max-Age` a policy may set, in seconds: one day, which is
-/// Firefox's cap (Chromium caps at two hours). A longer value would be cut by every browser.
+/// Longest `Access-Control-Max-Age` a policy sends, in seconds: one day, which is Firefox's
+/// cap (Chromium caps at two hours). Every browser cuts a longer value, so a policy given one
+/// sends this instead, with a [`WarningKind::MaxAgeCapped`].
 pub const MAX_AGE_LIMIT: u32 = 86_400;
 pub use regex_check::{check_regex_anchored, regex_allows_unrelated_sites, RegexAnchorError};
 pub use spec::{OriginSpec, OriginSpecError};

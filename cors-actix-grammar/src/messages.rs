@@ -1,5 +1,6 @@
-//! Messages for rules that span several settings, worded once for the runtime builder's
-//! errors and the macros' compile errors.
+//! Messages for rules that span several settings or read the same under every key, worded
+//! once for the runtime builder's errors and warnings and the macros' compile errors and
+//! warnings.
 
 /// `*` (any origin) together with credentials.
 pub const ANY_ORIGIN_WITH_CREDENTIALS: &str = "cannot combine `Access-Control-Allow-Credentials: true` with `Access-Control-Allow-Origin: *`: browsers refuse it, and reflecting any origin instead would hand every site the user's session";
@@ -17,12 +18,21 @@ pub const ANY_ORIGIN_REGEX_WITH_CREDENTIALS: &str = "this regex matches unrelate
 /// `*` for exposed headers together with credentials.
 pub const ANY_EXPOSED_HEADER_WITH_CREDENTIALS: &str = "cannot combine `Access-Control-Allow-Credentials: true` with `Access-Control-Expose-Headers: *`: with credentials browsers read `*` as a header named `*`; list the headers";
 
-/// A max-age over [`MAX_AGE_LIMIT`](crate::MAX_AGE_LIMIT).
-pub const MAX_AGE_TOO_LONG: &str = "max-age is at most 86400 seconds (one day); browsers cap it (Chromium at 7200), so a longer value only hides the real one";
+/// A max-age over [`MAX_AGE_LIMIT`](crate::MAX_AGE_LIMIT), a warning: the policy sends the
+/// limit.
+pub const MAX_AGE_CAPPED: &str = "browsers cut a max-age this long (Firefox caches a preflight answer for at most 86400 seconds, one day; Chromium for at most 7200, two hours), so 86400 is sent instead; write 86400 or less";
 
-/// An origin written twice (follows the origin, in backquotes).
-pub const LISTED_TWICE: &str =
-    "is listed more than once; remove the repeat, which is usually a typo or a merge mistake";
+/// A value of a list written twice, a warning (follows the value, in backquotes).
+pub const LISTED_TWICE: &str = "is listed more than once, which has no effect (the first is kept); remove the repeat, usually a typo or a merge mistake";
+
+/// A method browsers never send, a warning.
+pub const FORBIDDEN_METHOD: &str = "browsers never send CONNECT, TRACE or TRACK (Fetch \"forbidden method\"), so listing it does nothing; remove it";
+
+/// A request header browsers never let a page send, a warning.
+pub const FORBIDDEN_REQUEST_HEADER: &str = "browsers never let a page send this header (Fetch \"forbidden request-header\"), so listing it does nothing; remove it";
+
+/// A response header browsers never expose to a page, a warning.
+pub const FORBIDDEN_RESPONSE_HEADER: &str = "browsers never expose `Set-Cookie` to a page (Fetch \"forbidden response-header name\"), so listing it does nothing; remove it";
 
 /// A method list with nothing in it.
 pub const NO_METHOD_LISTED: &str =
@@ -37,3 +47,15 @@ pub const PROTECTION_WITH_NULL_ORIGIN: &str = "cross-origin request protection c
 /// A public origin that is not one exact origin.
 pub const PUBLIC_ORIGIN_NOT_EXACT: &str =
     "a public origin is the one origin browsers reach this server by (`https://api.example`), not `*`, `null` or a pattern";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The max-age words name the limit the policy sends.
+    #[test]
+    fn the_max_age_words_name_the_limit() {
+        let limit = crate::MAX_AGE_LIMIT.to_string();
+        assert_eq!(MAX_AGE_CAPPED.matches(limit.as_str()).count(), 3, "{MAX_AGE_CAPPED}");
+    }
+}

@@ -1,10 +1,15 @@
 //! What [`check_policy`](crate::check_policy) and [`warn_policy`](crate::warn_policy) report,
-//! and its words, written once for the macros' compile errors (shown under the value at
-//! fault) and the runtime's errors (one line per problem, naming the value first).
+//! and its words, written once for the macros' compile errors and warnings (shown under the
+//! value at fault) and the runtime's errors and warnings (one line each, naming the value
+//! first).
+//!
+//! The line between the two: what can never work, or trusts more than the policy says, is a
+//! [`ProblemKind`] and the policy does not build; what only has no effect is a
+//! [`WarningKind`] and it builds.
 
 use std::fmt;
 
-use crate::{messages, HeaderNameError, MethodError, OriginSpecError, Place, RegexAnchorError};
+use crate::{messages, HeaderNameError, Key, MethodError, OriginSpecError, Place, RegexAnchorError};
 
 /// One broken rule of a policy's configuration. The value at fault is not part of it: the
 /// checker reports it beside the kind, with its [`Place`].
@@ -17,8 +22,6 @@ use crate::{messages, HeaderNameError, MethodError, OriginSpecError, Place, Rege
 pub enum ProblemKind {
     /// An origin that is neither `*`, `null`, a serialized origin nor a valid pattern.
     Origin(OriginSpecError),
-    /// An origin written again, exactly as before; almost always a typo or a merge mistake.
-    OriginRepeated,
     /// An origin regex not anchored at both ends.
     RegexNotAnchored(RegexAnchorError),
     /// An origin regex that does not compile; the regex engine's message.
@@ -33,19 +36,18 @@ pub enum ProblemKind {
     AnyOriginRegexWithCredentials,
     /// A method list with nothing in it.
     NoMethodListed,
-    /// A method that is not valid in a policy.
+    /// A method that can never match what a browser sends: not a token, or a standard
+    /// method in lower case. (A method browsers never send is a
+    /// [`WarningKind::ForbiddenMethod`].)
     Method(MethodError),
-    /// An allowed request-header name that is not valid.
+    /// An allowed request-header name that is not a token, so it can never match. (A name
+    /// browsers never let a page send is a [`WarningKind::ForbiddenRequestHeader`].)
     AllowedHeader(HeaderNameError),
-    /// An exposed response-header name that is not valid.
+    /// An exposed response-header name that is not a token. (`Set-Cookie`, which browsers
+    /// never expose, is a [`WarningKind::ForbiddenResponseHeader`].)
     ExposedHeader(HeaderNameError),
     /// Exposing every header (`*`) together with credentials.
     AnyExposedHeaderWithCredentials,
-    /// A max-age over [`MAX_AGE_LIMIT`](crate::MAX_AGE_LIMIT).
-    MaxAgeTooLong {
-        /// The value as configured.
-        seconds: u64,
-    },
     /// Cross-origin request protection together with `*`, which trusts every origin: it
     /// would protect nothing.
     ProtectionWithAnyOrigin,
@@ -57,8 +59,6 @@ pub enum ProblemKind {
     PublicOrigin(OriginSpecError),
     /// A public origin that is `*`, `null` or a pattern rather than one origin.
     PublicOriginNotExact,
-    /// A public origin written again, exactly as before.
-    PublicOriginRepeated,
     /// A wildcard over a public suffix (`https://*.github.io`) together with credentials:
     /// anyone can register a name under it and read the user's credentialed responses.
     PublicSuffixWildcardWithCredentials {
@@ -67,9 +67,10 @@ pub enum ProblemKind {
     },
 }
 
-/// Something a policy allows that is probably not meant, short of a problem: reported as a
-/// warning (at compile time by the macros; in the log and the policy's warnings at run
-/// time). Like [`ProblemKind`], it comes with its value and [`Place`].
+/// Something a policy says that has no effect, or allows what is probably not meant, short of
+/// a problem: the policy builds, and it is reported as a warning (at compile time by the
+/// macros; in the log and the policy's warnings at run time). Like [`ProblemKind`], it comes
+/// with its [`Place`] and the value it is about (none for a setting as a whole: the max-age).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum WarningKind {
@@ -79,13 +80,30 @@ pub enum WarningKind {
         /// The public suffix, as written after `*.`.
         suffix: String,
     },
+    /// A value of a list written again: the same origin, regex, method or public origin, or
+    /// the same header name in any case. The repeat has no effect; the first is kept.
+    Repeated,
+    /// A method browsers never send (Fetch "forbidden method": `CONNECT`, `TRACE`,
+    /// `TRACK`), so allowing it has no effect.
+    ForbiddenMethod,
+    /// A request header browsers never let a page send (Fetch "forbidden request-header":
+    /// `Cookie`, `Host`, `Sec-*`, ...), so allowing it has no effect.
+    ForbiddenRequestHeader,
+    /// A response header browsers never expose to a page (Fetch "forbidden response-header
+    /// name": `Set-Cookie`, `Set-Cookie2`), so exposing it has no effect.
+    ForbiddenResponseHeader,
+    /// A max-age over [`MAX_AGE_LIMIT`](crate::MAX_AGE_LIMIT), which browsers cut: the policy
+    /// sends the limit instead.
+    MaxAgeCapped {
+        /// The value as configured.
+        seconds: u64,
+    },
 }
 
 impl fmt::Display for ProblemKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Origin(error) | Self::PublicOrigin(error) => error.fmt(f),
-            Self::OriginRepeated => write!(f, "this origin {}", messages::LISTED_TWICE),
             Self::RegexNotAnchored(error) => error.fmt(f),
             Self::RegexSyntax(message) => write!(f, "this regex does not compile: {message}"),
             Self::AnyOriginMixed => f.write_str(messages::ANY_ORIGIN_MIXED),
@@ -98,11 +116,9 @@ impl fmt::Display for ProblemKind {
             Self::AnyExposedHeaderWithCredentials => {
                 f.write_str(messages::ANY_EXPOSED_HEADER_WITH_CREDENTIALS)
             }
-            Self::MaxAgeTooLong { .. } => f.write_str(messages::MAX_AGE_TOO_LONG),
             Self::ProtectionWithAnyOrigin => f.write_str(messages::PROTECTION_WITH_ANY_ORIGIN),
             Self::ProtectionWithNullOrigin => f.write_str(messages::PROTECTION_WITH_NULL_ORIGIN),
             Self::PublicOriginNotExact => f.write_str(messages::PUBLIC_ORIGIN_NOT_EXACT),
-            Self::PublicOriginRepeated => write!(f, "this public origin {}", messages::LISTED_TWICE),
             Self::PublicSuffixWildcardWithCredentials { suffix } => write!(
                 f,
                 "`{suffix}` is a public suffix: anyone can register a site under it, and with credentials this wildcard hands every such site the user's session; list your own origins instead"
@@ -118,22 +134,26 @@ impl fmt::Display for WarningKind {
                 f,
                 "`{suffix}` is a public suffix: anyone can register a site under it, and this wildcard lets every such site read the responses; list your own origins instead"
             ),
+            Self::Repeated => write!(f, "this value {}", messages::LISTED_TWICE),
+            Self::ForbiddenMethod => f.write_str(messages::FORBIDDEN_METHOD),
+            Self::ForbiddenRequestHeader => f.write_str(messages::FORBIDDEN_REQUEST_HEADER),
+            Self::ForbiddenResponseHeader => f.write_str(messages::FORBIDDEN_RESPONSE_HEADER),
+            Self::MaxAgeCapped { .. } => f.write_str(messages::MAX_AGE_CAPPED),
         }
     }
 }
 
 impl ProblemKind {
     /// The problem in words as a compile error shows them, under `value` (the value at
-    /// fault at `place`, `None` for a setting as a whole): the caret shows the value, so
-    /// only a repeat names it.
+    /// fault at `place`, `None` for a setting as a whole): the caret shows the value.
     pub fn at_value<'a>(&'a self, place: Place, value: Option<&'a str>) -> impl fmt::Display + 'a {
         Words { problem: self, place, value, line: false }
     }
 
     /// The problem in words as one line of a list, away from the configuration: the value at
     /// fault comes first (``origin `https://app.example/`: an origin has no trailing slash;
-    /// ...``, `max-age 100000: ...`), unless the problem is about a setting as a whole or a
-    /// combination its words name (`*` with credentials).
+    /// ...``), unless the problem is about a setting as a whole or a combination its words
+    /// name (`*` with credentials).
     pub fn in_line<'a>(&'a self, place: Place, value: Option<&'a str>) -> impl fmt::Display + 'a {
         Words { problem: self, place, value, line: true }
     }
@@ -149,10 +169,18 @@ impl ProblemKind {
 }
 
 impl WarningKind {
+    /// The warning in words as a compiler warning shows them, under `value` (the value at
+    /// `place`, `None` for a setting as a whole): the caret shows the value, so only a repeat
+    /// names it.
+    pub fn at_value<'a>(&'a self, place: Place, value: Option<&'a str>) -> impl fmt::Display + 'a {
+        WarningWords { warning: self, place, value, line: false }
+    }
+
     /// The warning in words as one line of a list: the value first, as
-    /// [`ProblemKind::in_line`] does.
-    pub fn in_line<'a>(&'a self, place: Place, value: &'a str) -> impl fmt::Display + 'a {
-        WarningLine { warning: self, place, value }
+    /// [`ProblemKind::in_line`] does (``allowed header `cookie`: ...``, `max-age 604800:
+    /// ...`); a repeat reads the same as [`at_value`](Self::at_value).
+    pub fn in_line<'a>(&'a self, place: Place, value: Option<&'a str>) -> impl fmt::Display + 'a {
+        WarningWords { warning: self, place, value, line: true }
     }
 }
 
@@ -169,61 +197,94 @@ impl fmt::Display for Words<'_> {
         let Words { problem, place, value, line } = *self;
         let noun = place.key.noun();
         match (problem, value) {
-            // "Listed more than once" needs its subject, under the value too.
-            (ProblemKind::OriginRepeated | ProblemKind::PublicOriginRepeated, Some(value)) => {
-                write!(f, "{noun} `{value}` {}", messages::LISTED_TWICE)
-            }
             _ if !line => problem.fmt(f),
-            (ProblemKind::MaxAgeTooLong { seconds }, _) => write!(f, "{noun} {seconds}: {problem}"),
             (_, Some(value)) if !problem.names_its_value() => write!(f, "{noun} `{value}`: {problem}"),
             _ => problem.fmt(f),
         }
     }
 }
 
-/// The words of [`WarningKind::in_line`].
-struct WarningLine<'a> {
+/// The words of [`WarningKind::at_value`] (`line: false`) and [`WarningKind::in_line`].
+struct WarningWords<'a> {
     warning: &'a WarningKind,
     place: Place,
-    value: &'a str,
+    value: Option<&'a str>,
+    line: bool,
 }
 
-impl fmt::Display for WarningLine<'_> {
+impl fmt::Display for WarningWords<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} `{}`: {}", self.place.key.noun(), self.value, self.warning)
+        let WarningWords { warning, place, value, line } = *self;
+        let noun = place.key.noun();
+        match (warning, value) {
+            // "Listed more than once" needs its subject, under the value too; header names
+            // repeat in any case.
+            (WarningKind::Repeated, Some(value)) => {
+                let case = match place.key {
+                    Key::Headers | Key::Expose => " (header names ignore case)",
+                    _ => "",
+                };
+                write!(f, "{noun} `{value}`{case} {}", messages::LISTED_TWICE)
+            }
+            _ if !line => warning.fmt(f),
+            (WarningKind::MaxAgeCapped { seconds }, _) => write!(f, "{noun} {seconds}: {warning}"),
+            (_, Some(value)) => write!(f, "{noun} `{value}`: {warning}"),
+            (_, None) => warning.fmt(f),
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Key;
 
     #[test]
     fn a_line_names_the_value_first_unless_the_words_do() {
         let origin = Place::at(Key::Origins, 1);
-        let repeated = ProblemKind::OriginRepeated;
-        assert_eq!(
-            repeated.in_line(origin, Some("*")).to_string(),
-            repeated.at_value(origin, Some("*")).to_string(),
-            "a repeat is named the same way under its value and in a line"
-        );
-        assert!(repeated
-            .in_line(origin, Some("*"))
-            .to_string()
-            .starts_with("origin `*` is listed more than once"));
         let mixed = ProblemKind::AnyOriginMixed;
         assert_eq!(mixed.in_line(origin, Some("*")).to_string(), messages::ANY_ORIGIN_MIXED);
-        let long = ProblemKind::MaxAgeTooLong { seconds: 100_000 };
-        assert_eq!(
-            long.in_line(Place::whole(Key::MaxAge), None).to_string(),
-            format!("max-age 100000: {}", messages::MAX_AGE_TOO_LONG)
-        );
-        assert_eq!(long.at_value(Place::whole(Key::MaxAge), None).to_string(), messages::MAX_AGE_TOO_LONG);
+        assert_eq!(mixed.at_value(origin, Some("*")).to_string(), messages::ANY_ORIGIN_MIXED);
         let header = ProblemKind::AllowedHeader(HeaderNameError::NotToken);
         assert!(header
             .in_line(Place::at(Key::Headers, 0), Some("x bad"))
             .to_string()
             .starts_with("allowed header `x bad`: a header name is an HTTP token"));
+        assert!(header
+            .at_value(Place::at(Key::Headers, 0), Some("x bad"))
+            .to_string()
+            .starts_with("a header name is an HTTP token"));
+    }
+
+    #[test]
+    fn a_warning_line_names_the_value_first_and_a_repeat_its_subject_everywhere() {
+        let origin = Place::at(Key::Origins, 1);
+        let repeated = WarningKind::Repeated;
+        assert_eq!(
+            repeated.in_line(origin, Some("*")).to_string(),
+            repeated.at_value(origin, Some("*")).to_string(),
+            "a repeat is named the same way under its value and in a line"
+        );
+        assert_eq!(
+            repeated.in_line(origin, Some("*")).to_string(),
+            format!("origin `*` {}", messages::LISTED_TWICE)
+        );
+        assert!(repeated
+            .in_line(Place::at(Key::Headers, 1), Some("x-api-key"))
+            .to_string()
+            .starts_with("allowed header `x-api-key` (header names ignore case) is listed more than once"));
+        let capped = WarningKind::MaxAgeCapped { seconds: 604_800 };
+        let max_age = Place::whole(Key::MaxAge);
+        assert_eq!(
+            capped.in_line(max_age, None).to_string(),
+            format!("max-age 604800: {}", messages::MAX_AGE_CAPPED)
+        );
+        assert_eq!(capped.at_value(max_age, None).to_string(), messages::MAX_AGE_CAPPED);
+        let cookie = WarningKind::ForbiddenRequestHeader;
+        let at = Place::at(Key::Headers, 0);
+        assert_eq!(
+            cookie.in_line(at, Some("cookie")).to_string(),
+            format!("allowed header `cookie`: {}", messages::FORBIDDEN_REQUEST_HEADER)
+        );
+        assert_eq!(cookie.at_value(at, Some("cookie")).to_string(), messages::FORBIDDEN_REQUEST_HEADER);
     }
 }

@@ -28,7 +28,9 @@ pub enum MethodError {
     NotToken,
     /// A standard method written in lower or mixed case; carries the upper-case spelling.
     NotUppercase(&'static str),
-    /// A method that Fetch forbids (`CONNECT`, `TRACE`, `TRACK`): browsers never send it.
+    /// A method that Fetch forbids (`CONNECT`, `TRACE`, `TRACK`): browsers never send it. In
+    /// a policy's list that only has no effect, a warning
+    /// ([`WarningKind::ForbiddenMethod`](crate::WarningKind::ForbiddenMethod)).
     Forbidden,
 }
 
@@ -69,9 +71,13 @@ pub fn check_method(method: &str) -> Result<(), MethodError> {
 pub enum HeaderNameError {
     /// Not an RFC 9110 token.
     NotToken,
-    /// A forbidden request-header name (Fetch): browsers never let a page set it.
+    /// A forbidden request-header name (Fetch): browsers never let a page set it. In a
+    /// policy that only has no effect, a warning
+    /// ([`WarningKind::ForbiddenRequestHeader`](crate::WarningKind::ForbiddenRequestHeader)).
     ForbiddenRequestHeader,
-    /// `Set-Cookie`/`Set-Cookie2`: Fetch never exposes them to a page.
+    /// `Set-Cookie`/`Set-Cookie2`: Fetch never exposes them to a page. In a policy that only
+    /// has no effect, a warning
+    /// ([`WarningKind::ForbiddenResponseHeader`](crate::WarningKind::ForbiddenResponseHeader)).
     ForbiddenResponseHeader,
 }
 
@@ -142,14 +148,14 @@ mod tests {
 
     // Fetch "forbidden method".
     #[test]
-    fn fetch_forbidden_methods_are_refused() {
+    fn fetch_forbidden_methods_are_told_apart() {
         assert_eq!(check_method("CONNECT"), Err(MethodError::Forbidden));
         assert_eq!(check_method("TRACK"), Err(MethodError::Forbidden));
     }
 
     // Fetch "forbidden request-header" and "forbidden response-header name".
     #[test]
-    fn fetch_forbidden_header_names_are_refused() {
+    fn fetch_forbidden_header_names_are_told_apart() {
         assert_eq!(check_request_header_name("Cookie"), Err(HeaderNameError::ForbiddenRequestHeader));
         assert_eq!(check_request_header_name("sec-fetch-mode"), Err(HeaderNameError::ForbiddenRequestHeader));
         assert_eq!(

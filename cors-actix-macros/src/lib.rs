@@ -2,8 +2,9 @@
 //! Use them through `cors_actix::{cors, policy}`.
 //!
 //! Both parse their keys, check the policy with the checker the runtime builder runs
-//! (`cors_actix_grammar::check_policy`), report every mistake at once as a compile error on
-//! the offending token, and only then expand.
+//! (`cors_actix_grammar::check_policy` and `warn_policy`), report every mistake at once as a
+//! compile error on the offending token, and only then expand, with what only has no effect
+//! as a compiler warning on its token.
 
 mod attr;
 mod ctxt;
@@ -80,14 +81,14 @@ use proc_macro::TokenStream;
 /// | `headers` | list of request headers, or `"*"` (any but `Authorization`) | none |
 /// | `expose` | list of response headers, or `"*"` | none |
 /// | `credentials` | `true` / `false` | `false` |
-/// | `max_age` | seconds, `0..=86400` | unset (browsers use 5 s) |
+/// | `max_age` | seconds; over 86400 (one day), which browsers cut, 86400 is sent and the compiler warns | unset (browsers use 5 s) |
 /// | `private_network` | `true` / `false` | `false` |
 /// | `on_mismatch` | `"omit"` (handler runs, no CORS headers) / `"reject"` (`403`) | `"omit"` |
 /// | `cross_origin_protection` | `true` / `false`: refuse state-changing requests from sites the policy does not allow (`403`, before the handler) | `false` |
 /// | `public_origins` | list of the origins browsers reach the server by, when a proxy changes `Host` | none |
 ///
-/// At least one of `origins`, `origin_regex`, `origin_fn`, `origin_async` is required, and no origin may be
-/// listed twice. `policy!` takes the
+/// At least one of `origins`, `origin_regex`, `origin_fn`, `origin_async` is required.
+/// `policy!` takes the
 /// same keys. The values are checked at compile time, so they are written in the attribute:
 /// to share one policy between routes, define it once and name it:
 ///
@@ -120,22 +121,34 @@ use proc_macro::TokenStream;
 ///
 /// # Compile errors
 ///
-/// Each is spanned on the offending token, and all errors of one attribute are reported
-/// together: unknown keys (with a did-you-mean) and repeated keys; values of the wrong
-/// kind, and origins given other than as string literals; origins that are not what a
-/// browser sends — with a path, trailing slash, default port, upper-case host, no scheme,
-/// `user@`, a query, an IPv4-mapped IPv6 address — with the corrected origin suggested; an
-/// origin listed twice; bad wildcards (`https://*example.com`, `https://*.com`, `*://..`), and
-/// wildcards over a public suffix with credentials; `"*"` beside other origins; `"*"` or a
-/// regex matching any origin together with credentials; regexes that do not compile, are not
-/// anchored, or alternate at the top level (`^a$|^b$`); an empty `methods` list; lower-case
-/// standard methods, in `#[cors]` or in the route attribute; methods and headers that
-/// browsers never send or expose; `"*"` exposed headers with credentials; a negative or
-/// over-a-day `max_age`; an unknown `on_mismatch`; an invalid `public_origins` entry;
+/// Errors are what can never work or trusts more than it says. Each is spanned on the
+/// offending token, and all errors of one attribute are reported together: unknown keys
+/// (with a did-you-mean) and repeated keys; values of the wrong kind, and origins given other
+/// than as string literals; origins that are not what a browser sends — with a path, trailing
+/// slash, default port, upper-case host, no scheme, `user@`, a query, an IPv4-mapped IPv6
+/// address — with the corrected origin suggested; bad wildcards (`https://*example.com`,
+/// `https://*.com`, `*://..`), and wildcards over a public suffix with credentials; `"*"`
+/// beside other origins; `"*"` or a regex matching any origin together with credentials;
+/// regexes that do not compile, are not anchored, or alternate at the top level (`^a$|^b$`);
+/// an empty `methods` list; methods and header names that are not tokens; lower-case
+/// standard methods, in `#[cors]` or in the route attribute; a route attribute for a method
+/// browsers never send (`#[trace]`, `#[connect]`); `"*"` exposed headers with credentials; a
+/// negative or non-integer `max_age`; an unknown `on_mismatch`; an invalid `public_origins`
+/// entry;
 /// `policy = NAME` beside other keys; no origin at all;
 /// `cross_origin_protection = true` with `"*"` (which trusts every site) or with `"null"`
 /// listed (which any site can produce; the error points at `"null"`); `#[cors]` without a
 /// route attribute below it, on a non-`async` fn, or given twice.
+///
+/// # Compiler warnings
+///
+/// What only has no effect, or is probably not meant, compiles, and the compiler warns on the
+/// token, in the words `Policy::warnings` uses for a policy built at run time: a value listed
+/// twice in any list (the first is kept); methods and headers browsers never send or expose
+/// (`"TRACE"`, `"cookie"`, `"host"`, `"set-cookie"`); a `max_age` over 86400 seconds, which
+/// browsers cut (86400 is sent); a wildcard over a public suffix without credentials
+/// (`"https://*.vercel.app"`). The warnings are `deprecated` lints on an item named
+/// `cors_policy_warning`, so `#![deny(deprecated)]` (or `deny(warnings)`) makes them errors.
 ///
 /// [`Cors`]: https://docs.rs/cors-actix/latest/cors_actix/struct.Cors.html
 #[proc_macro_attribute]

@@ -77,7 +77,7 @@ pub(crate) struct PolicyArgs {
     methods_list: Option<Expr>,
     /// `methods` is not a list of strings (already an error), so its emptiness means nothing.
     methods_unreadable: bool,
-    /// The `max_age` literal, where a value over the limit is reported.
+    /// The `max_age` literal, where a value over the limit is warned about.
     max_age: Option<LitInt>,
     private_network: bool,
     reject: bool,
@@ -110,7 +110,7 @@ struct Attrs {
     headers: Attr<Vec<Written>>,
     expose: Attr<Vec<Written>>,
     credentials: Attr<bool>,
-    /// The literal, and its value (`u64::MAX` when it does not fit: too long all the same).
+    /// The literal, and its value (`u64::MAX` when it does not fit: cut all the same).
     max_age: Attr<Option<(LitInt, u64)>>,
     private_network: Attr<bool>,
     /// `"reject"` (true) or `"omit"`.
@@ -276,7 +276,8 @@ impl PolicyArgs {
     }
 
     /// Runs the grammar's `check_policy`, the builder's own, on the literals as written, and
-    /// spans each problem on its literal; returns the grammar's warnings with their tokens.
+    /// spans each problem on its literal; returns the grammar's warnings (its `warn_policy`)
+    /// with the tokens each is about, in the builder's words.
     fn check(&self, cx: &Ctxt, span: Span, origins_unreadable: bool) -> Vec<(TokenStream, String)> {
         check_policy(&self.input, &mut |place, value, problem| {
             let tokens = match value {
@@ -304,13 +305,18 @@ impl PolicyArgs {
             }
         });
         let mut warnings = Vec::new();
-        warn_policy(&self.input, &mut |_, lit, warning| {
-            warnings.push((lit.to_token_stream(), warning.to_string()));
+        warn_policy(&self.input, &mut |place, value, warning| {
+            let tokens = match value {
+                Some(lit) => lit.to_token_stream(),
+                None => self.tokens_of(place.key).unwrap_or_default(),
+            };
+            warnings.push((tokens, warning.at_value(place, value.map(Written::as_ref)).to_string()));
         });
         warnings
     }
 
-    /// The tokens of `key`'s value as a whole, where a problem with it is reported.
+    /// The tokens of `key`'s value as a whole, where a problem or a warning about it is
+    /// reported.
     fn tokens_of(&self, key: Key) -> Option<TokenStream> {
         match key {
             Key::Methods => self.methods_list.as_ref().map(ToTokens::to_token_stream),
@@ -466,7 +472,8 @@ fn boolean(cx: &Ctxt, value: &Expr, key: Key) -> Option<LitBool> {
     }
 }
 
-/// The literal and its value; its limit is the grammar's rule, checked with the rest.
+/// The literal and its value; a value past what browsers honour is the grammar's warning,
+/// found with the rest.
 fn max_age(cx: &Ctxt, value: &Expr, key: Key) -> Option<(LitInt, u64)> {
     match value {
         Expr::Lit(ExprLit { lit: Lit::Int(lit), .. }) => {
@@ -561,19 +568,25 @@ mod tests {
     /// Each warning becomes a use of its own deprecated item, in its own block (several in
     /// one policy would otherwise define the item twice), whose note is the warning.
     #[test]
-    fn each_warning_is_a_deprecated_item_of_its_own() {
+    fn each_warning_is_a_deprecated_item_of_its_own_spanned_on_its_value() {
         let cx = Ctxt::new();
-        let raw: RawArgs = syn::parse2(quote!(origins = ["https://*.co.uk", "https://*.github.io"]))
-            .expect("the keys parse");
+        let raw: RawArgs = syn::parse2(quote!(
+            origins = ["https://a.example", "https://a.example"],
+            headers = ["cookie"],
+            max_age = 604800,
+        ))
+        .expect("the keys parse");
         let args = PolicyArgs::from_raw(&cx, raw, Span::call_site());
         cx.check().expect("only warnings");
-        assert_eq!(args.warnings().len(), 2);
+        let tokens: Vec<String> = args.warnings().iter().map(|(tokens, _)| tokens.to_string()).collect();
+        assert_eq!(tokens, ["\"https://a.example\"", "\"cookie\"", "604800"]);
         let expanded = args.build_tokens(DefaultMethods::Route(&[])).to_string();
-        assert_eq!(expanded.matches("struct cors_policy_warning").count(), 2, "{expanded}");
-        assert_eq!(expanded.matches("{ # [deprecated").count(), 2, "each in its own block: {expanded}");
+        assert_eq!(expanded.matches("struct cors_policy_warning").count(), 3, "{expanded}");
+        assert_eq!(expanded.matches("{ # [deprecated").count(), 3, "each in its own block: {expanded}");
         for (_, message) in args.warnings() {
             let note = format!("CORS policy: {message}");
             assert!(expanded.contains(&format!("{note:?}")), "{note}: {expanded}");
         }
+        assert!(args.warnings()[2].1.starts_with("browsers cut a max-age this long"));
     }
 }

@@ -1,12 +1,15 @@
 //! The macros and the runtime builder give the same verdict on every policy: one table of
 //! policies, each written as `policy!` keys (parsed and checked as the macro does) and as a
 //! `PolicyBuilder` chain, and for each the same problems, in the same order, as the table
-//! expects. Since `policy!` and `#[cors]` expand to a builder chain, agreement here is what
-//! lets `build_checked` skip the check at run time.
+//! expects, or, for a policy that builds, the same warnings, in the same order and words, about
+//! the same values. Since `policy!` and `#[cors]` expand to a builder chain, agreement here is
+//! what lets `build_checked` skip the check at run time, and what makes a compiler warning
+//! and `Policy::warnings` say the same thing.
 
 use cors_actix::{Policy, PolicyBuilder};
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
+use syn::{LitInt, LitStr};
 
 use crate::{
     ctxt::Ctxt,
@@ -44,7 +47,9 @@ const BASE: Case = Case {
     public_origins: &[],
 };
 
-/// Each case with the problems expected of it (the kinds of the builder's problems), in order.
+/// Each case with what it reports, in order: the kinds of the builder's problems when it has
+/// any (then it does not build, and its warnings are not reported), else the kinds of its
+/// warnings (`Policy::warnings`; the macros' compiler warnings).
 const TABLE: &[(Case, &[&str])] = &[
     // Origins, one at a time.
     (BASE, &[]),
@@ -63,15 +68,17 @@ const TABLE: &[(Case, &[&str])] = &[
     (Case { origins: &["https://*.com"], ..BASE }, &["Origin"]),
     (Case { origins: &["https://*example.com"], ..BASE }, &["Origin"]),
     (Case { origins: &[""], ..BASE }, &["Origin"]),
-    // Repeats.
-    (Case { origins: &["https://app.example", "https://app.example"], ..BASE }, &["OriginRepeated"]),
+    // Repeats have no effect: warnings, in every list.
+    (Case { origins: &["https://app.example", "https://app.example"], ..BASE }, &["Repeated"]),
     (
         Case { origins: &["https://a.example", "https://b.example", "https://a.example"], ..BASE },
-        &["OriginRepeated"],
+        &["Repeated"],
     ),
-    (Case { origins: &["*", "*"], ..BASE }, &["OriginRepeated"]),
-    (Case { origins: &["https://*.app.example", "https://*.app.example"], ..BASE }, &["OriginRepeated"]),
-    (Case { origins: &["app.example", "app.example"], ..BASE }, &["Origin", "Origin", "OriginRepeated"]),
+    (Case { origins: &["*", "*"], ..BASE }, &["Repeated"]),
+    (Case { origins: &["https://*.app.example", "https://*.app.example"], ..BASE }, &["Repeated"]),
+    (Case { origins: &["app.example", "app.example"], ..BASE }, &["Origin", "Origin"]),
+    (Case { regexes: &[r"^https://a\.example$", r"^https://a\.example$"], ..BASE }, &["Repeated"]),
+    (Case { public_origins: &["https://api.example", "https://api.example"], ..BASE }, &["Repeated"]),
     // `*`, and no origin at all.
     (Case { origins: &["*", "https://app.example"], ..BASE }, &["AnyOriginMixed"]),
     (Case { origins: &["*"], regexes: &[r"^https://app\.example$"], ..BASE }, &["AnyOriginMixed"]),
@@ -111,35 +118,54 @@ const TABLE: &[(Case, &[&str])] = &[
     // Methods.
     (Case { methods: Some(&[]), ..BASE }, &["NoMethodListed"]),
     (Case { methods: Some(&["GET", "PUT"]), ..BASE }, &[]),
-    (Case { methods: Some(&["PUT", "PUT"]), ..BASE }, &[]),
+    (Case { methods: Some(&["PUT", "PUT"]), ..BASE }, &["Repeated"]),
+    (Case { methods: Some(&["PATCH", "PROPPATCH", "PATCH", "*", "*"]), ..BASE }, &["Repeated", "Repeated"]),
     (Case { methods: Some(&["*"]), ..BASE }, &[]),
     (Case { methods: Some(&["*"]), credentials: true, ..BASE }, &[]),
     (Case { methods: Some(&["PROPFIND"]), ..BASE }, &[]),
     (Case { methods: Some(&["patch"]), ..BASE }, &["Method"]),
     (Case { methods: Some(&["Delete"]), ..BASE }, &["Method"]),
-    (Case { methods: Some(&["CONNECT", "TRACE", "TRACK"]), ..BASE }, &["Method", "Method", "Method"]),
+    (
+        Case { methods: Some(&["CONNECT", "TRACE", "TRACK"]), ..BASE },
+        &["ForbiddenMethod", "ForbiddenMethod", "ForbiddenMethod"],
+    ),
+    (Case { methods: Some(&["TRACE", "patch"]), ..BASE }, &["Method"]),
     (Case { methods: Some(&["GE T"]), ..BASE }, &["Method"]),
     (Case { methods: Some(&[""]), ..BASE }, &["Method"]),
     // Allowed request headers.
     (Case { headers: &["content-type", "x-api-key"], ..BASE }, &[]),
-    (Case { headers: &["X-Api-Key", "x-api-key"], ..BASE }, &[]),
+    (Case { headers: &["X-Api-Key", "x-api-key"], ..BASE }, &["Repeated"]),
     (Case { headers: &["*"], ..BASE }, &[]),
     (Case { headers: &["*", "authorization"], credentials: true, ..BASE }, &[]),
-    (Case { headers: &["cookie"], ..BASE }, &["AllowedHeader"]),
+    (Case { headers: &["cookie"], ..BASE }, &["ForbiddenRequestHeader"]),
+    (
+        Case { headers: &["content-type", "Host", "sec-fetch-mode", "cookie", "Cookie"], ..BASE },
+        &[
+            "ForbiddenRequestHeader",
+            "ForbiddenRequestHeader",
+            "ForbiddenRequestHeader",
+            "ForbiddenRequestHeader",
+            "Repeated",
+        ],
+    ),
+    (Case { headers: &["cookie", "x bad"], ..BASE }, &["AllowedHeader"]),
     (Case { headers: &["x bad"], ..BASE }, &["AllowedHeader"]),
     (Case { headers: &["x:y", ""], ..BASE }, &["AllowedHeader", "AllowedHeader"]),
     // Exposed response headers.
     (Case { expose: &["x-request-id", "ETag"], ..BASE }, &[]),
     (Case { expose: &["*"], ..BASE }, &[]),
-    (Case { expose: &["set-cookie"], ..BASE }, &["ExposedHeader"]),
+    (Case { expose: &["set-cookie"], ..BASE }, &["ForbiddenResponseHeader"]),
+    (Case { expose: &["x-request-id", "X-Request-Id"], ..BASE }, &["Repeated"]),
     (Case { expose: &["a:b"], ..BASE }, &["ExposedHeader"]),
     (Case { expose: &["*"], credentials: true, ..BASE }, &["AnyExposedHeaderWithCredentials"]),
     (Case { expose: &["x-request-id"], credentials: true, ..BASE }, &[]),
     // Max-age.
     (Case { max_age: Some(0), ..BASE }, &[]),
     (Case { max_age: Some(86_400), ..BASE }, &[]),
-    (Case { max_age: Some(86_401), ..BASE }, &["MaxAgeTooLong"]),
-    (Case { max_age: Some(u64::MAX), ..BASE }, &["MaxAgeTooLong"]),
+    (Case { max_age: Some(7_200), ..BASE }, &[]),
+    (Case { max_age: Some(86_401), ..BASE }, &["MaxAgeCapped"]),
+    (Case { max_age: Some(604_800), ..BASE }, &["MaxAgeCapped"]),
+    (Case { max_age: Some(u64::MAX), ..BASE }, &["MaxAgeCapped"]),
     // Cross-origin request protection and the server's public origins.
     (Case { protection: true, ..BASE }, &[]),
     (
@@ -153,10 +179,8 @@ const TABLE: &[(Case, &[&str])] = &[
         &["ProtectionWithNullOrigin"],
     ),
     (Case { origins: &["null"], protection: true, ..BASE }, &["ProtectionWithNullOrigin"]),
-    (
-        Case { origins: &["null", "null"], protection: true, ..BASE },
-        &["OriginRepeated", "ProtectionWithNullOrigin"],
-    ),
+    (Case { origins: &["null", "null"], protection: true, ..BASE }, &["ProtectionWithNullOrigin"]),
+    (Case { origins: &["null", "null"], ..BASE }, &["Repeated"]),
     (
         Case { origins: &["*", "null"], protection: true, ..BASE },
         &["AnyOriginMixed", "ProtectionWithNullOrigin", "ProtectionWithAnyOrigin"],
@@ -167,11 +191,7 @@ const TABLE: &[(Case, &[&str])] = &[
     (Case { public_origins: &["API.example"], ..BASE }, &["PublicOrigin"]),
     (Case { public_origins: &["https://*.api.example"], ..BASE }, &["PublicOriginNotExact"]),
     (Case { public_origins: &["*", "null"], ..BASE }, &["PublicOriginNotExact", "PublicOriginNotExact"]),
-    (
-        Case { public_origins: &["https://api.example", "https://api.example"], ..BASE },
-        &["PublicOriginRepeated"],
-    ),
-    // Wildcards over public suffixes: refused with credentials (without, a warning; below).
+    // Wildcards over public suffixes: refused with credentials, a warning without.
     (
         Case { origins: &["https://*.github.io"], credentials: true, ..BASE },
         &["PublicSuffixWildcardWithCredentials"],
@@ -181,8 +201,46 @@ const TABLE: &[(Case, &[&str])] = &[
         &["PublicSuffixWildcardWithCredentials"],
     ),
     (Case { origins: &["https://*.myorg.github.io"], credentials: true, ..BASE }, &[]),
-    (Case { origins: &["https://*.vercel.app"], ..BASE }, &[]),
-    // Everything at once, in the checker's order.
+    (Case { origins: &["https://*.vercel.app"], ..BASE }, &["PublicSuffixWildcard"]),
+    (Case { origins: &["https://*.vercel.app", "https://app.example"], ..BASE }, &["PublicSuffixWildcard"]),
+    (
+        Case { origins: &["https://*.co.uk", "https://*.github.io"], ..BASE },
+        &["PublicSuffixWildcard", "PublicSuffixWildcard"],
+    ),
+    (Case { origins: &["https://*.myorg.github.io"], ..BASE }, &[]),
+    (Case { origins: &["https://*.app.example"], credentials: true, ..BASE }, &[]),
+    // Every warning at once, in the checker's order: setting by setting, value by value.
+    (
+        Case {
+            origins: &["https://*.github.io", "https://app.example", "https://*.github.io"],
+            regexes: &[r"^https://[a-z]+\.app\.example$", r"^https://[a-z]+\.app\.example$"],
+            predicate: false,
+            async_predicate: false,
+            methods: Some(&["GET", "TRACE", "GET"]),
+            headers: &["cookie", "content-type", "Content-Type"],
+            expose: &["set-cookie", "set-cookie"],
+            credentials: false,
+            max_age: Some(604_800),
+            protection: true,
+            public_origins: &["https://api.example", "https://api.example"],
+        },
+        &[
+            "PublicSuffixWildcard",
+            "PublicSuffixWildcard",
+            "Repeated",
+            "Repeated",
+            "ForbiddenMethod",
+            "Repeated",
+            "ForbiddenRequestHeader",
+            "Repeated",
+            "ForbiddenResponseHeader",
+            "ForbiddenResponseHeader",
+            "Repeated",
+            "MaxAgeCapped",
+            "Repeated",
+        ],
+    ),
+    // Everything at once, in the checker's order: only the problems.
     (
         Case {
             origins: &["https://App.Example/", "*", "https://App.Example/"],
@@ -200,14 +258,12 @@ const TABLE: &[(Case, &[&str])] = &[
         &[
             "Origin",
             "Origin",
-            "OriginRepeated",
             "AnyOriginRegexWithCredentials",
             "AnyOriginMixed",
             "AnyOriginWithCredentials",
             "Method",
             "AllowedHeader",
             "AnyExposedHeaderWithCredentials",
-            "MaxAgeTooLong",
             "ProtectionWithAnyOrigin",
             "PublicOrigin",
         ],
@@ -249,14 +305,25 @@ impl Case {
         }
     }
 
-    /// The macro's errors for this case, as the compiler would print them.
-    fn macro_verdict(&self) -> Vec<String> {
+    /// The macro's verdict on this case: its errors as the compiler would print them, or,
+    /// when there are none, its warnings, each with the tokens it is shown under.
+    fn macro_verdict(&self) -> Verdict<TokenStream> {
         let cx = Ctxt::new();
         let raw: RawArgs = syn::parse2(self.macro_keys()).expect("the table's keys parse");
-        let _args = PolicyArgs::from_raw(&cx, raw, Span::call_site());
+        let args = PolicyArgs::from_raw(&cx, raw, Span::call_site());
         match cx.check() {
-            Ok(()) => Vec::new(),
-            Err(errors) => errors.into_iter().map(|error| error.to_string()).collect(),
+            Ok(()) => Verdict {
+                refused: false,
+                findings: args
+                    .warnings()
+                    .iter()
+                    .map(|(tokens, message)| (message.clone(), tokens.clone()))
+                    .collect(),
+            },
+            Err(errors) => Verdict {
+                refused: true,
+                findings: errors.into_iter().map(|error| (error.to_string(), TokenStream::new())).collect(),
+            },
         }
     }
 
@@ -286,21 +353,45 @@ impl Case {
         builder
     }
 
-    /// The builder's problems for this case: each one's kind and its message.
-    fn builder_verdict(&self) -> Vec<(String, String)> {
+    /// The builder's verdict on this case: its problems, or, when it builds, its warnings,
+    /// each as its kind (the variant's name), its line and the value it is about.
+    fn builder_verdict(&self) -> Verdict<(String, Option<String>)> {
+        fn variant(debug: String) -> String {
+            debug.split([' ', '{', '(']).next().unwrap_or_default().to_owned()
+        }
         match self.builder().build() {
-            Ok(_) => Vec::new(),
-            Err(error) => error
-                .problems()
-                .iter()
-                .map(|problem| {
-                    let debug = format!("{:?}", problem.kind());
-                    let variant = debug.split([' ', '{', '(']).next().unwrap_or_default().to_owned();
-                    (variant, problem.to_string())
-                })
-                .collect(),
+            Ok(policy) => Verdict {
+                refused: false,
+                findings: policy
+                    .warnings()
+                    .iter()
+                    .map(|warning| {
+                        let value = warning.value().map(str::to_owned);
+                        (warning.to_string(), (variant(format!("{:?}", warning.kind())), value))
+                    })
+                    .collect(),
+            },
+            Err(error) => Verdict {
+                refused: true,
+                findings: error
+                    .problems()
+                    .iter()
+                    .map(|problem| {
+                        let value = problem.value().map(str::to_owned);
+                        (problem.to_string(), (variant(format!("{:?}", problem.kind())), value))
+                    })
+                    .collect(),
+            },
         }
     }
+}
+
+/// What one side says of a case: whether it refuses the policy, and its problems (when it
+/// does) or its warnings (when it does not), each in words with what that side knows of it.
+#[derive(Debug)]
+struct Verdict<T> {
+    refused: bool,
+    findings: Vec<(String, T)>,
 }
 
 /// The same problem seen from both sides: the builder's line names the value in front of
@@ -315,19 +406,41 @@ fn the_macros_and_the_builder_give_the_same_verdict_on_every_policy() {
     for (case, expected) in TABLE {
         let keys = case.macro_keys().to_string();
         let from_builder = case.builder_verdict();
-        let variants: Vec<&str> = from_builder.iter().map(|(variant, _)| variant.as_str()).collect();
+        let variants: Vec<&str> =
+            from_builder.findings.iter().map(|(_, (variant, _))| variant.as_str()).collect();
         assert_eq!(&variants, expected, "the builder, on {keys}");
         let from_macro = case.macro_verdict();
         assert_eq!(
-            from_macro.len(),
-            from_builder.len(),
+            from_macro.refused, from_builder.refused,
             "{keys}: macro {from_macro:#?}, builder {from_builder:#?}"
         );
-        for (macro_message, (_, builder_line)) in from_macro.iter().zip(&from_builder) {
+        assert_eq!(
+            from_macro.findings.len(),
+            from_builder.findings.len(),
+            "{keys}: macro {from_macro:#?}, builder {from_builder:#?}"
+        );
+        for ((macro_message, tokens), (builder_line, (_, value))) in
+            from_macro.findings.iter().zip(&from_builder.findings)
+        {
             assert!(
                 same_problem(macro_message, builder_line),
                 "{keys}: macro `{macro_message}`, builder `{builder_line}`"
             );
+            if !from_macro.refused {
+                // A warning is shown under the literal of the value it is about: the string,
+                // or, for the max-age, the number.
+                match value {
+                    Some(value) => assert_eq!(
+                        syn::parse2::<LitStr>(tokens.clone()).map(|lit| lit.value()).ok().as_ref(),
+                        Some(value),
+                        "{keys}: `{macro_message}` under `{tokens}`"
+                    ),
+                    None => assert!(
+                        syn::parse2::<LitInt>(tokens.clone()).is_ok(),
+                        "{keys}: `{macro_message}` under `{tokens}`"
+                    ),
+                }
+            }
         }
     }
 }
@@ -337,7 +450,6 @@ fn the_table_covers_every_rule() {
     let reported: Vec<&str> = TABLE.iter().flat_map(|(_, expected)| expected.iter().copied()).collect();
     for rule in [
         "Origin",
-        "OriginRepeated",
         "RegexNotAnchored",
         "RegexSyntax",
         "AnyOriginMixed",
@@ -349,46 +461,23 @@ fn the_table_covers_every_rule() {
         "AllowedHeader",
         "ExposedHeader",
         "AnyExposedHeaderWithCredentials",
-        "MaxAgeTooLong",
         "ProtectionWithAnyOrigin",
         "ProtectionWithNullOrigin",
         "PublicOrigin",
         "PublicOriginNotExact",
-        "PublicOriginRepeated",
         "PublicSuffixWildcardWithCredentials",
     ] {
         assert!(reported.contains(&rule), "no case of the table breaks `{rule}`");
     }
-    assert!(TABLE.iter().filter(|(_, expected)| expected.is_empty()).count() >= 20, "and valid ones");
-}
-
-/// What builds but is probably not meant is a warning on both sides, with the same words:
-/// a compiler warning on the literal from the macros, `Policy::warnings` from the builder.
-#[test]
-fn the_macros_and_the_builder_warn_alike() {
-    let cases: [(&[&str], bool, &[&str]); 4] = [
-        (&["https://*.vercel.app", "https://app.example"], false, &["vercel.app"]),
-        (&["https://*.co.uk", "https://*.github.io"], false, &["co.uk", "github.io"]),
-        (&["https://*.myorg.github.io"], false, &[]),
-        (&["https://*.app.example"], true, &[]),
-    ];
-    for (origins, credentials, suffixes) in cases {
-        let case = Case { origins, credentials, ..BASE };
-        let cx = Ctxt::new();
-        let raw: RawArgs = syn::parse2(case.macro_keys()).expect("the keys parse");
-        let args = PolicyArgs::from_raw(&cx, raw, Span::call_site());
-        cx.check().expect("no problem");
-        let from_macro: Vec<&str> = args.warnings().iter().map(|(_, message)| message.as_str()).collect();
-        let policy = case.builder().build().expect("no problem");
-        let from_builder: Vec<String> = policy.warnings().iter().map(ToString::to_string).collect();
-        assert_eq!(from_macro.len(), suffixes.len(), "{origins:?}");
-        assert_eq!(from_builder.len(), suffixes.len(), "{origins:?}");
-        for ((macro_message, builder_line), suffix) in from_macro.iter().zip(&from_builder).zip(suffixes) {
-            assert!(
-                builder_line.ends_with(macro_message),
-                "macro `{macro_message}`, builder `{builder_line}`"
-            );
-            assert!(macro_message.starts_with(&format!("`{suffix}` is a public suffix")), "{macro_message}");
-        }
+    for warning in [
+        "PublicSuffixWildcard",
+        "Repeated",
+        "ForbiddenMethod",
+        "ForbiddenRequestHeader",
+        "ForbiddenResponseHeader",
+        "MaxAgeCapped",
+    ] {
+        assert!(reported.contains(&warning), "no case of the table warns `{warning}`");
     }
+    assert!(TABLE.iter().filter(|(_, expected)| expected.is_empty()).count() >= 20, "and valid ones");
 }

@@ -76,12 +76,12 @@ impl From<PolicyError> for std::io::Error {
 /// ```
 /// use cors_actix::{problem::{Key, ProblemKind}, Policy};
 ///
-/// let error = Policy::builder().allow_origins(["https://app.example", "https://app.example"]).build().unwrap_err();
+/// let error = Policy::builder().allow_origins(["https://app.example", "*"]).build().unwrap_err();
 /// let problem = &error.problems()[0];
 /// assert_eq!((problem.key(), problem.index()), (Key::Origins, Some(1)));
-/// assert_eq!(problem.value(), Some("https://app.example"));
-/// assert_eq!(problem.kind(), &ProblemKind::OriginRepeated);
-/// assert!(problem.to_string().starts_with("origin `https://app.example` is listed more than once"));
+/// assert_eq!(problem.value(), Some("*"));
+/// assert_eq!(problem.kind(), &ProblemKind::AnyOriginMixed);
+/// assert!(problem.to_string().starts_with("`*` allows every origin"));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
@@ -109,7 +109,7 @@ impl Problem {
     }
 
     /// The value at fault, as configured; `None` when the problem is about a setting as a
-    /// whole (the max-age's seconds are in [`ProblemKind::MaxAgeTooLong`]).
+    /// whole (an empty method list, no origin at all, the protection).
     pub fn value(&self) -> Option<&str> {
         self.value.as_deref()
     }
@@ -126,20 +126,40 @@ impl fmt::Display for Problem {
     }
 }
 
-/// Something a policy allows that is probably not meant: it builds, and the warning is
-/// logged (target `cors_actix`, warn level) and kept in [`Policy::warnings`](crate::Policy::warnings).
-/// Like a [`Problem`], it is a place, the value it is about and a [`WarningKind`].
+/// Something a policy says that has no effect (an origin listed twice, a header browsers never
+/// send, a max-age browsers cut), or allows that is probably not meant (a wildcard over a
+/// public suffix): it builds, and the warning is logged (target `cors_actix`, warn level) and
+/// kept in [`Policy::warnings`](crate::Policy::warnings). Like a [`Problem`], it is a place,
+/// the value it is about and a [`WarningKind`]; `Display` writes it as one line that names the
+/// value first, in the words of the macros' compiler warnings:
+///
+/// ```
+/// use cors_actix::{problem::{Key, WarningKind}, Policy};
+///
+/// let policy = Policy::builder()
+///     .allow_origins(["https://app.example", "https://app.example"])
+///     .max_age(604_800)
+///     .build()?;
+/// let [repeat, max_age] = policy.warnings() else { panic!("two warnings") };
+/// assert_eq!((repeat.key(), repeat.index(), repeat.value()), (Key::Origins, Some(1), Some("https://app.example")));
+/// assert_eq!(repeat.kind(), &WarningKind::Repeated);
+/// assert!(repeat.to_string().starts_with("origin `https://app.example` is listed more than once, which has no effect"));
+/// assert_eq!(max_age.kind(), &WarningKind::MaxAgeCapped { seconds: 604_800 });
+/// assert!(max_age.to_string().starts_with("max-age 604800: browsers cut a max-age this long"));
+/// assert_eq!(policy.max_age(), Some(86_400), "what browsers honour is sent");
+/// # Ok::<_, cors_actix::PolicyError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Warning {
     place: Place,
-    value: String,
+    value: Option<String>,
     kind: WarningKind,
 }
 
 impl Warning {
     /// What the grammar's `warn_policy` reported.
-    pub(crate) fn new(place: Place, value: &str, kind: WarningKind) -> Self {
-        Self { place, value: value.to_owned(), kind }
+    pub(crate) fn new(place: Place, value: Option<&str>, kind: WarningKind) -> Self {
+        Self { place, value: value.map(str::to_owned), kind }
     }
 
     /// The key of the value the warning is about.
@@ -147,17 +167,19 @@ impl Warning {
         self.place.key
     }
 
-    /// The value's position in its key's list, as given to the builder.
+    /// The value's position in its key's list, as given to the builder; `None` when the
+    /// warning is about the key's single value (the max-age).
     pub fn index(&self) -> Option<usize> {
         self.place.index
     }
 
-    /// The value the warning is about, as configured.
-    pub fn value(&self) -> &str {
-        &self.value
+    /// The value the warning is about, as configured; `None` when it is about a setting as a
+    /// whole (the max-age's seconds are in [`WarningKind::MaxAgeCapped`]).
+    pub fn value(&self) -> Option<&str> {
+        self.value.as_deref()
     }
 
-    /// What is probably not meant.
+    /// What has no effect, or is probably not meant.
     pub fn kind(&self) -> &WarningKind {
         &self.kind
     }
@@ -165,7 +187,7 @@ impl Warning {
 
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.kind.in_line(self.place, &self.value).fmt(f)
+        self.kind.in_line(self.place, self.value()).fmt(f)
     }
 }
 

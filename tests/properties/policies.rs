@@ -131,7 +131,8 @@ pub(crate) const METHODS: &[(&str, bool)] = &[
     ("*", true),
     ("patch", false),
     ("Get", false),
-    ("CONNECT", false),
+    // Browsers never send it: listing it is a warning, not an error.
+    ("CONNECT", true),
     ("GE T", false),
     ("", false),
 ];
@@ -142,21 +143,23 @@ pub(crate) const ALLOW_HEADERS: &[(&str, bool)] = &[
     ("X-Custom", true),
     ("authorization", true),
     ("*", true),
-    ("cookie", false),
-    ("Sec-Fetch-Mode", false),
+    // Browsers never let a page send them: listing them is a warning, not an error.
+    ("cookie", true),
+    ("Sec-Fetch-Mode", true),
     ("bad header", false),
 ];
 
 pub(crate) const EXPOSE_HEADERS: &[(&str, bool)] =
-    &[("x-request-id", true), ("X-Trace", true), ("*", true), ("set-cookie", false), ("a:b", false)];
+    &[("x-request-id", true), ("X-Trace", true), ("*", true), ("set-cookie", true), ("a:b", false)];
 
 pub(crate) const MAX_AGES: &[(Option<u64>, bool)] = &[
     (None, true),
     (Some(0), true),
     (Some(600), true),
     (Some(86_400), true),
-    (Some(86_401), false),
-    (Some(u64::MAX), false),
+    // Browsers cut these: sent as a day, with a warning.
+    (Some(86_401), true),
+    (Some(u64::MAX), true),
 ];
 
 /// A generated policy: indices into the pools.
@@ -201,10 +204,8 @@ impl Spec {
             RegexValidity::AnyOrigin => !self.credentials,
             RegexValidity::Invalid => false,
         });
-        let origin_repeated =
-            self.origins.iter().enumerate().any(|(index, origin)| self.origins[..index].contains(origin));
+        // A repeated origin is a warning, not an error.
         self.origin_kinds().all(|(_, kind)| kind.is_some())
-            && !origin_repeated
             && regexes_ok
             && self.methods.iter().all(|&i| METHODS[i].1)
             && self.allow_headers.iter().all(|&i| ALLOW_HEADERS[i].1)

@@ -145,7 +145,9 @@ impl Policy {
         self.expose_headers.is_any()
     }
 
-    /// `Access-Control-Max-Age` in seconds, if set.
+    /// `Access-Control-Max-Age` in seconds as sent, if set: at most 86400, what browsers
+    /// honour at most (a longer one given to [`PolicyBuilder::max_age`] is cut to it, with a
+    /// warning).
     pub fn max_age(&self) -> Option<u32> {
         self.max_age.as_ref().map(MaxAge::seconds)
     }
@@ -160,8 +162,11 @@ impl Policy {
         self.on_mismatch
     }
 
-    /// What the policy allows that is probably not meant, found when it was built (and then
-    /// logged at warn level): a wildcard over a public suffix, say.
+    /// What the policy says that has no effect, or allows that is probably not meant, found
+    /// when it was built (and then logged at warn level): a value listed twice, a method or
+    /// header browsers never send or expose, a max-age over a day (which browsers cut), a
+    /// wildcard over a public suffix. Empty for a policy built by `#[cors]` or `policy!`,
+    /// whose warnings are the compiler's.
     pub fn warnings(&self) -> &[Warning] {
         &self.warnings
     }
@@ -258,7 +263,8 @@ impl PolicyBuilder {
     ///
     /// Exact origins are compared byte for byte, as browsers serialize them: lower case,
     /// no default port, no trailing slash. A string that cannot match anything is an error
-    /// at [`build`](Self::build), with the corrected origin suggested; so is one given twice.
+    /// at [`build`](Self::build), with the corrected origin suggested; one given twice is a
+    /// warning (the repeat has no effect).
     pub fn allow_origin(mut self, origin: impl Into<String>) -> Self {
         self.input.origins.push(origin.into());
         self
@@ -364,7 +370,9 @@ impl PolicyBuilder {
     }
 
     /// Allows a request header (case-insensitive). `*` allows any header, `Authorization`
-    /// included: see [`allow_any_header`](Self::allow_any_header).
+    /// included: see [`allow_any_header`](Self::allow_any_header). A name that is not a token
+    /// is an error at [`build`](Self::build); one browsers never let a page send (`cookie`,
+    /// `host`, `sec-*`, ...) is a warning, since listing it does nothing.
     pub fn allow_header(mut self, name: impl AsRef<str>) -> Self {
         self.input.allow_headers.push(name.as_ref().to_owned());
         self
@@ -389,7 +397,8 @@ impl PolicyBuilder {
         self.allow_header("*")
     }
 
-    /// Lets the page read a response header beyond the CORS-safelisted ones.
+    /// Lets the page read a response header beyond the CORS-safelisted ones. `set-cookie`,
+    /// which browsers never expose, is a warning at [`build`](Self::build).
     pub fn expose_header(mut self, name: impl AsRef<str>) -> Self {
         self.input.expose_headers.push(name.as_ref().to_owned());
         self
@@ -418,7 +427,9 @@ impl PolicyBuilder {
     }
 
     /// How long, in seconds, a browser may cache a preflight answer
-    /// (`Access-Control-Max-Age`); at most 86400. Unset, browsers cache for 5 seconds.
+    /// (`Access-Control-Max-Age`). Unset, browsers cache for 5 seconds. Browsers cut longer
+    /// values (Firefox at 86400 seconds, one day; Chromium at 7200, two hours), so a value
+    /// over 86400 is sent as 86400, with a warning at [`build`](Self::build).
     pub fn max_age(mut self, seconds: u64) -> Self {
         self.input.max_age = Some(seconds);
         self
@@ -498,18 +509,21 @@ impl PolicyBuilder {
     /// Checks the configuration and renders every header value.
     ///
     /// # Errors
-    /// A [`PolicyError`] listing every problem: malformed origins (with the corrected origin
-    /// suggested), an origin listed twice, bad patterns, regexes that do not compile or are
-    /// not anchored, invalid or forbidden methods and header names, an empty method list, `*`
-    /// mixed with other origins, any origin, broad regex or exposed header together with
-    /// credentials, a max-age over one day, no origin at all, cross-origin request protection
+    /// A [`PolicyError`] listing every problem, that is everything that can never work or that
+    /// trusts more than it says: malformed origins (with the corrected origin suggested), bad
+    /// patterns, regexes that do not compile or are not anchored, methods and header names
+    /// that are not tokens or lower-case standard methods, an empty method list, `*` mixed
+    /// with other origins, any origin, broad regex, wildcard over a public suffix or exposed
+    /// header together with credentials, no origin at all, cross-origin request protection
     /// together with `*` or a listed `null`, or a public origin that is not one exact
-    /// origin. These are the rules the
-    /// `#[cors]` and `policy!` macros check at compile time, from the same code.
+    /// origin. These are the rules the `#[cors]` and `policy!` macros check at compile time,
+    /// from the same code.
     ///
-    /// What builds but is probably not meant (a wildcard over a public suffix such as
-    /// `https://*.vercel.app`, without credentials) is logged at warn level and kept in
-    /// [`Policy::warnings`].
+    /// What builds but has no effect (a value listed twice, a method or header name browsers
+    /// never send or expose, a max-age over 86400 seconds, which is sent as 86400) or is
+    /// probably not meant (a wildcard over a public suffix such as `https://*.vercel.app`,
+    /// without credentials) is logged at warn level and kept in [`Policy::warnings`]; the
+    /// macros make the same findings compiler warnings.
     pub fn build(self) -> Result<Policy, PolicyError> {
         let mut problems = Vec::new();
         check_policy(&self.input, &mut |place, value, kind| {
@@ -519,7 +533,9 @@ impl PolicyBuilder {
             return Err(PolicyError::new(problems));
         }
         let mut warnings = Vec::new();
-        warn_policy(&self.input, &mut |place, value, kind| warnings.push(Warning::new(place, value, kind)));
+        warn_policy(&self.input, &mut |place, value, kind| {
+            warnings.push(Warning::new(place, value.map(String::as_str), kind));
+        });
         for warning in &warnings {
             log::warn!(target: "cors_actix", "CORS policy: {warning}");
         }
@@ -542,6 +558,7 @@ impl PolicyBuilder {
         let methods = AllowMethods::new(input.methods.as_deref());
         let allow_headers = AllowHeaders::new(&input.allow_headers);
         let expose_headers = ExposeHeaders::new(&input.expose_headers);
+        // Cut to what browsers honour, as `warn_policy` says.
         let max_age = input.max_age.map(MaxAge::new);
         let vary = VaryValues::new(origins.varies_with_origin(), self.private_network);
 
@@ -555,11 +572,14 @@ impl PolicyBuilder {
             private_network: self.private_network,
             on_mismatch: self.on_mismatch,
             cross_origin_protection: input.cross_origin_protection,
-            // Checked to be serialized origins; one that is not could never match.
+            // Checked to be serialized origins; one that is not could never match. A repeat (a
+            // warning) is kept once.
             public_origins: input
                 .public_origins
                 .iter()
-                .filter_map(|origin| HeaderValue::from_str(origin).ok())
+                .enumerate()
+                .filter(|&(index, origin)| !input.public_origins[..index].contains(origin))
+                .filter_map(|(_, origin)| HeaderValue::from_str(origin).ok())
                 .collect(),
             warnings: Vec::new(),
             vary,

@@ -114,9 +114,22 @@ impl AllowOrigins {
     }
 
     /// Adds origin regexes, already checked by the grammar's `check_policy` (with the same
-    /// engine): one that does not compile is left out.
+    /// engine): one that does not compile is left out, and a repeat (a warning) is kept once.
     pub(crate) fn add_regexes(&mut self, inputs: &[String]) {
-        self.regexes.extend(inputs.iter().filter_map(|input| Regex::new(input).ok()));
+        for (index, input) in inputs.iter().enumerate() {
+            if inputs[..index].contains(input) {
+                continue;
+            }
+            if let Ok(regex) = Regex::new(input) {
+                self.regexes.push(regex);
+            }
+        }
+    }
+
+    /// How many regexes are kept.
+    #[cfg(test)]
+    pub(crate) fn regex_count(&self) -> usize {
+        self.regexes.len()
     }
 
     pub(crate) fn add_predicates(&mut self, predicates: &[OriginPredicate]) {

@@ -29,7 +29,8 @@ pub(crate) struct MaxAge {
 }
 
 impl MaxAge {
-    /// A checked max-age (at most a day; a longer one is cut there).
+    /// A max-age as configured, cut to [`MAX_AGE_LIMIT`](cors_actix_grammar::MAX_AGE_LIMIT)
+    /// (one day), past which browsers cut it anyway; the grammar's `warn_policy` warns of it.
     pub(crate) fn new(seconds: u64) -> Self {
         let seconds = seconds.min(u64::from(cors_actix_grammar::MAX_AGE_LIMIT)) as u32;
         Self { seconds, header: super::shared(HeaderValue::from(seconds)) }

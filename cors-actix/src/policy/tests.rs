@@ -5,7 +5,7 @@ use cors_actix_grammar::{
 };
 
 use super::*;
-use crate::problem::{Key, ProblemKind};
+use crate::problem::{Key, ProblemKind, WarningKind};
 
 /// Each problem's value and kind.
 fn problems(builder: PolicyBuilder) -> Vec<(Option<String>, ProblemKind)> {
@@ -24,6 +24,27 @@ fn kinds(builder: PolicyBuilder) -> Vec<ProblemKind> {
 
 fn at(value: &str, kind: ProblemKind) -> (Option<String>, ProblemKind) {
     (Some(value.to_owned()), kind)
+}
+
+/// Each warning's place, value and kind, of a policy that builds.
+fn warnings(builder: PolicyBuilder) -> Vec<(Key, Option<usize>, Option<String>, WarningKind)> {
+    let policy = builder.build().expect("policy should build");
+    policy
+        .warnings()
+        .iter()
+        .map(|warning| {
+            (warning.key(), warning.index(), warning.value().map(str::to_owned), warning.kind().clone())
+        })
+        .collect()
+}
+
+fn warned(
+    key: Key,
+    index: usize,
+    value: &str,
+    kind: WarningKind,
+) -> (Key, Option<usize>, Option<String>, WarningKind) {
+    (key, Some(index), Some(value.to_owned()), kind)
 }
 
 #[test]
@@ -163,22 +184,53 @@ fn an_empty_origin_list_is_refused() {
     assert_eq!(problem.kind(), &ProblemKind::NoOrigin);
 }
 
-/// A repeat in an allow-list is a typo or a merge mistake more often than not: refused, as
-/// the macros refuse it, rather than quietly dropped.
+/// A repeat in a list (an environment variable that names an origin twice, say) has no
+/// effect: the policy builds, keeps the first, and warns, as the macros do.
 #[test]
-fn an_origin_listed_twice_is_refused() {
+fn a_value_listed_twice_is_a_warning_and_kept_once() {
+    let policy = Policy::builder()
+        .allow_origins(["https://a.example", "https://b.example", "https://a.example"])
+        .allow_origin_regex(r"^https://[a-z]+\.c\.example$")
+        .allow_origin_regex(r"^https://[a-z]+\.c\.example$")
+        .allow_methods(["PUT", "DELETE", "PUT"])
+        .allow_headers(["X-Api-Key", "x-api-key"])
+        .expose_headers(["etag", "ETag"])
+        .public_origins(["https://api.example", "https://api.example"])
+        .build()
+        .expect("repeats build");
+    let found: Vec<_> = policy
+        .warnings()
+        .iter()
+        .map(|warning| (warning.key(), warning.index(), warning.value(), warning.kind()))
+        .collect();
+    let repeat = &WarningKind::Repeated;
     assert_eq!(
-        problems(Policy::builder().allow_origins([
-            "https://a.example",
-            "https://b.example",
-            "https://a.example"
-        ])),
-        [at("https://a.example", ProblemKind::OriginRepeated)]
+        found,
+        [
+            (Key::Origins, Some(2), Some("https://a.example"), repeat),
+            (Key::OriginRegex, Some(1), Some(r"^https://[a-z]+\.c\.example$"), repeat),
+            (Key::Methods, Some(2), Some("PUT"), repeat),
+            (Key::Headers, Some(1), Some("x-api-key"), repeat),
+            (Key::Expose, Some(1), Some("ETag"), repeat),
+            (Key::PublicOrigins, Some(1), Some("https://api.example"), repeat),
+        ]
     );
-    let error = Policy::builder().allow_origins(["*", "*"]).build().unwrap_err();
-    assert_eq!(error.problems()[0].kind(), &ProblemKind::OriginRepeated, "a repeat, not a mix");
-    assert_eq!(error.problems().len(), 1);
-    assert!(error.to_string().contains("origin `*` is listed more than once"), "{error}");
+    assert_eq!(
+        policy.warnings()[0].to_string(),
+        "origin `https://a.example` is listed more than once, which has no effect (the first is kept); remove the repeat, usually a typo or a merge mistake"
+    );
+    assert!(policy.warnings()[3]
+        .to_string()
+        .starts_with("allowed header `x-api-key` (header names ignore case) is listed more than once"));
+    // The first is kept, once.
+    assert_eq!(policy.methods.header(), "PUT, DELETE");
+    assert_eq!(policy.allow_headers.header().unwrap(), "x-api-key");
+    assert_eq!(policy.expose_headers.header().unwrap(), "etag");
+    assert_eq!(policy.origins.regex_count(), 1);
+    assert_eq!(policy.public_origins.len(), 1);
+
+    let star = warnings(Policy::builder().allow_origins(["*", "*"]));
+    assert_eq!(star, [warned(Key::Origins, 1, "*", WarningKind::Repeated)], "a repeat, not a mix");
 }
 
 /// Giving methods replaces the defaults; giving none of them is a mistake, not a request for
@@ -211,6 +263,8 @@ fn a_regex_matching_any_origin_is_refused_with_credentials() {
     assert!(Policy::builder().allow_origin_regex("^https://.*$").build().is_ok());
 }
 
+/// A method or header name that can never match is a problem; one browsers never send or
+/// expose only has no effect, a warning.
 #[test]
 fn methods_and_headers_are_checked() {
     let found = problems(
@@ -218,17 +272,47 @@ fn methods_and_headers_are_checked() {
             .allow_origin("https://app.example")
             .allow_methods(["patch", "CONNECT", "GE T"])
             .allow_headers(["cookie", "x bad"])
-            .expose_headers(["set-cookie"]),
+            .expose_headers(["set-cookie", "a:b"]),
     );
     assert_eq!(
         found,
         [
             at("patch", ProblemKind::Method(MethodError::NotUppercase("PATCH"))),
-            at("CONNECT", ProblemKind::Method(MethodError::Forbidden)),
             at("GE T", ProblemKind::Method(MethodError::NotToken)),
-            at("cookie", ProblemKind::AllowedHeader(HeaderNameError::ForbiddenRequestHeader)),
             at("x bad", ProblemKind::AllowedHeader(HeaderNameError::NotToken)),
-            at("set-cookie", ProblemKind::ExposedHeader(HeaderNameError::ForbiddenResponseHeader)),
+            at("a:b", ProblemKind::ExposedHeader(HeaderNameError::NotToken)),
+        ]
+    );
+}
+
+/// `cookie`, `host` or `set-cookie` listed do nothing (a browser never lets a page send or
+/// read them), so the policy builds and says so.
+#[test]
+fn names_browsers_never_send_or_expose_are_warnings() {
+    let builder = || {
+        Policy::builder()
+            .allow_origin("https://app.example")
+            .allow_methods(["GET", "TRACE"])
+            .allow_headers(["content-type", "cookie", "Host"])
+            .expose_headers(["x-request-id", "set-cookie"])
+    };
+    assert_eq!(
+        warnings(builder()),
+        [
+            warned(Key::Methods, 1, "TRACE", WarningKind::ForbiddenMethod),
+            warned(Key::Headers, 1, "cookie", WarningKind::ForbiddenRequestHeader),
+            warned(Key::Headers, 2, "Host", WarningKind::ForbiddenRequestHeader),
+            warned(Key::Expose, 1, "set-cookie", WarningKind::ForbiddenResponseHeader),
+        ]
+    );
+    let lines: Vec<String> = builder().build().unwrap().warnings().iter().map(ToString::to_string).collect();
+    assert_eq!(
+        lines,
+        [
+            "method `TRACE`: browsers never send CONNECT, TRACE or TRACK (Fetch \"forbidden method\"), so listing it does nothing; remove it",
+            "allowed header `cookie`: browsers never let a page send this header (Fetch \"forbidden request-header\"), so listing it does nothing; remove it",
+            "allowed header `Host`: browsers never let a page send this header (Fetch \"forbidden request-header\"), so listing it does nothing; remove it",
+            "exposed header `set-cookie`: browsers never expose `Set-Cookie` to a page (Fetch \"forbidden response-header name\"), so listing it does nothing; remove it",
         ]
     );
 }
@@ -248,11 +332,29 @@ fn exposing_any_header_with_credentials_is_refused_allowing_any_is_not() {
     assert_eq!(found, [at("*", ProblemKind::AnyExposedHeaderWithCredentials)]);
 }
 
+/// Any max-age builds. Browsers cut a long one (Firefox at a day, Chromium at two hours), so
+/// one over a day is sent as a day, with a warning that gives the caps.
 #[test]
-fn max_age_is_capped_at_one_day() {
-    let found = problems(Policy::builder().allow_origin("https://app.example").max_age(86_401));
-    assert_eq!(found, [(None, ProblemKind::MaxAgeTooLong { seconds: 86_401 })]);
-    assert!(Policy::builder().allow_origin("https://app.example").max_age(86_400).build().is_ok());
+fn max_age_over_a_day_is_sent_as_a_day_with_a_warning() {
+    let base = || Policy::builder().allow_origin("https://app.example");
+    for seconds in [0, 7_200, 86_400] {
+        let policy = base().max_age(seconds).build().unwrap();
+        assert!(policy.warnings().is_empty(), "{seconds}");
+        assert_eq!(policy.max_age(), Some(u32::try_from(seconds).unwrap()));
+    }
+    for seconds in [86_401, 604_800, u64::MAX] {
+        let policy = base().max_age(seconds).build().unwrap();
+        assert_eq!(policy.max_age(), Some(86_400), "{seconds}");
+        assert_eq!(policy.max_age.as_ref().unwrap().header(), "86400");
+        let [warning] = policy.warnings() else { panic!("one warning: {:?}", policy.warnings()) };
+        assert_eq!((warning.key(), warning.index(), warning.value()), (Key::MaxAge, None, None));
+        assert_eq!(warning.kind(), &WarningKind::MaxAgeCapped { seconds });
+    }
+    let policy = base().max_age(604_800).build().unwrap();
+    assert_eq!(
+        policy.warnings()[0].to_string(),
+        "max-age 604800: browsers cut a max-age this long (Firefox caches a preflight answer for at most 86400 seconds, one day; Chromium for at most 7200, two hours), so 86400 is sent instead; write 86400 or less"
+    );
 }
 
 #[test]
@@ -325,5 +427,51 @@ fn request_headers_check_agrees_with_the_grammar() {
         for input in &inputs {
             assert_eq!(allow.check(input), reference(allow, input), "{:?}", input.escape_ascii().to_string());
         }
+    }
+}
+
+/// A configuration file that used to stop the server (an origin listed twice, `cookie` and
+/// `set-cookie` listed, a week of max-age) now builds, with a warning under each key; what can
+/// never be a max-age is still refused, by the file's reader.
+#[cfg(feature = "serde")]
+#[test]
+fn a_config_file_with_settings_that_have_no_effect_builds_and_warns_under_their_keys() {
+    use crate::PolicyConfig;
+
+    let config: PolicyConfig = serde_json::from_str(
+        r#"{"origins": ["https://app.example", "https://admin.example", "https://app.example"],
+            "headers": ["content-type", "cookie"], "expose": ["x-request-id", "set-cookie"],
+            "credentials": true, "max_age": 604800}"#,
+    )
+    .expect("valid JSON for PolicyConfig");
+    let policy = config.build().expect("only warnings");
+    let found: Vec<(String, &WarningKind)> = policy
+        .warnings()
+        .iter()
+        .map(|warning| {
+            let place = match warning.index() {
+                Some(index) => format!("{}[{index}]", warning.key()),
+                None => warning.key().to_string(),
+            };
+            (place, warning.kind())
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("origins[2]".to_owned(), &WarningKind::Repeated),
+            ("headers[1]".to_owned(), &WarningKind::ForbiddenRequestHeader),
+            ("expose[1]".to_owned(), &WarningKind::ForbiddenResponseHeader),
+            ("max_age".to_owned(), &WarningKind::MaxAgeCapped { seconds: 604_800 }),
+        ]
+    );
+    assert_eq!(policy.max_age(), Some(86_400));
+    assert!(policy.allows_credentials());
+
+    for max_age in ["-1", "1.5", "\"600\""] {
+        let read = serde_json::from_str::<PolicyConfig>(&format!(
+            r#"{{"origins": "https://app.example", "max_age": {max_age}}}"#
+        ));
+        assert!(read.is_err(), "max_age {max_age}: {read:?}");
     }
 }

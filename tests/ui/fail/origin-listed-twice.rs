@@ -1,6 +1,9 @@
+#![deny(deprecated)]
+
 use actix_web::get;
 use cors_actix::cors;
 
+// A repeat has no effect: a warning (denied here, so that this test sees it), not an error.
 #[cors(origins = ["https://app.example", "https://app.example"])]
 #[get("/")]
 async fn index() -> &'static str {

@@ -38,6 +38,18 @@ pub async fn public() -> &'static str {
 }
 
 fn main() {
+    // What only has no effect compiles, with a compiler warning on each token (the `fail`
+    // fixtures deny them to see them): the repeat is kept once and the max-age is cut to a day.
+    let warned = policy! {
+        origins = ["https://app.example", "https://app.example"],
+        headers = ["content-type", "cookie"],
+        expose = ["set-cookie"],
+        max_age = 604800,
+    };
+    assert_eq!(warned.max_age(), Some(86400));
+    assert_eq!(warned.allowed_headers(), ["content-type", "cookie"]);
+    assert!(warned.warnings().is_empty(), "a macro's warnings are the compiler's");
+
     let _app = App::new()
         // `null` only without cross-origin request protection, which cannot trust it.
         .wrap(Cors::new(policy! { origins = ["https://admin.example", "null"], max_age = 0 }))
