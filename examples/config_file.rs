@@ -56,7 +56,12 @@ fn read_policy(path: &str) -> Result<Policy, StartError> {
         config.origins =
             list.split(',').map(str::trim).filter(|o| !o.is_empty()).map(str::to_owned).collect();
     }
-    config.build().map_err(|error| StartError::Cors(path.to_owned(), error))
+    let policy = config.build().map_err(|error| StartError::Cors(path.to_owned(), error))?;
+    // What only has no effect (a repeated origin, a max-age browsers cut) is not an error.
+    for warning in policy.warnings() {
+        eprintln!("warning: {path}: {warning}");
+    }
+    Ok(policy)
 }
 
 /// Reads the policy again at every `SIGHUP`; one with a problem leaves the one in force.
