@@ -83,48 +83,7 @@ impl From<PolicyError> for std::io::Error {
 /// assert_eq!(problem.kind(), &ProblemKind::AnyOriginMixed);
 /// assert!(problem.to_string().starts_with("`*` allows every origin"));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub(crate) place: Place,
-    value: Option<String>,
-    kind: ProblemKind,
-}
-
-impl Problem {
-    /// What the grammar's checker reported: the place, the value at fault and the kind.
-    pub(crate) fn new(place: Place, value: Option<&str>, kind: ProblemKind) -> Self {
-        Self { place, value: value.map(str::to_owned), kind }
-    }
-
-    /// The key whose value is at fault ([`Key::Origins`] when no origin is allowed at all).
-    pub fn key(&self) -> Key {
-        self.place.key
-    }
-
-    /// The position of the value at fault in its key's list, as given to the builder; `None`
-    /// when the problem is about the key's single value or its list as a whole (an empty
-    /// method list, a max-age, no origin at all).
-    pub fn index(&self) -> Option<usize> {
-        self.place.index
-    }
-
-    /// The value at fault, as configured; `None` when the problem is about a setting as a
-    /// whole (an empty method list, no origin at all, the protection).
-    pub fn value(&self) -> Option<&str> {
-        self.value.as_deref()
-    }
-
-    /// What is wrong.
-    pub fn kind(&self) -> &ProblemKind {
-        &self.kind
-    }
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.kind.in_line(self.place, self.value()).fmt(f)
-    }
-}
+pub type Problem = Finding<ProblemKind>;
 
 /// Something a policy says that has no effect (an origin listed twice, a header browsers never
 /// send, a max-age browsers cut), or allows that is probably not meant (a wildcard over a
@@ -149,45 +108,68 @@ impl fmt::Display for Problem {
 /// assert_eq!(policy.max_age(), Some(86_400), "what browsers honour is sent");
 /// # Ok::<_, cors_actix::PolicyError>(())
 /// ```
+pub type Warning = Finding<WarningKind>;
+
+/// What the checker found in a configuration, a [`Problem`] or a [`Warning`]: where it is (a
+/// [`Key`], and the position in its list), the value it is about as configured, and its kind.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Warning {
-    place: Place,
+pub struct Finding<K> {
+    pub(crate) place: Place,
     value: Option<String>,
-    kind: WarningKind,
+    kind: K,
 }
 
-impl Warning {
-    /// What the grammar's `warn_policy` reported.
-    pub(crate) fn new(place: Place, value: Option<&str>, kind: WarningKind) -> Self {
+impl<K> Finding<K> {
+    /// What the grammar's checker reported: the place, the value and the kind.
+    pub(crate) fn new(place: Place, value: Option<&str>, kind: K) -> Self {
         Self { place, value: value.map(str::to_owned), kind }
     }
 
-    /// The key of the value the warning is about.
+    /// The key of the value ([`Key::Origins`] when no origin is allowed at all).
     pub fn key(&self) -> Key {
         self.place.key
     }
 
-    /// The value's position in its key's list, as given to the builder; `None` when the
-    /// warning is about the key's single value (the max-age).
+    /// The position of the value in its key's list, as given to the builder; `None` when the
+    /// finding is about the key's single value or its list as a whole (an empty method list,
+    /// a max-age, no origin at all).
     pub fn index(&self) -> Option<usize> {
         self.place.index
     }
 
-    /// The value the warning is about, as configured; `None` when it is about a setting as a
-    /// whole (the max-age's seconds are in [`WarningKind::MaxAgeCapped`]).
+    /// The value, as configured; `None` when the finding is about a setting as a whole (an
+    /// empty method list, no origin at all, the protection, a max-age's seconds, which are in
+    /// its kind).
     pub fn value(&self) -> Option<&str> {
         self.value.as_deref()
     }
 
-    /// What has no effect, or is probably not meant.
-    pub fn kind(&self) -> &WarningKind {
+    /// What is wrong, or has no effect.
+    pub fn kind(&self) -> &K {
         &self.kind
     }
 }
 
-impl fmt::Display for Warning {
+/// The one-line words of a finding's kind, for `Display`.
+trait InLine {
+    fn write_line(&self, place: Place, value: Option<&str>, f: &mut fmt::Formatter<'_>) -> fmt::Result;
+}
+
+impl InLine for ProblemKind {
+    fn write_line(&self, place: Place, value: Option<&str>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.in_line(place, value), f)
+    }
+}
+
+impl InLine for WarningKind {
+    fn write_line(&self, place: Place, value: Option<&str>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.in_line(place, value), f)
+    }
+}
+
+impl<K: InLine> fmt::Display for Finding<K> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.kind.in_line(self.place, self.value()).fmt(f)
+        self.kind.write_line(self.place, self.value(), f)
     }
 }
 

@@ -197,7 +197,7 @@ pub use crate::{
 /// What a [`Problem`] or a [`Warning`] is about: the setting ([`Key`](problem::Key)) and the
 /// kind of problem, as the checker that the macros and the builder share reports it.
 pub mod problem {
-    pub use crate::error::{Key, ProblemKind, WarningKind};
+    pub use crate::error::{Finding, Key, ProblemKind, WarningKind};
 }
 
 /// The service and future of [`Cors`]: named in its `Transform` implementation, never by users.
