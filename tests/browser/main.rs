@@ -288,16 +288,13 @@ fn cross_origin_protection_refuses_what_another_site_makes_the_browser_send() {
 
     // What the pages saw: a refused form's answer and a no-cors fetch's are out of their
     // reach whatever the server said; the partner reads its answer through CORS.
-    let form = |text: Option<&str>| serde_json::json!({"outcome": "loaded", "readable": text.is_some(), "text": text});
-    let no_cors =
-        |kind: &str, status: u16| serde_json::json!({"outcome": "resolved", "type": kind, "status": status});
     for (page, case, saw) in [
-        (&other_site_page, "other-site/form", form(None)),
-        (&other_site_page, "other-site/no-cors", no_cors("opaque", 0)),
-        (&same_site_page, "same-site/form", form(None)),
-        (&same_site_page, "same-site/no-cors", no_cors("opaque", 0)),
-        (&own_page, "own/form", form(Some("transferred 100 for own/form"))),
-        (&own_page, "own/no-cors", no_cors("basic", 200)),
+        (&other_site_page, "other-site/form", form_outcome(None)),
+        (&other_site_page, "other-site/no-cors", no_cors_outcome("opaque", 0)),
+        (&same_site_page, "same-site/form", form_outcome(None)),
+        (&same_site_page, "same-site/no-cors", no_cors_outcome("opaque", 0)),
+        (&own_page, "own/form", form_outcome(Some("transferred 100 for own/form"))),
+        (&own_page, "own/no-cors", no_cors_outcome("basic", 200)),
     ] {
         assert_eq!(page[case], saw, "{case}: {page}");
     }
@@ -351,14 +348,11 @@ fn an_exempt_route_does_not_exempt_its_neighbour_on_the_same_path() {
 
     // What the pages saw: the attacker's form answer and its no-cors fetch's are out of its
     // reach whatever the server said; the partner reads the API's answer through CORS.
-    let form = |text: Option<&str>| serde_json::json!({"outcome": "loaded", "readable": text.is_some(), "text": text});
-    let no_cors =
-        |kind: &str, status: u16| serde_json::json!({"outcome": "resolved", "type": kind, "status": status});
     for (page, case, saw) in [
-        (&attacker_page, "attacker/form", form(None)),
-        (&attacker_page, "attacker/no-cors", no_cors("opaque", 0)),
-        (&own_page, "own/form", form(Some("transferred 100 for own/form"))),
-        (&own_page, "own/no-cors", no_cors("basic", 200)),
+        (&attacker_page, "attacker/form", form_outcome(None)),
+        (&attacker_page, "attacker/no-cors", no_cors_outcome("opaque", 0)),
+        (&own_page, "own/form", form_outcome(Some("transferred 100 for own/form"))),
+        (&own_page, "own/no-cors", no_cors_outcome("basic", 200)),
     ] {
         assert_eq!(page[case], saw, "{case}: {page}");
     }
@@ -392,4 +386,15 @@ fn an_exempt_route_does_not_exempt_its_neighbour_on_the_same_path() {
         assert_eq!(bank.transfers(case), form_runs, "form handler runs for {case}");
         assert_eq!(bank.api_calls(case), api_runs, "partner API runs for {case}");
     }
+}
+
+/// What a page records for a form it submitted: the answer loaded, readable or not.
+fn form_outcome(text: Option<&str>) -> serde_json::Value {
+    serde_json::json!({"outcome": "loaded", "readable": text.is_some(), "text": text})
+}
+
+/// What a page records for a `no-cors` fetch: resolved, with the response type and status it
+/// could see.
+fn no_cors_outcome(kind: &str, status: u16) -> serde_json::Value {
+    serde_json::json!({"outcome": "resolved", "type": kind, "status": status})
 }
