@@ -37,7 +37,7 @@ impl std::fmt::Display for StartError {
             }
             Self::Read(path, error) => write!(f, "cannot read {path}: {error}"),
             Self::Parse(path, error) => write!(f, "{path} is not a CORS policy: {error}"),
-            Self::Cors(path, error) => write!(f, "the CORS policy in {path} is refused: {error}"),
+            Self::Cors(source, error) => write!(f, "the CORS policy of {source} is refused: {error}"),
         }
     }
 }
@@ -52,14 +52,17 @@ fn read_policy(path: &str) -> Result<Policy, StartError> {
     let text = std::fs::read_to_string(path).map_err(|error| StartError::Read(path.to_owned(), error))?;
     let mut config: PolicyConfig =
         toml::from_str(&text).map_err(|error| StartError::Parse(path.to_owned(), error))?;
+    // Where the values come from, so that a problem names the place to fix it.
+    let mut source = path.to_owned();
     if let Ok(list) = std::env::var("CORS_ALLOWED_ORIGINS") {
         config.origins =
             list.split(',').map(str::trim).filter(|o| !o.is_empty()).map(str::to_owned).collect();
+        source.push_str(" (its `origins` from the environment variable CORS_ALLOWED_ORIGINS)");
     }
-    let policy = config.build().map_err(|error| StartError::Cors(path.to_owned(), error))?;
+    let policy = config.build().map_err(|error| StartError::Cors(source.clone(), error))?;
     // What only has no effect (a repeated origin, a max-age browsers cut) is not an error.
     for warning in policy.warnings() {
-        eprintln!("warning: {path}: {warning}");
+        eprintln!("warning: {source}: {warning}");
     }
     Ok(policy)
 }
