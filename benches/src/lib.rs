@@ -326,9 +326,12 @@ pub fn per_route_app() -> App<
     App::new().service(per_route::item)
 }
 
-/// The app with an app-wide `Cors` and, on another path, a `#[cors]` route: the requests go
-/// to the plain route.
-pub fn mixed_app() -> App<
+/// The app with an app-wide `Cors` enforcing `policy` and, on another path, a `#[cors]` route:
+/// the requests go to the plain route (the `mixed` variant with [`policy`], `rejecting` with
+/// [`rejecting_policy`]).
+pub fn mixed_app(
+    policy: Policy,
+) -> App<
     impl ServiceFactory<
         ServiceRequest,
         Config = (),
@@ -337,20 +340,7 @@ pub fn mixed_app() -> App<
         InitError = (),
     >,
 > {
-    App::new().wrap(Cors::new(policy())).service(item_resource()).service(per_route::other)
-}
-
-/// [`mixed_app`] with the app-wide policy in `reject` mode.
-pub fn rejecting_app() -> App<
-    impl ServiceFactory<
-        ServiceRequest,
-        Config = (),
-        Response = ServiceResponse<impl MessageBody>,
-        Error = Error,
-        InitError = (),
-    >,
-> {
-    App::new().wrap(Cors::new(rejecting_policy())).service(item_resource()).service(per_route::other)
+    App::new().wrap(Cors::new(policy)).service(item_resource()).service(per_route::other)
 }
 
 /// The app with an app-wide `Cors` whose requested route has its own policy with `#[cors]`:
@@ -436,7 +426,7 @@ macro_rules! with_app {
                 $body
             }
             $crate::Variant::Mixed => {
-                let $make = $crate::mixed_app;
+                let $make = || $crate::mixed_app($crate::policy());
                 $body
             }
             $crate::Variant::Composed => {
@@ -448,7 +438,7 @@ macro_rules! with_app {
                 $body
             }
             $crate::Variant::Rejecting => {
-                let $make = $crate::rejecting_app;
+                let $make = || $crate::mixed_app($crate::rejecting_policy());
                 $body
             }
             $crate::Variant::Floor => {
