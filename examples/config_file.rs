@@ -55,8 +55,11 @@ fn read_policy(path: &str) -> Result<Policy, StartError> {
     // Where the values come from, so that a problem names the place to fix it.
     let mut source = path.to_owned();
     if let Ok(list) = std::env::var("CORS_ALLOWED_ORIGINS") {
-        config.origins =
+        let origins: Vec<String> =
             list.split(',').map(str::trim).filter(|o| !o.is_empty()).map(str::to_owned).collect();
+        // An empty variable is a deployment mistake, refused as "no origin is allowed", not
+        // the deliberate `origins = []` of a file.
+        config.origins = (!origins.is_empty()).then_some(origins);
         source.push_str(" (its `origins` from the environment variable CORS_ALLOWED_ORIGINS)");
     }
     let policy = config.build().map_err(|error| StartError::Cors(source.clone(), error))?;

@@ -377,3 +377,72 @@ async fn routes_with_regex_segments_are_found() {
     assert_eq!(response.status(), StatusCode::FORBIDDEN, "not the route's path: the app's policy");
     assert_eq!(calls.count(), 0);
 }
+
+/// The opt-out: a public API allows every origin, and its admin route says `origins = []`.
+mod opt_out {
+    use super::*;
+
+    #[actix_web::get("/public/items")]
+    pub(super) async fn items(calls: web::Data<Calls>) -> HttpResponse {
+        calls.hit();
+        HttpResponse::Ok().body("items")
+    }
+
+    #[cors(origins = [])]
+    #[actix_web::get("/public/admin")]
+    pub(super) async fn admin(calls: web::Data<Calls>) -> HttpResponse {
+        calls.hit();
+        HttpResponse::Ok().body("admin")
+    }
+
+    #[cors(origins = [], on_mismatch = "reject")]
+    #[actix_web::post("/public/admin/reset")]
+    pub(super) async fn reset(calls: web::Data<Calls>) -> HttpResponse {
+        calls.hit();
+        HttpResponse::Ok().body("reset")
+    }
+}
+
+#[actix_web::test]
+async fn a_route_opts_out_of_an_app_policy_that_allows_any_origin() {
+    let app_wide = Cors::new(policy! { origins = ["*"], headers = ["*"], methods = ["*"] });
+    let (app, calls) = TestApp::init(
+        App::new().wrap(app_wide).service(opt_out::items).service(opt_out::admin).service(opt_out::reset),
+    )
+    .await;
+
+    // The public route: anyone reads it.
+    let response =
+        test::call_service(&app, preflight("/public/items", PARTNER_ORIGIN, "GET").to_request()).await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    let response =
+        test::call_service(&app, actual(Method::GET, "/public/items", PARTNER_ORIGIN).to_request()).await;
+    assert_eq!(acao(&response), ["*"]);
+
+    // The admin route: no preflight passes, no response is readable cross-origin.
+    let response =
+        test::call_service(&app, preflight("/public/admin", PARTNER_ORIGIN, "GET").to_request()).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert!(acao(&response).is_empty());
+    let response =
+        test::call_service(&app, actual(Method::GET, "/public/admin", PARTNER_ORIGIN).to_request()).await;
+    assert_eq!(response.status(), StatusCode::OK, "the handler runs; the browser keeps the response");
+    assert!(acao(&response).is_empty(), "not the app's `*`");
+    // With `reject`, a cross-origin form post never reaches the handler.
+    let response = test::call_service(
+        &app,
+        actual(Method::POST, "/public/admin/reset", PARTNER_ORIGIN)
+            .insert_header((header::CONTENT_TYPE, "application/x-www-form-urlencoded"))
+            .to_request(),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    // Same-origin requests (no `Origin`) are untouched.
+    let response = test::call_service(&app, TestRequest::get().uri("/public/admin").to_request()).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(acao(&response).is_empty());
+    let response =
+        test::call_service(&app, TestRequest::post().uri("/public/admin/reset").to_request()).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(calls.count(), 4, "the public read, the admin read, and the two same-origin requests");
+}

@@ -24,6 +24,10 @@ use crate::{
 pub struct PolicyInput<V> {
     /// Origins (`origins`): `*`, `null`, exact origins and patterns, in the order written.
     pub origins: Vec<V>,
+    /// Whether the origins were written as an empty list (`origins = []`): the policy allows
+    /// no origin on purpose, to opt a route out of a broader policy or to protect a
+    /// same-origin app. Without it, a policy that allows no origin is a mistake.
+    pub no_origins: bool,
     /// Origin regexes (`origin_regex`).
     pub origin_regexes: Vec<V>,
     /// Whether some origin predicate (decided at request time) is configured.
@@ -48,6 +52,7 @@ impl<V> Default for PolicyInput<V> {
     fn default() -> Self {
         Self {
             origins: Vec::new(),
+            no_origins: false,
             origin_regexes: Vec::new(),
             has_origin_predicate: false,
             methods: None,
@@ -134,6 +139,10 @@ fn check_origin_combinations<'i, V: AsRef<str>>(
     let others = policy.origins.iter().any(|origin| origin.as_ref() != "*")
         || !policy.origin_regexes.is_empty()
         || policy.has_origin_predicate;
+    // Saying both that no origin is allowed and that some are cannot be what was meant.
+    if policy.no_origins && (any.is_some() || others) {
+        report(Place::whole(Key::Origins), None, ProblemKind::NoOriginsWithOrigins);
+    }
     match any {
         Some((place, star)) => {
             if others {
@@ -143,10 +152,11 @@ fn check_origin_combinations<'i, V: AsRef<str>>(
                 report(place, Some(star), ProblemKind::AnyOriginWithCredentials);
             }
         }
-        // A policy that allows no origin still protects against cross-origin requests (and
-        // checks WebSocket handshakes) when the protection is on: a same-origin app's policy.
-        // Without it, a policy with no origin is a mistake.
-        None if !others && !policy.cross_origin_protection => {
+        // A policy that allows no origin on purpose refuses every preflight and lets no page
+        // read a response (a route opted out of a broader policy), and still protects against
+        // cross-origin requests (and checks WebSocket handshakes) when the protection is on: a
+        // same-origin app's policy. One that says neither is a mistake.
+        None if !others && !policy.no_origins && !policy.cross_origin_protection => {
             report(Place::whole(Key::Origins), None, ProblemKind::NoOrigin)
         }
         None => {}
@@ -232,6 +242,20 @@ pub fn warn_policy<'i, V: AsRef<str>>(
     }
     for index in 0..policy.origin_regexes.len() {
         warn_repeat(Key::OriginRegex, &policy.origin_regexes, index, str::eq, report);
+    }
+    // A policy that allows no origin (on purpose, or for its protection alone) answers no
+    // preflight and decorates no response: what it would tell a reader is never sent.
+    if policy.origins.is_empty() && policy.origin_regexes.is_empty() && !policy.has_origin_predicate {
+        let unused = [
+            (Key::Methods, policy.methods.is_some()),
+            (Key::Headers, !policy.allow_headers.is_empty()),
+            (Key::Expose, !policy.expose_headers.is_empty()),
+            (Key::Credentials, policy.credentials),
+            (Key::MaxAge, policy.max_age.is_some()),
+        ];
+        for (key, _) in unused.into_iter().filter(|&(_, given)| given) {
+            report(Place::whole(key), None, WarningKind::NoEffectWithoutOrigins);
+        }
     }
     let methods = policy.methods.as_deref().unwrap_or_default();
     for (index, method) in methods.iter().enumerate() {

@@ -10,7 +10,14 @@ pub const ANY_ORIGIN_MIXED: &str =
     "`*` allows every origin; listing other origins beside it has no effect, so remove either";
 
 /// No origin allowed at all.
-pub const NO_ORIGIN: &str = "no origin is allowed, so every cross-origin request would be refused; list origins, patterns, regexes, a predicate or `*`";
+pub const NO_ORIGIN: &str = "no origin is allowed, so every cross-origin request would be refused; list origins, patterns, regexes, a predicate or `*`, or write an empty origin list (`origins = []`, `allow_no_origins()`) to allow none on purpose";
+
+/// An empty origin list together with origins that are allowed.
+pub const NO_ORIGINS_WITH_ORIGINS: &str = "an empty origin list says that no origin is allowed, yet origins, regexes or a predicate allow some; remove one or the other";
+
+/// A setting that only shapes what cross-origin readers are told, in a policy that allows no
+/// origin, a warning.
+pub const NO_EFFECT_WITHOUT_ORIGINS: &str = "this policy allows no origin, so no cross-origin response is ever readable and this setting has no effect; remove it, or allow the origins it is for";
 
 /// A regex that matches any origin, together with credentials.
 pub const ANY_ORIGIN_REGEX_WITH_CREDENTIALS: &str = "this regex matches unrelated sites such as `https://attacker.test`, so with credentials it would hand them the user's session; narrow it to the sites you trust";

@@ -28,8 +28,12 @@ pub enum ProblemKind {
     RegexSyntax(String),
     /// `*` listed beside other origins, regexes or a predicate.
     AnyOriginMixed,
-    /// No origin of any kind: every cross-origin request would be refused.
+    /// No origin of any kind, without saying so on purpose (an empty origin list) or turning
+    /// on cross-origin request protection: every cross-origin request would be refused.
     NoOrigin,
+    /// An empty origin list (no origin allowed, on purpose) together with origins, regexes
+    /// or a predicate that allow some.
+    NoOriginsWithOrigins,
     /// `*` together with credentials.
     AnyOriginWithCredentials,
     /// A regex that matches unrelated sites, together with credentials.
@@ -98,6 +102,10 @@ pub enum WarningKind {
         /// The value as configured.
         seconds: u64,
     },
+    /// A setting that only shapes what cross-origin readers are told (methods, headers,
+    /// exposed headers, credentials, max-age), in a policy that allows no origin: no response
+    /// is ever readable cross-origin, so it has no effect.
+    NoEffectWithoutOrigins,
 }
 
 impl fmt::Display for ProblemKind {
@@ -108,6 +116,7 @@ impl fmt::Display for ProblemKind {
             Self::RegexSyntax(message) => write!(f, "this regex does not compile: {message}"),
             Self::AnyOriginMixed => f.write_str(messages::ANY_ORIGIN_MIXED),
             Self::NoOrigin => f.write_str(messages::NO_ORIGIN),
+            Self::NoOriginsWithOrigins => f.write_str(messages::NO_ORIGINS_WITH_ORIGINS),
             Self::AnyOriginWithCredentials => f.write_str(messages::ANY_ORIGIN_WITH_CREDENTIALS),
             Self::AnyOriginRegexWithCredentials => f.write_str(messages::ANY_ORIGIN_REGEX_WITH_CREDENTIALS),
             Self::NoMethodListed => f.write_str(messages::NO_METHOD_LISTED),
@@ -139,6 +148,7 @@ impl fmt::Display for WarningKind {
             Self::ForbiddenRequestHeader => f.write_str(messages::FORBIDDEN_REQUEST_HEADER),
             Self::ForbiddenResponseHeader => f.write_str(messages::FORBIDDEN_RESPONSE_HEADER),
             Self::MaxAgeCapped { .. } => f.write_str(messages::MAX_AGE_CAPPED),
+            Self::NoEffectWithoutOrigins => f.write_str(messages::NO_EFFECT_WITHOUT_ORIGINS),
         }
     }
 }
@@ -228,6 +238,8 @@ impl fmt::Display for WarningWords<'_> {
             }
             _ if !line => warning.fmt(f),
             (WarningKind::MaxAgeCapped { seconds }, _) => write!(f, "{noun} {seconds}: {warning}"),
+            // About a whole list or flag: named by its key (`headers`, `credentials`).
+            (WarningKind::NoEffectWithoutOrigins, _) => write!(f, "{}: {warning}", place.key),
             (_, Some(value)) => write!(f, "{noun} `{value}`: {warning}"),
             (_, None) => warning.fmt(f),
         }

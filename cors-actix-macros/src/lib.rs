@@ -135,7 +135,9 @@ use proc_macro::TokenStream;
 /// browsers never send (`#[trace]`, `#[connect]`); `"*"` exposed headers with credentials; a
 /// negative or non-integer `max_age`; an unknown `on_mismatch`; an invalid `public_origins`
 /// entry;
-/// `policy = NAME` beside other keys; no origin at all;
+/// `policy = NAME` beside other keys; no origin at all, unless said on purpose with the empty
+/// list `origins = []` (a route opted out of a broader policy), which cannot stand beside a
+/// regex or predicate that allows origins;
 /// `cross_origin_protection = true` with `"*"` (which trusts every site) or with `"null"`
 /// listed (which any site can produce; the error points at `"null"`); `#[cors]` without a
 /// route attribute below it, on a non-`async` fn, or given twice.
@@ -147,7 +149,9 @@ use proc_macro::TokenStream;
 /// twice in any list (the first is kept); methods and headers browsers never send or expose
 /// (`"TRACE"`, `"cookie"`, `"host"`, `"set-cookie"`); a `max_age` over 86400 seconds, which
 /// browsers cut (86400 is sent); a wildcard over a public suffix without credentials
-/// (`"https://*.vercel.app"`). The warnings are `deprecated` lints on an item named
+/// (`"https://*.vercel.app"`); settings that only matter to a cross-origin reader
+/// (`credentials`, `headers`, `expose`, `methods`, `max_age`) in a policy that allows no
+/// origin. The warnings are `deprecated` lints on an item named
 /// `cors_policy_warning`, so `#![deny(deprecated)]` (or `deny(warnings)`) makes them errors.
 ///
 /// [`Cors`]: https://docs.rs/cors-actix/latest/cors_actix/struct.Cors.html

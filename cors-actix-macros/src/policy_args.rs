@@ -85,6 +85,9 @@ pub(crate) struct PolicyArgs {
     cross_origin_protection: Option<LitBool>,
     /// `policy = NAME`: a policy defined once with `policy! { static NAME = { .. } }`.
     shared: Option<syn::Path>,
+    /// Each key as written, where a problem or warning about its setting as a whole points
+    /// when its value has no better token.
+    keys: Vec<(Key, Ident)>,
     /// What builds but is probably not meant, with the tokens it is about: emitted as
     /// compiler warnings on those tokens.
     warnings: Vec<(TokenStream, String)>,
@@ -191,9 +194,12 @@ impl Attrs {
         let (methods_list, methods) = self.methods.get().unzip();
         let max_age = self.max_age.get().flatten();
         let cross_origin_protection = self.cross_origin_protection.get().flatten();
+        let origins = self.origins.get();
         PolicyArgs {
             input: PolicyInput {
-                origins: self.origins.get().unwrap_or_default(),
+                // `origins = []`, written out: no origin, on purpose.
+                no_origins: origins.as_ref().is_some_and(Vec::is_empty),
+                origins: origins.unwrap_or_default(),
                 origin_regexes: self.origin_regexes.get().unwrap_or_default(),
                 has_origin_predicate: origin_fn.is_some() || origin_async.is_some(),
                 methods,
@@ -213,6 +219,7 @@ impl Attrs {
             reject: self.on_mismatch.get().unwrap_or_default(),
             cross_origin_protection,
             shared: self.shared.get().flatten(),
+            keys: Vec::new(),
             warnings: Vec::new(),
         }
     }
@@ -225,6 +232,7 @@ impl PolicyArgs {
         let mut attrs = Attrs::new();
         // The keys given beside `policy = NAME`, in order.
         let mut beside_shared: Vec<Key> = Vec::new();
+        let mut keys = Vec::new();
         // When an origin key has a malformed value or a key is unknown (a typo of `origins`,
         // often), "no origin is allowed" would only repeat that error.
         let mut origins_unreadable = false;
@@ -239,6 +247,7 @@ impl PolicyArgs {
             };
             if key != Key::Policy && !beside_shared.contains(&key) {
                 beside_shared.push(key);
+                keys.push((key, ident.clone()));
             }
             // A malformed origin value is already an error, which "no origin is allowed"
             // would only repeat.
@@ -250,6 +259,7 @@ impl PolicyArgs {
             attrs.set(cx, key, &ident, value);
         }
         let mut args = attrs.into_args();
+        args.keys = keys;
         if args.shared.is_some() {
             // A shared policy is checked where it is defined; a route adds nothing to it.
             for other in beside_shared {
@@ -324,8 +334,12 @@ impl PolicyArgs {
             Key::CrossOriginProtection => {
                 self.cross_origin_protection.as_ref().map(ToTokens::to_token_stream)
             }
-            // Nothing else is checked as a whole; no origin at all is the policy's problem.
-            _ => None,
+            // Otherwise the key as written; no origin at all is the policy's problem.
+            _ => self
+                .keys
+                .iter()
+                .find(|(written, _)| *written == key)
+                .map(|(_, ident)| ident.to_token_stream()),
         }
     }
 
@@ -379,6 +393,7 @@ impl PolicyArgs {
         let on_mismatch = if self.reject { quote!(Reject) } else { quote!(Omit) };
         let protection = input.cross_origin_protection;
         let public_origins = &input.public_origins;
+        let no_origins = input.no_origins.then(|| quote!(.allow_no_origins()));
         // Stable Rust lets a macro warn only through a lint: the use of a deprecated item,
         // spanned on the token the warning is about, whose note is the warning. Each in its own
         // block, so that several warnings do not define the item twice.
@@ -398,6 +413,7 @@ impl PolicyArgs {
             #(#warnings)*
             let __builder = ::cors_actix::Policy::builder()
                 #(.allow_origin(#origins))*
+                #no_origins
                 #(.allow_origin_regex(#regexes))*
                 #(#origin_fn)*
                 #(#origin_async)*

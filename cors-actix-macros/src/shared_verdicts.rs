@@ -20,6 +20,8 @@ use crate::{
 #[derive(Clone, Copy)]
 struct Case {
     origins: &'static [&'static str],
+    /// No origin on purpose: `origins = []` written out, `allow_no_origins()`.
+    no_origins: bool,
     regexes: &'static [&'static str],
     predicate: bool,
     async_predicate: bool,
@@ -35,6 +37,7 @@ struct Case {
 /// A valid policy, for cases that change one thing.
 const BASE: Case = Case {
     origins: &["https://app.example"],
+    no_origins: false,
     regexes: &[],
     predicate: false,
     async_predicate: false,
@@ -91,7 +94,34 @@ const TABLE: &[(Case, &[&str])] = &[
     ),
     (Case { origins: &[], ..BASE }, &["NoOrigin"]),
     (Case { origins: &[], protection: true, ..BASE }, &[]),
-    (Case { origins: &[], protection: true, credentials: true, ..BASE }, &[]),
+    (Case { origins: &[], protection: true, credentials: true, ..BASE }, &["NoEffectWithoutOrigins"]),
+    // No origin on purpose: a route opted out of a broader policy.
+    (Case { origins: &[], no_origins: true, ..BASE }, &[]),
+    (Case { origins: &[], no_origins: true, protection: true, ..BASE }, &[]),
+    (
+        Case {
+            origins: &[],
+            no_origins: true,
+            methods: Some(&["GET"]),
+            headers: &["x-a"],
+            expose: &["x-b"],
+            credentials: true,
+            max_age: Some(600),
+            ..BASE
+        },
+        &[
+            "NoEffectWithoutOrigins",
+            "NoEffectWithoutOrigins",
+            "NoEffectWithoutOrigins",
+            "NoEffectWithoutOrigins",
+            "NoEffectWithoutOrigins",
+        ],
+    ),
+    (
+        Case { origins: &[], no_origins: true, regexes: &[r"^https://a\.example$"], ..BASE },
+        &["NoOriginsWithOrigins"],
+    ),
+    (Case { origins: &[], no_origins: true, predicate: true, ..BASE }, &["NoOriginsWithOrigins"]),
     (Case { origins: &[], headers: &["content-type"], credentials: true, ..BASE }, &["NoOrigin"]),
     (Case { origins: &[], predicate: true, ..BASE }, &[]),
     (Case { origins: &[], async_predicate: true, ..BASE }, &[]),
@@ -213,6 +243,7 @@ const TABLE: &[(Case, &[&str])] = &[
     (
         Case {
             origins: &["https://*.github.io", "https://app.example", "https://*.github.io"],
+            no_origins: false,
             regexes: &[r"^https://[a-z]+\.app\.example$", r"^https://[a-z]+\.app\.example$"],
             predicate: false,
             async_predicate: false,
@@ -244,6 +275,7 @@ const TABLE: &[(Case, &[&str])] = &[
     (
         Case {
             origins: &["https://App.Example/", "*", "https://App.Example/"],
+            no_origins: false,
             regexes: &["^https://.*$"],
             predicate: true,
             async_predicate: false,
@@ -275,6 +307,7 @@ impl Case {
     fn macro_keys(&self) -> TokenStream {
         let Case {
             origins,
+            no_origins,
             regexes,
             predicate,
             async_predicate,
@@ -290,8 +323,10 @@ impl Case {
         let async_predicate = async_predicate.then(|| quote!(origin_async = |_, _| async { true },));
         let methods = methods.map(|methods| quote!(methods = [#(#methods),*],));
         let max_age = max_age.map(|seconds| quote!(max_age = #seconds,));
+        // An empty list written out is the opt-out; no origin without it is left unwritten.
+        let origins = (no_origins || !origins.is_empty()).then(|| quote!(origins = [#(#origins),*],));
         quote! {
-            origins = [#(#origins),*],
+            #origins
             origin_regex = [#(#regexes),*],
             #predicate
             #async_predicate
@@ -335,6 +370,9 @@ impl Case {
             .allow_credentials(self.credentials)
             .cross_origin_protection(self.protection)
             .public_origins(self.public_origins.iter().copied());
+        if self.no_origins {
+            builder = builder.allow_no_origins();
+        }
         for regex in self.regexes {
             builder = builder.allow_origin_regex(*regex);
         }
@@ -435,8 +473,11 @@ fn the_macros_and_the_builder_give_the_same_verdict_on_every_policy() {
                         Some(value),
                         "{keys}: `{macro_message}` under `{tokens}`"
                     ),
+                    // A setting as a whole: under the max-age's number, or its key.
                     None => assert!(
-                        syn::parse2::<LitInt>(tokens.clone()).is_ok(),
+                        syn::parse2::<LitInt>(tokens.clone()).is_ok()
+                            || syn::parse2::<syn::Ident>(tokens.clone()).is_ok()
+                            || syn::parse2::<syn::ExprArray>(tokens.clone()).is_ok(),
                         "{keys}: `{macro_message}` under `{tokens}`"
                     ),
                 }
@@ -454,6 +495,7 @@ fn the_table_covers_every_rule() {
         "RegexSyntax",
         "AnyOriginMixed",
         "NoOrigin",
+        "NoOriginsWithOrigins",
         "AnyOriginWithCredentials",
         "AnyOriginRegexWithCredentials",
         "NoMethodListed",
@@ -476,6 +518,7 @@ fn the_table_covers_every_rule() {
         "ForbiddenRequestHeader",
         "ForbiddenResponseHeader",
         "MaxAgeCapped",
+        "NoEffectWithoutOrigins",
     ] {
         assert!(reported.contains(&warning), "no case of the table warns `{warning}`");
     }

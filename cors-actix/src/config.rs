@@ -37,9 +37,12 @@ use crate::{problem::Key, OnMismatch, Policy, PolicyBuilder, PolicyError, Proble
 #[non_exhaustive]
 pub struct PolicyConfig {
     /// Allowed origins: exact (`https://app.example`), patterns (`https://*.app.example`,
-    /// `http://localhost:*`), `*` or `null`.
+    /// `http://localhost:*`), `*` or `null`. An empty list (`origins = []`) allows no origin
+    /// on purpose ([`PolicyBuilder::allow_no_origins`]); leaving the key out allows none
+    /// either, which is an error at [`build`](Self::build) unless other keys allow origins or
+    /// turn on the protection.
     #[serde(default, deserialize_with = "read::origins")]
-    pub origins: Vec<String>,
+    pub origins: Option<Vec<String>>,
     /// Allowed origins as regexes anchored with `^...$`.
     #[serde(default, deserialize_with = "read::origin_regex")]
     pub origin_regex: Vec<String>,
@@ -79,7 +82,6 @@ impl PolicyConfig {
     /// predicate) before building.
     pub fn builder(&self) -> PolicyBuilder {
         let mut builder = Policy::builder()
-            .allow_origins(&self.origins)
             .allow_headers(&self.headers)
             .expose_headers(&self.expose)
             .allow_credentials(self.credentials)
@@ -87,6 +89,11 @@ impl PolicyConfig {
             .on_mismatch(self.on_mismatch)
             .cross_origin_protection(self.cross_origin_protection)
             .public_origins(&self.public_origins);
+        match self.origins.as_deref() {
+            Some([]) => builder = builder.allow_no_origins(),
+            Some(origins) => builder = builder.allow_origins(origins),
+            None => {}
+        }
         for regex in &self.origin_regex {
             builder = builder.allow_origin_regex(regex.as_str());
         }
@@ -124,7 +131,7 @@ mod read {
     }
 
     keys! {
-        origins: Origins => list -> Vec<String>;
+        origins: Origins => some_list -> Option<Vec<String>>;
         origin_regex: OriginRegex => list -> Vec<String>;
         methods: Methods => some_list -> Option<Vec<String>>;
         headers: Headers => list -> Vec<String>;
@@ -350,7 +357,7 @@ mod tests {
                 "methods": "*", "headers": ["content-type"], "expose": "x-request-id",
                 "credentials": true, "max_age": 600, "private_network": true, "on_mismatch": "reject"}"#,
         );
-        assert_eq!(config.origins, ["https://app.example"]);
+        assert_eq!(config.origins.as_deref(), Some(&["https://app.example".to_owned()][..]));
         assert_eq!(config.expose, ["x-request-id"]);
         let policy = config.build().expect("a valid policy");
         assert!(policy.allows_credentials() && policy.allows_any_method() && policy.allows_private_network());
@@ -470,12 +477,28 @@ mod tests {
             r#"{"origins": [], "headers": "x-a", "methods": ["GET"], "max_age": null, "on_mismatch": "omit",
                 "credentials": false, "public_origins": ["https://a.example", "https://b.example"]}"#,
         );
-        assert_eq!(read.origins, Vec::<String>::new());
+        assert_eq!(read.origins, Some(Vec::new()), "an empty list is kept apart from no list");
         assert_eq!(read.headers, ["x-a"]);
         assert_eq!(read.methods.as_deref(), Some(&["GET".to_owned()][..]));
         assert_eq!((read.max_age, read.on_mismatch), (None, OnMismatch::Omit));
         assert_eq!(read.public_origins, ["https://a.example", "https://b.example"]);
         assert_eq!(config("{}").methods, None, "absent: the defaults, unlike an empty list");
+    }
+
+    /// `origins = []` is the opt-out; no `origins` key at all is still a mistake.
+    #[test]
+    fn an_empty_origin_list_is_no_origin_on_purpose() {
+        let policy = config(r#"{"origins": [], "on_mismatch": "reject"}"#).build().expect("the opt-out");
+        assert!(policy.warnings().is_empty());
+        let error = config(r#"{"on_mismatch": "reject"}"#).build().unwrap_err();
+        let keys: Vec<&str> = error.problems().map(|(key, _)| key).collect();
+        assert_eq!(keys, ["origins"]);
+        let error =
+            config(r#"{"origins": [], "origin_regex": "^https://a\\.example$"}"#).build().unwrap_err();
+        assert_eq!(
+            error.problems().map(|(_, problem)| problem.kind().clone()).collect::<Vec<_>>(),
+            [ProblemKind::NoOriginsWithOrigins]
+        );
     }
 
     #[test]

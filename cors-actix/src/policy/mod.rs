@@ -286,6 +286,30 @@ impl PolicyBuilder {
         self.allow_origin("*")
     }
 
+    /// Allows no origin, on purpose: the policy refuses every preflight and lets no page of
+    /// another origin read a response; same-origin requests are untouched. It is the form of
+    /// `origins = []` in `#[cors]`, `policy!` and a configuration file.
+    ///
+    /// Two uses: opting a route out of a broader policy (an admin endpoint under an API that
+    /// allows `*`, as ASP.NET's `[DisableCors]` does), and a same-origin app that wants only
+    /// [`cross_origin_protection`](Self::cross_origin_protection) or the WebSocket check
+    /// (which need no origin list; this says so explicitly). A policy that allows no origin
+    /// without either is refused, since it is usually an origin list left empty by mistake;
+    /// this together with an allowed origin is refused too.
+    ///
+    /// ```
+    /// use cors_actix::{Cors, Policy};
+    ///
+    /// let admin = Policy::builder().allow_no_origins().on_mismatch(cors_actix::OnMismatch::Reject).build()?;
+    /// # let _ = Cors::new(admin);
+    /// assert!(Policy::builder().build().is_err(), "no origin, not on purpose");
+    /// # Ok::<_, cors_actix::PolicyError>(())
+    /// ```
+    pub fn allow_no_origins(mut self) -> Self {
+        self.input.no_origins = true;
+        self
+    }
+
     /// Allows origins matching a regex, which must be anchored (`^...$`) so that
     /// `https://app.example.evil.net` cannot slip through. The regex sees the whole
     /// `Origin` value, already checked to be a serialized origin.

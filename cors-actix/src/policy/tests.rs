@@ -177,11 +177,38 @@ fn an_async_origin_check_counts_as_an_origin_source() {
 }
 
 #[test]
-fn an_empty_origin_list_is_refused() {
-    let error = Policy::builder().build().unwrap_err();
-    let [problem] = error.problems() else { panic!("one problem: {error}") };
-    assert_eq!((problem.key(), problem.index(), problem.value()), (Key::Origins, None, None));
-    assert_eq!(problem.kind(), &ProblemKind::NoOrigin);
+fn no_origin_without_saying_so_is_refused() {
+    for builder in [Policy::builder(), Policy::builder().allow_origins(Vec::<String>::new())] {
+        let error = builder.build().unwrap_err();
+        let [problem] = error.problems() else { panic!("one problem: {error}") };
+        assert_eq!((problem.key(), problem.index(), problem.value()), (Key::Origins, None, None));
+        assert_eq!(problem.kind(), &ProblemKind::NoOrigin);
+    }
+}
+
+/// The opt-out: no origin, said on purpose. It builds without warnings, answers every
+/// preflight with a refusal and gives no actual response a CORS header.
+#[test]
+fn no_origin_on_purpose_builds_and_allows_nothing() {
+    let policy = Policy::builder().allow_no_origins().build().expect("no origins, on purpose");
+    assert!(policy.warnings().is_empty(), "{:?}", policy.warnings());
+    let preflight = actix_web::test::TestRequest::default()
+        .method(actix_web::http::Method::OPTIONS)
+        .insert_header(("origin", "https://app.example"))
+        .insert_header(("access-control-request-method", "GET"))
+        .to_srv_request();
+    assert_eq!(policy.explain(preflight.head()).verdict, crate::Verdict::Forbidden);
+    let actual =
+        actix_web::test::TestRequest::get().insert_header(("origin", "https://app.example")).to_srv_request();
+    assert_eq!(policy.explain(actual.head()).verdict, crate::Verdict::Unreadable);
+    // Saying both is a contradiction, whatever allows the origins.
+    for contradiction in [
+        Policy::builder().allow_no_origins().allow_any_origin(),
+        Policy::builder().allow_no_origins().allow_origin("https://app.example"),
+        Policy::builder().allow_no_origins().allow_origin_fn(|_, _| true),
+    ] {
+        assert_eq!(kinds(contradiction), [ProblemKind::NoOriginsWithOrigins]);
+    }
 }
 
 /// A repeat in a list (an environment variable that names an origin twice, say) has no
