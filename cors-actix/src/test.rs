@@ -42,7 +42,9 @@ use actix_web::{
     },
     test::TestRequest,
 };
-use cors_actix_grammar::{is_cors_safelisted_method, list_elements};
+use cors_actix_grammar::{
+    check_exposed_header_name, is_cors_safelisted_method, list_elements, HeaderNameError,
+};
 
 /// A preflight as a browser sends it: `OPTIONS` with `Origin` and
 /// `Access-Control-Request-Method`. For a request with non-safelisted headers, see
@@ -194,9 +196,14 @@ pub fn preflight_check(
     Ok(())
 }
 
-/// Whether a page that may read the response can also see header `name` (Fetch "CORS-safelisted
-/// response-header name" or listed in `Access-Control-Expose-Headers`).
+/// Whether a page that may read the response can also see header `name`, when the response
+/// has it: a Fetch "CORS-safelisted response-header name", or one listed in
+/// `Access-Control-Expose-Headers` (`*` without credentials lists every name). A "forbidden
+/// response-header name" (`Set-Cookie`, `Set-Cookie2`) is never seen, whatever is listed.
 pub fn header_exposed(headers: &HeaderMap, name: &str, credentials: bool) -> bool {
+    if check_exposed_header_name(name) == Err(HeaderNameError::ForbiddenResponseHeader) {
+        return false;
+    }
     const SAFELISTED: [&str; 7] = [
         "cache-control",
         "content-language",
@@ -400,6 +407,11 @@ mod tests {
         let any = headers(&[("access-control-expose-headers", "*")]);
         assert!(header_exposed(&any, "x-internal", false));
         assert!(!header_exposed(&any, "x-internal", true));
+        // Never a cookie being set, listed or not.
+        let cookies = headers(&[("access-control-expose-headers", "set-cookie, Set-Cookie2")]);
+        assert!(!header_exposed(&cookies, "Set-Cookie", false));
+        assert!(!header_exposed(&cookies, "set-cookie2", true));
+        assert!(!header_exposed(&any, "set-cookie", false));
     }
 
     // Fetch "CORS-preflight request": the names lower-cased, sorted and joined by `,`; no
