@@ -474,3 +474,26 @@ where
         Err(error) => error.error_response().status().as_u16(),
     }
 }
+
+/// Sends `request` to `app` and returns what a client receives: the status and headers of the
+/// response, or of the error's response when the app answers with an error (the migration
+/// tests judge both stacks' answers alike, whichever way each produces them).
+pub async fn status_and_headers<S, B>(
+    app: &S,
+    request: actix_web::test::TestRequest,
+) -> (u16, actix_web::http::header::HeaderMap)
+where
+    S: actix_web::dev::Service<
+        actix_http::Request,
+        Response = actix_web::dev::ServiceResponse<B>,
+        Error = actix_web::Error,
+    >,
+{
+    match app.call(request.to_request()).await {
+        Ok(response) => (response.status().as_u16(), response.headers().clone()),
+        Err(error) => {
+            let response = error.error_response();
+            (response.status().as_u16(), response.headers().clone())
+        }
+    }
+}

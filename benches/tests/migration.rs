@@ -6,7 +6,7 @@
 
 use actix_web::{
     dev::{Service, ServiceResponse},
-    http::{header::HeaderMap, Method},
+    http::Method,
     test::{self, TestRequest},
     web, App, HttpResponse,
 };
@@ -14,6 +14,7 @@ use cors_actix::{
     test::{cors_check, header_exposed, preflight_check},
     Cors, Policy,
 };
+use cors_actix_benches::status_and_headers;
 
 fn before() -> actix_cors::Cors {
     actix_cors::Cors::default()
@@ -84,12 +85,12 @@ where
             if !headers.is_empty() {
                 request = request.insert_header(("access-control-request-headers", headers.join(",")));
             }
-            let (status, answer) = call(app, request).await;
+            let (status, answer) = status_and_headers(app, request).await;
             let sent = preflight_check(status, &answer, origin, method, headers, true).is_ok();
             seen.push((format!("preflight {method} {headers:?} from {origin}"), Verdict::Preflight(sent)));
         }
         let request = TestRequest::get().uri("/items").insert_header(("origin", origin));
-        let (_, answer) = call(app, request).await;
+        let (_, answer) = status_and_headers(app, request).await;
         let read = cors_check(&answer, origin, true).is_ok();
         let verdict = Verdict::Actual {
             read,
@@ -99,19 +100,6 @@ where
         seen.push((format!("GET from {origin}"), verdict));
     }
     seen
-}
-
-async fn call<S, B>(app: &S, request: TestRequest) -> (u16, HeaderMap)
-where
-    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-{
-    match app.call(request.to_request()).await {
-        Ok(response) => (response.status().as_u16(), response.headers().clone()),
-        Err(error) => {
-            let response = error.error_response();
-            (response.status().as_u16(), response.headers().clone())
-        }
-    }
 }
 
 #[actix_web::test]

@@ -13,10 +13,7 @@ use std::collections::BTreeSet;
 
 use actix_web::{
     dev::{Service, ServiceResponse},
-    http::{
-        header::{self, HeaderMap},
-        Method,
-    },
+    http::{header, Method},
     test::{self, TestRequest},
     web, App, HttpResponse,
 };
@@ -24,6 +21,7 @@ use cors_actix::{
     test::{cors_check, header_exposed, preflight_check},
     Cors, Policy, PolicyBuilder,
 };
+use cors_actix_benches::status_and_headers;
 
 /// a. A loopback allow-list for a front-end dev server, with a max-age: the predicate tests a
 /// prefix, as such predicates usually do.
@@ -439,19 +437,6 @@ async fn items() -> HttpResponse {
         .body("items")
 }
 
-async fn call<S, B>(app: &S, request: TestRequest) -> (u16, HeaderMap)
-where
-    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-{
-    match app.call(request.to_request()).await {
-        Ok(response) => (response.status().as_u16(), response.headers().clone()),
-        Err(error) => {
-            let response = error.error_response();
-            (response.status().as_u16(), response.headers().clone())
-        }
-    }
-}
-
 /// Each request of [`MATRIX`] sent to `app`, as a browser would send it for `shape`'s page:
 /// the status of the last answer and what the page can do with the answers.
 async fn outcomes<S, B>(app: &S, shape: &Shape) -> Vec<(u16, Outcome)>
@@ -506,7 +491,7 @@ where
     if !headers.is_empty() {
         request = request.insert_header((header::ACCESS_CONTROL_REQUEST_HEADERS, headers.join(",")));
     }
-    let (status, answer) = call(app, request).await;
+    let (status, answer) = status_and_headers(app, request).await;
     (status, preflight_check(status, &answer, origin, method, headers, credentials).is_ok())
 }
 
@@ -550,7 +535,7 @@ where
     if let Some(content_type) = content_type {
         request = request.insert_header((header::CONTENT_TYPE, content_type)).set_payload("a=1");
     }
-    let (status, answer) = call(app, request).await;
+    let (status, answer) = status_and_headers(app, request).await;
     // Only the handler sets `x-request-id`, whether or not the page may read it.
     let handler_ran = answer.contains_key("x-request-id");
     let Some(origin) = origin else {
