@@ -426,6 +426,10 @@ impl PolicyBuilder {
     /// header) must not be cached. After adding or removing an origin in the store, call
     /// [`Policy::forget_origin`] to have it asked again at once.
     ///
+    /// On a cache hit the check is still called, to make its future, but the future is dropped
+    /// without being polled: keep the store query inside the future (an `async` block), as
+    /// below, not in the closure.
+    ///
     /// A capacity of zero is a warning at [`build`](Self::build): nothing is kept.
     ///
     /// ```
@@ -456,13 +460,16 @@ impl PolicyBuilder {
     /// A refused origin is kept for less because a tenant that has just been added waits that
     /// long (unless the app calls [`Policy::forget_origin`]); a flood of made-up origins costs
     /// one store call per origin per `refused`, at most. A zero time keeps that kind of answer
-    /// out of the cache (requests from one origin still share a call in flight).
+    /// out of the cache (requests from one origin still share a call in flight). Without
+    /// [`cache_origin_checks`](Self::cache_origin_checks) it has no effect, and is a warning at
+    /// [`build`](Self::build).
     #[cfg(feature = "cache")]
     #[cfg_attr(docsrs, doc(cfg(feature = "cache")))]
     pub fn origin_check_ttl(mut self, allowed: Duration, refused: Duration) -> Self {
         self.origin_checks.allowed_ttl = allowed;
         self.origin_checks.refused_ttl = refused;
         self.origin_checks.set = true;
+        self.origin_checks.ttl_set = true;
         self
     }
 

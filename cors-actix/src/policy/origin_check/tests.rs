@@ -344,11 +344,19 @@ mod cache {
     }
 
     #[test]
-    fn the_builder_warns_of_an_empty_cache() {
+    fn the_builder_warns_of_an_empty_cache_and_of_times_to_live_without_one() {
         let store = Store::open();
         let policy = build(store.policy().cache_origin_checks(0));
         let kinds: Vec<_> = policy.warnings().iter().map(|warning| warning.kind().clone()).collect();
         assert_eq!(kinds, [WarningKind::EmptyOriginCheckCache]);
+
+        let ttl = Duration::from_secs(1);
+        let policy = build(store.policy().origin_check_ttl(ttl, ttl));
+        let kinds: Vec<_> = policy.warnings().iter().map(|warning| warning.kind().clone()).collect();
+        assert_eq!(kinds, [WarningKind::OriginCheckTtlWithoutCache]);
+        assert!(build(store.policy().origin_check_ttl(ttl, ttl).cache_origin_checks(10))
+            .warnings()
+            .is_empty());
     }
 
     #[test]
