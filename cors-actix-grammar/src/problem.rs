@@ -69,6 +69,12 @@ pub enum ProblemKind {
         /// The public suffix, as written after `*.`.
         suffix: String,
     },
+    /// A deadline of zero for the asynchronous origin check: every origin it is asked about
+    /// would be refused before the store could answer.
+    ZeroOriginCheckDeadline,
+    /// A limit of zero asynchronous origin checks in flight: no origin could ever be asked
+    /// about.
+    ZeroOriginCheckLimit,
 }
 
 /// Something a policy says that has no effect, or allows what is probably not meant, short of
@@ -106,6 +112,21 @@ pub enum WarningKind {
     /// exposed headers, credentials, max-age), in a policy that allows no origin: no response
     /// is ever readable cross-origin, so it has no effect.
     NoEffectWithoutOrigins,
+    /// A deadline for the asynchronous origin check over
+    /// [`LONGEST_USEFUL_ORIGIN_CHECK_DEADLINE_SECS`](crate::LONGEST_USEFUL_ORIGIN_CHECK_DEADLINE_SECS):
+    /// a reverse proxy has given up on the request by then.
+    LongOriginCheckDeadline {
+        /// The deadline as configured, in milliseconds.
+        millis: u128,
+    },
+    /// A cache of the asynchronous origin check's answers with room for none.
+    EmptyOriginCheckCache,
+    /// A deadline, limit or cache set for the asynchronous origin check of a policy that has
+    /// none.
+    OriginCheckSettingsUnused,
+    /// Times to live for the asynchronous origin check's answers, without a cache to keep
+    /// them.
+    OriginCheckTtlWithoutCache,
 }
 
 impl fmt::Display for ProblemKind {
@@ -132,6 +153,12 @@ impl fmt::Display for ProblemKind {
                 f,
                 "`{suffix}` is a public suffix: anyone can register a site under it, and with credentials this wildcard hands every such site the user's session; list your own origins instead"
             ),
+            Self::ZeroOriginCheckDeadline => f.write_str(
+                "a deadline of zero for the asynchronous origin check refuses every origin it is asked about before the store can answer; give the store the time it needs (one second by default)",
+            ),
+            Self::ZeroOriginCheckLimit => f.write_str(
+                "a limit of zero asynchronous origin checks in flight refuses every origin without asking; allow at least one (64 by default)",
+            ),
         }
     }
 }
@@ -149,6 +176,20 @@ impl fmt::Display for WarningKind {
             Self::ForbiddenResponseHeader => f.write_str(messages::FORBIDDEN_RESPONSE_HEADER),
             Self::MaxAgeCapped { .. } => f.write_str(messages::MAX_AGE_CAPPED),
             Self::NoEffectWithoutOrigins => f.write_str(messages::NO_EFFECT_WITHOUT_ORIGINS),
+            Self::LongOriginCheckDeadline { millis } => write!(
+                f,
+                "a deadline of {millis} ms for the asynchronous origin check outlasts the {} s a reverse proxy waits for the server by default (nginx's proxy_read_timeout): the client has had its 504 by then, and a browser's preflight waits on the check",
+                crate::LONGEST_USEFUL_ORIGIN_CHECK_DEADLINE_SECS
+            ),
+            Self::EmptyOriginCheckCache => {
+                f.write_str("a cache of the asynchronous origin check with a capacity of 0 keeps no answer, which has no effect")
+            }
+            Self::OriginCheckTtlWithoutCache => f.write_str(
+                "times to live for the asynchronous origin check's answers have no effect without a cache of them",
+            ),
+            Self::OriginCheckSettingsUnused => f.write_str(
+                "a deadline, limit, cache or time to live for the asynchronous origin check has no effect on a policy without one",
+            ),
         }
     }
 }
