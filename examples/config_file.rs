@@ -87,39 +87,31 @@ impl ConfigSource {
         let policy = config.build().map_err(|error| {
             let problems = error
                 .problems()
-                .map(|(key, problem)| self.locate(text, problem.key(), problem.index(), key, problem))
+                .map(|(_, problem)| self.locate(text, problem.key(), problem.index(), problem))
                 .collect();
-            LoadError::Refused(self.path.clone(), problems)
+            LoadError::Refused { path: self.path.clone(), problems, error }
         })?;
         let warnings = policy
             .warnings()
             .iter()
-            .map(|warning| {
-                let key = match warning.index() {
-                    Some(index) => format!("{}[{index}]", warning.key()),
-                    None => warning.key().to_string(),
-                };
-                self.locate(text, warning.key(), warning.index(), &key, warning)
-            })
+            .map(|warning| self.locate(text, warning.key(), warning.index(), warning))
             .collect();
         Ok(Loaded { policy, warnings })
     }
 
-    /// Where the value at `key[index]` came from, followed by the key and `what`.
-    fn locate(
-        &self,
-        text: &str,
-        key: Key,
-        index: Option<usize>,
-        name: &str,
-        what: impl fmt::Display,
-    ) -> Located {
+    /// Where the value at `key[index]` came from, then the key as `ConfigError` names it
+    /// (`origins[1]`), then `what`.
+    fn locate(&self, text: &str, key: Key, index: Option<usize>, what: impl fmt::Display) -> Located {
         let place = if key == Key::Origins && self.origins_from_env.is_some() {
             Place::Environment(ORIGINS_VARIABLE)
         } else {
             Place::File { path: self.path.clone(), position: position_of(text, key, index) }
         };
-        Located { place, message: format!("{name}: {what}") }
+        let message = match index {
+            Some(index) => format!("{key}[{index}]: {what}"),
+            None => format!("{key}: {what}"),
+        };
+        Located { place, message }
     }
 }
 
@@ -165,7 +157,7 @@ impl fmt::Display for Place {
     }
 }
 
-/// One message, with where to fix what it is about: `examples/cors-broken.toml:2:35:
+/// One message, with where to fix what it is about: `examples/cors-broken.toml:2:36:
 /// origins[1]: ...`, as compilers write theirs, so that an editor can jump to it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Located {
@@ -207,13 +199,28 @@ pub(crate) struct Loaded {
     pub(crate) warnings: Vec<Located>,
 }
 
-/// Why the file gave no policy: the application's own errors, which the CORS configuration's
-/// compose with.
+/// Why the file gave no policy: the application's own errors, with which the CORS
+/// configuration's composes (it is their `source`).
 #[derive(Debug)]
 pub(crate) enum LoadError {
     Read(PathBuf, std::io::Error),
     Parse(Located),
-    Refused(PathBuf, Vec<Located>),
+    /// The policy's problems, each at the place of its value.
+    Refused {
+        path: PathBuf,
+        problems: Vec<Located>,
+        error: cors_actix::ConfigError,
+    },
+}
+
+impl std::error::Error for LoadError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Read(_, error) => Some(error),
+            Self::Parse(_) => None,
+            Self::Refused { error, .. } => Some(error),
+        }
+    }
 }
 
 impl fmt::Display for LoadError {
@@ -221,7 +228,7 @@ impl fmt::Display for LoadError {
         match self {
             Self::Read(path, error) => write!(f, "cannot read {}: {error}", path.display()),
             Self::Parse(located) => write!(f, "{located}"),
-            Self::Refused(path, problems) => {
+            Self::Refused { path, problems, .. } => {
                 let count = problems.len();
                 let plural = if count == 1 { "" } else { "s" };
                 write!(f, "the CORS policy of {} is refused ({count} problem{plural}):", path.display())?;
@@ -276,9 +283,17 @@ impl Reloader {
         &self.source.path
     }
 
-    /// Reads the file and puts its policy in force, unless `only_if_changed` and its content
-    /// is that of the last read.
-    pub(crate) fn reload(&self, only_if_changed: bool) -> Reload {
+    /// Reads the file and puts its policy in force, changed or not (`SIGHUP`).
+    pub(crate) fn reload(&self) -> Reload {
+        self.read_and_replace(false)
+    }
+
+    /// [`reload`](Self::reload), unless the file's content is that of the last read.
+    pub(crate) fn reload_if_changed(&self) -> Reload {
+        self.read_and_replace(true)
+    }
+
+    fn read_and_replace(&self, only_if_changed: bool) -> Reload {
         // Held to the end, so that a `SIGHUP` and a change are read one after the other.
         let mut last_read = self.last_read.lock().unwrap_or_else(PoisonError::into_inner);
         let text = match self.source.read() {
@@ -331,7 +346,7 @@ pub(crate) fn watch(
             if !settle(&received, QUIET) {
                 return;
             }
-            match reloader.reload(true) {
+            match reloader.reload_if_changed() {
                 Reload::Unchanged => {}
                 reload => report(reload),
             }
@@ -374,7 +389,7 @@ async fn reload_on_hangup(reloader: Arc<Reloader>) {
         return;
     };
     while hangups.recv().await.is_some() {
-        announce(reloader.reload(false));
+        announce(reloader.reload());
     }
 }
 
