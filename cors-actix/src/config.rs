@@ -314,6 +314,10 @@ impl ConfigError {
     }
 
     /// Each problem with the key it comes from, in the order of the settings.
+    ///
+    /// The key is also in each problem, structured: [`key`](crate::problem::Finding::key) and
+    /// [`index`](crate::problem::Finding::index) (`origins[2]` is `(Key::Origins, Some(2))`),
+    /// the position in the file's list, so that a format's spans can map it to a line.
     pub fn problems(&self) -> impl Iterator<Item = (&str, &Problem)> {
         self.keys.iter().map(String::as_str).zip(self.error.problems())
     }
@@ -467,6 +471,57 @@ mod tests {
                 assert!(!message.contains(ours), "{json}: {message} names `{ours}`");
             }
         }
+    }
+
+    /// The same in TOML, the format of the `config_file` example, whose parser puts the line
+    /// and a caret under the value before the message: a table, an array of tables or a
+    /// nested array where a string belongs are named by their key too.
+    #[test]
+    fn a_toml_value_of_the_wrong_type_names_its_key_and_line() {
+        for (text, line, expected) in [
+            (
+                "origins = 3",
+                1,
+                "invalid type: integer `3`, expected `origins` to be a string or a list of strings",
+            ),
+            ("credentials = true\nmethods = 3", 2, "expected `methods` to be a string or a list of strings"),
+            (
+                "[origins]\na = 1",
+                1,
+                "invalid type: map, expected `origins` to be a string or a list of strings",
+            ),
+            ("[[origins]]\na = 1", 1, "invalid type: map, expected `origins[0]` to be a string"),
+            (
+                "origins = [\n  \"https://a.example\",\n  [\"https://b.example\"],\n]",
+                3,
+                "expected `origins[1]` to be a string",
+            ),
+            ("credentials = [true]", 1, "invalid type: sequence, expected `credentials` to be true or false"),
+            (
+                "max_age = 1.5",
+                1,
+                "invalid type: floating point `1.5`, expected `max_age` to be a whole number of seconds",
+            ),
+            (
+                "max_age = \"600\"",
+                1,
+                r#"invalid type: string "600", expected `max_age` to be a whole number of seconds"#,
+            ),
+            (
+                "on_mismatch = []",
+                1,
+                r#"invalid type: sequence, expected `on_mismatch` to be "omit" or "reject""#,
+            ),
+        ] {
+            let message = toml::from_str::<PolicyConfig>(text).expect_err(text).to_string();
+            assert!(message.starts_with(&format!("TOML parse error at line {line}, ")), "{text}: {message}");
+            assert!(message.contains(expected), "{text}: {message}");
+            for ours in ["OneOrMany", "PolicyConfig", "OnMismatch", "Vec", "Option", "enum", "struct"] {
+                assert!(!message.contains(ours), "{text}: {message} names `{ours}`");
+            }
+        }
+        let config: PolicyConfig = toml::from_str("methods = \"GET\"").expect("one string is a list of one");
+        assert_eq!(config.methods.as_deref(), Some(&["GET".to_owned()][..]));
     }
 
     /// What every key takes is still read as before: one string or a list, `null` for no

@@ -30,11 +30,14 @@ impl PolicySource {
 
 /// Replaces the policy of a [`Cors`](crate::Cors) made with
 /// [`Cors::reloadable`](crate::Cors::reloadable), atomically and for every worker, without a
-/// restart: for allow-lists read from a file or a settings service. Cheap to clone; requests
-/// already under way finish with the policy they started with.
+/// restart: for allow-lists read from a file (when a watch sees it change, or at `SIGHUP`) or
+/// a settings service. Cheap to clone; requests already under way finish with the policy they
+/// started with.
 ///
 /// A replacement is a [`Policy`], which exists only once it is built and checked: a
-/// configuration with a problem fails to build, and the policy in force stays.
+/// configuration with a problem fails to build, and the policy in force stays. A file caught
+/// half-written by a watch is one such: the policy in force stays until the write's next
+/// event reads it whole.
 ///
 /// ```
 /// use actix_web::{web, App, HttpResponse};
@@ -43,7 +46,7 @@ impl PolicySource {
 /// let (cors, handle) = Cors::reloadable(Policy::builder().allow_origin("https://app.example").build()?);
 /// let app = App::new().wrap(cors).route("/", web::get().to(HttpResponse::Ok));
 ///
-/// // Later, from a signal handler or an admin endpoint:
+/// // Later, from a file watch, a signal handler or an admin endpoint:
 /// match Policy::builder().allow_origins(["https://app.example", "https://shop.example/"]).build() {
 ///     Ok(policy) => drop(handle.replace(policy)),
 ///     Err(error) => eprintln!("kept the policy in force: {error}"),
