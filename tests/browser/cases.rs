@@ -112,7 +112,7 @@ impl Results {
     }
 
     /// Asserts that the browser refused the page the case's answer, and that Chromium logged
-    /// the CORS error for its URL with a reason that contains `reason`. No other case of the
+    /// the CORS error for its URL with a reason that begins with `reason`. No other case of the
     /// page may share the URL: the console names URLs, not cases.
     pub(crate) fn assert_refused(&self, name: &str, reason: &str) {
         let expected = Outcome::Rejected(FAILED_TO_FETCH.to_owned());

@@ -77,12 +77,13 @@ impl Console {
     }
 
     /// Asserts that Chromium logged exactly one CORS error for `url`, an error, for a fetch
-    /// from `origin`, whose reason contains `reason`.
+    /// from `origin`, whose reason begins with `reason` (so that a reason about the request is
+    /// not mistaken for the same words about its preflight).
     pub(crate) fn assert_blocked(&self, url: &str, origin: &str, reason: &str) {
         let errors = self.cors_errors(url);
         assert!(
             matches!(errors.as_slice(), [error] if error.origin == origin
-                && error.reason.contains(reason)
+                && error.reason.starts_with(reason)
                 && error.level == "SEVERE"),
             "expected one CORS error for {url} from {origin} saying {reason:?}, got {errors:#?}; console: {self:#?}"
         );
