@@ -47,9 +47,28 @@ struct ChromeDriver {
 impl ChromeDriver {
     /// Starts ChromeDriver (`$CHROMEDRIVER`, or `/usr/bin/chromedriver`) on a port the system
     /// picks, which it prints once it listens.
+    ///
+    /// ChromeDriver takes the port on `127.0.0.1` and then the same one on `::1`, where another
+    /// process may hold it; it then exits without listening, and is started again.
     fn start() -> Self {
         let binary = std::env::var_os("CHROMEDRIVER").unwrap_or_else(|| "/usr/bin/chromedriver".into());
-        let mut child = Command::new(&binary)
+        let mut said = Vec::new();
+        for _ in 0..3 {
+            match Self::start_once(&binary) {
+                Ok(driver) => return driver,
+                Err(lines) => {
+                    eprintln!("{} stopped before it listened, saying: {lines:?}", binary.to_string_lossy());
+                    said.push(lines.join("\n"));
+                }
+            }
+        }
+        panic!("{} never listened; it said:\n{}", binary.to_string_lossy(), said.join("\n--\n"));
+    }
+
+    /// One try of [`start`](Self::start): the driver once it listens, or what it printed
+    /// before it stopped.
+    fn start_once(binary: &std::ffi::OsStr) -> Result<Self, Vec<String>> {
+        let mut child = Command::new(binary)
             .args(["--port=0", "--log-level=SEVERE"])
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -57,28 +76,38 @@ impl ChromeDriver {
             .spawn()
             .unwrap_or_else(|error| panic!("start {}: {error}", binary.to_string_lossy()));
         let stdout = child.stdout.take().expect("piped stdout");
-        // Taken by `Drop` if the port never comes, so that the process is killed even then.
+        // Built before the port is known, so that its drop kills the process whatever happens.
         let mut driver = Self { child, port: 0 };
         let (tx, rx) = mpsc::channel();
         thread::spawn(move || {
-            // ChromeDriver's own words: "ChromeDriver was started successfully on port 40355."
-            let mut port = None;
+            let mut lines = Vec::new();
+            let mut listening = false;
+            // Read on to the end, so that ChromeDriver never blocks on a full pipe.
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if port.is_none() {
-                    port = line
-                        .strip_prefix("ChromeDriver was started successfully on port ")
-                        .and_then(|rest| rest.trim_end_matches('.').parse::<u16>().ok());
-                    if let Some(port) = port {
-                        let _ = tx.send(port);
+                // ChromeDriver's own words: "ChromeDriver was started successfully on port 40355."
+                let port = line
+                    .strip_prefix("ChromeDriver was started successfully on port ")
+                    .and_then(|rest| rest.trim_end_matches('.').parse::<u16>().ok());
+                match port {
+                    Some(port) if !listening => {
+                        listening = true;
+                        let _ = tx.send(Ok(port));
                     }
+                    _ => lines.push(line),
                 }
-                // Read on to the end, so that ChromeDriver never blocks on a full pipe.
+            }
+            if !listening {
+                let _ = tx.send(Err(lines));
             }
         });
-        driver.port = rx.recv_timeout(START_LIMIT).unwrap_or_else(|_| {
-            panic!("{} did not say its port within {START_LIMIT:?}", binary.to_string_lossy())
-        });
-        driver
+        match rx.recv_timeout(START_LIMIT) {
+            Ok(Ok(port)) => {
+                driver.port = port;
+                Ok(driver)
+            }
+            Ok(Err(lines)) => Err(lines),
+            Err(_) => panic!("{} did not say its port within {START_LIMIT:?}", binary.to_string_lossy()),
+        }
     }
 }
 
