@@ -139,7 +139,7 @@ return { rows, summary: document.getElementById("summary").textContent };
 /// and what the API saw (server-side counts). App-wide and `#[cors]` per-route policies answer
 /// side by side here.
 #[test]
-#[ignore = "needs chromium"]
+#[ignore = "needs chromium and chromedriver"]
 fn demo_page_rows_behave_as_the_standard_says() {
     // (case, path it fetches, `None` if the page may read the answer or else what Chromium
     // gives as the reason it blocked it, preflights, handler runs)

@@ -105,7 +105,7 @@ fn assert_allowed_cases_readable(results: &Results, label: &str, api: &ApiServer
 }
 
 #[test]
-#[ignore = "needs chromium"]
+#[ignore = "needs chromium and chromedriver"]
 fn allowed_origin_reads_exactly_what_the_policy_allows() {
     let browser = Browser::start();
     let page = PageServer::start();
@@ -168,7 +168,7 @@ fn allowed_origin_reads_exactly_what_the_policy_allows() {
 }
 
 #[test]
-#[ignore = "needs chromium"]
+#[ignore = "needs chromium and chromedriver"]
 fn disallowed_origin_reads_nothing() {
     let browser = Browser::start();
     let allowed_page = PageServer::start();
@@ -219,7 +219,7 @@ fn disallowed_origin_reads_nothing() {
 /// rejected, although the servers saw and answered the requests; and Chromium's console tells
 /// each way of getting it wrong apart.
 #[test]
-#[ignore = "needs chromium"]
+#[ignore = "needs chromium and chromedriver"]
 fn harness_detects_broken_servers() {
     let browser = Browser::start();
     let page = PageServer::start();
@@ -291,7 +291,7 @@ fn harness_detects_broken_servers() {
 /// (routed to it by its `method OR Preflight(method)` guard), and a preflight for a method no
 /// route handles finds no CORS answer at all.
 #[test]
-#[ignore = "needs chromium"]
+#[ignore = "needs chromium and chromedriver"]
 fn per_route_policies_answer_their_own_preflights() {
     let browser = Browser::start();
     let page = PageServer::start();
@@ -327,7 +327,7 @@ fn per_route_policies_answer_their_own_preflights() {
 /// another site or from the same site. The partner the policy allows posts with a CORS
 /// `fetch` and reads the answer; the server's own page posts its form.
 #[test]
-#[ignore = "needs chromium"]
+#[ignore = "needs chromium and chromedriver"]
 fn cross_origin_protection_refuses_what_another_site_makes_the_browser_send() {
     let browser = Browser::start();
     let partner = PageServer::start();
@@ -391,7 +391,7 @@ fn cross_origin_protection_refuses_what_another_site_makes_the_browser_send() {
 /// refuse them. The partner's preflighted `fetch` with the key reaches the API and reads its
 /// answer; the bank's own page still posts its form.
 #[test]
-#[ignore = "needs chromium"]
+#[ignore = "needs chromium and chromedriver"]
 fn an_exempt_route_does_not_exempt_its_neighbour_on_the_same_path() {
     let browser = Browser::start();
     let partner = PageServer::start();

@@ -88,7 +88,7 @@ fn echoed(page: &PageServer) -> Vec<String> {
 /// origin is refused at the handshake, which reaches the server but never the handler (the
 /// policy is in the default `OnMismatch::Omit` mode, which would let a plain request through).
 #[test]
-#[ignore = "needs chromium"]
+#[ignore = "needs chromium and chromedriver"]
 fn sockets_talk_only_to_allowed_origins() {
     let (allowed_page, third_page) = (PageServer::start(), PageServer::start());
     let socket =
