@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use crate::console::Console;
+
 /// What `String(error)` says for a fetch the browser refused (CORS or network).
 const FAILED_TO_FETCH: &str = "TypeError: Failed to fetch";
 
@@ -10,7 +12,7 @@ const FAILED_TO_FETCH: &str = "TypeError: Failed to fetch";
 #[derive(Debug, Clone)]
 pub(crate) struct Case {
     pub(crate) name: String,
-    url: String,
+    pub(crate) url: String,
     method: &'static str,
     headers: Vec<(&'static str, &'static str)>,
     body: Option<&'static str>,
@@ -82,38 +84,59 @@ pub(crate) enum Outcome {
     Rejected(String),
 }
 
-/// The outcomes of one page run, in case order.
-pub(crate) struct Results(pub(crate) Vec<(String, Outcome)>);
+/// The outcomes of one page run, in case order, with what Chromium logged to the page's console.
+pub(crate) struct Results {
+    /// `(case, its URL, what the page saw)`.
+    pub(crate) outcomes: Vec<(String, String, Outcome)>,
+    /// The origin the page ran on.
+    pub(crate) page_origin: String,
+    pub(crate) console: Console,
+}
 
 impl Results {
-    fn get(&self, name: &str) -> &Outcome {
-        match self.0.iter().find(|(case, _)| case == name) {
-            Some((_, outcome)) => outcome,
+    fn get(&self, name: &str) -> (&str, &Outcome) {
+        match self.outcomes.iter().find(|(case, _, _)| case == name) {
+            Some((_, url, outcome)) => (url, outcome),
             None => panic!("no result for case {name}: {self:?}"),
         }
     }
 
+    /// Asserts that the page read the case's answer: status 200, `body`, and `header` if the
+    /// case reads one; and that Chromium logged no CORS error for its URL.
     pub(crate) fn assert_readable(&self, name: &str, body: &str, header: Option<&str>) {
         let expected =
             Outcome::Resolved { status: 200, body: body.to_owned(), header: header.map(str::to_owned) };
-        assert_eq!(self.get(name), &expected, "case {name}; all results: {self:?}");
+        let (url, outcome) = self.get(name);
+        assert_eq!(outcome, &expected, "case {name}; all results: {self:?}");
+        self.console.assert_no_cors_error(url);
     }
 
-    pub(crate) fn assert_rejected(&self, name: &str) {
+    /// Asserts that the browser refused the page the case's answer, and that Chromium logged
+    /// the CORS error for its URL with a reason that begins with `reason`. No other case of the
+    /// page may share the URL: the console names URLs, not cases.
+    pub(crate) fn assert_refused(&self, name: &str, reason: &str) {
         let expected = Outcome::Rejected(FAILED_TO_FETCH.to_owned());
-        assert_eq!(self.get(name), &expected, "case {name}; all results: {self:?}");
+        let (url, outcome) = self.get(name);
+        assert_eq!(outcome, &expected, "case {name}; all results: {self:?}");
+        let sharing: Vec<_> = self.outcomes.iter().filter(|(_, other, _)| other == url).collect();
+        assert_eq!(sharing.len(), 1, "case {name}: give each refused case a URL of its own: {sharing:?}");
+        self.console.assert_blocked(url, &self.page_origin, reason);
     }
 }
 
 impl fmt::Debug for Results {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_map().entries(self.0.iter().map(|(name, outcome)| (name, outcome))).finish()
+        f.debug_struct("Results")
+            .field("outcomes", &self.outcomes)
+            .field("page_origin", &self.page_origin)
+            .field("console", &self.console)
+            .finish()
     }
 }
 
 /// Reads the page's `results` JSON: `[{name, outcome: "resolved", status, body, header} |
-/// {name, outcome: "rejected", error}]`.
-pub(crate) fn parse_results(json: &str) -> Result<Results, String> {
+/// {name, outcome: "rejected", error}]`, as `(name, outcome)` in the page's order.
+pub(crate) fn parse_outcomes(json: &str) -> Result<Vec<(String, Outcome)>, String> {
     let items: Vec<serde_json::Value> = serde_json::from_str(json).map_err(|error| error.to_string())?;
     let mut results = Vec::new();
     for item in &items {
@@ -136,5 +159,5 @@ pub(crate) fn parse_results(json: &str) -> Result<Results, String> {
         };
         results.push((name, outcome));
     }
-    Ok(Results(results))
+    Ok(results)
 }

@@ -1,7 +1,7 @@
 //! The browser demo as a person runs it: the `browser_demo` example's own binary serves the
 //! page, the API and the other site, and every row of the page is checked independently of
-//! the page's own verdict, against what the browser let the page read and what the API
-//! counted (its `/stats`).
+//! the page's own verdict, against what the browser let the page read, what Chromium logged
+//! for each refused row, and what the API counted (its `/stats`).
 
 use std::{
     collections::BTreeMap,
@@ -14,8 +14,9 @@ use std::{
 };
 
 use crate::{
-    chromium::{between, chromium_dump_dom, DumpAt},
+    console::{NO_ALLOW_ORIGIN, REFUSED_PREFLIGHT, WILDCARD_WITH_CREDENTIALS},
     servers::loopback_listener,
+    webdriver::Browser,
 };
 
 /// How long the demo may take to listen once started.
@@ -123,53 +124,78 @@ fn api_counts(api_port: u16) -> BTreeMap<String, (usize, usize)> {
     serde_json::from_str(body).unwrap_or_else(|error| panic!("{error}: {body}"))
 }
 
-/// Every row of the demo page a person looks at, checked independently of the page's own
-/// verdict: what the browser let the page read, and what the API saw (server-side counts).
-/// App-wide and `#[cors]` per-route policies answer side by side here.
-#[test]
-#[ignore = "needs chromium"]
-fn demo_page_rows_behave_as_the_standard_says() {
-    // (case, readable by the page, preflights, handler runs)
-    const EXPECTED: [(&str, bool, usize, usize); 16] = [
-        ("simple-get", true, 0, 1),
-        ("credentialed-get", true, 0, 1),
-        ("json-post", true, 1, 1),
-        ("put", true, 1, 1),
-        ("delete", true, 1, 1),
-        ("header-allowed", true, 1, 1),
-        ("header-refused", false, 1, 0),
-        ("method-refused", false, 1, 0),
-        ("exposed-header", true, 0, 1),
-        ("hidden-header", true, 0, 1),
-        ("public", true, 0, 1),
-        ("public-credentials", false, 0, 1),
-        ("admin-reject", false, 0, 0),
-        ("cached-preflight", true, 1, 2),
-        ("other-get", false, 0, 1),
-        ("other-json-post", false, 1, 0),
-    ];
-    let (_demo, [page, api, _]) = Demo::start();
+/// The demo page's rows as the browser shows them, read once the page is done: per case, the
+/// HTML of its "what the browser did" cell and the text of the whole row; and the summary.
+const READ_ROWS: &str = r##"
+const rows = {};
+for (const row of document.querySelectorAll("#rows tr")) {
+  rows[row.id.replace(/^row-/, "")] = { did: row.querySelector(".did").innerHTML, text: row.textContent };
+}
+return { rows, summary: document.getElementById("summary").textContent };
+"##;
 
-    let dom = chromium_dump_dom(&format!("http://localhost:{page}/"), DumpAt::VirtualTimeSpent);
-    assert_eq!(between(&dom, "<p id=\"status\">", "</p>"), Some("done"), "the page did not finish:\n{dom}");
+/// Every row of the demo page a person looks at, checked independently of the page's own
+/// verdict: what the browser let the page read, what Chromium said of each row it blocked,
+/// and what the API saw (server-side counts). App-wide and `#[cors]` per-route policies answer
+/// side by side here.
+#[test]
+#[ignore = "needs chromium and chromedriver"]
+fn demo_page_rows_behave_as_the_standard_says() {
+    // (case, path it fetches, `None` if the page may read the answer or else what Chromium
+    // gives as the reason it blocked it, preflights, handler runs)
+    const EXPECTED: [(&str, &str, Option<&str>, usize, usize); 16] = [
+        ("simple-get", "/api/items", None, 0, 1),
+        ("credentialed-get", "/api/account", None, 0, 1),
+        ("json-post", "/api/items", None, 1, 1),
+        ("put", "/api/items/1", None, 1, 1),
+        ("delete", "/api/items/1", None, 1, 1),
+        ("header-allowed", "/api/items", None, 1, 1),
+        ("header-refused", "/api/items", Some(REFUSED_PREFLIGHT), 1, 0),
+        ("method-refused", "/api/items/1", Some(REFUSED_PREFLIGHT), 1, 0),
+        ("exposed-header", "/api/items", None, 0, 1),
+        ("hidden-header", "/api/items", None, 0, 1),
+        ("public", "/api/public", None, 0, 1),
+        ("public-credentials", "/api/public", Some(WILDCARD_WITH_CREDENTIALS), 0, 1),
+        ("admin-reject", "/api/admin/purge", Some(NO_ALLOW_ORIGIN), 0, 0),
+        ("cached-preflight", "/api/items/2", None, 1, 2),
+        ("other-get", "/api/items", Some(NO_ALLOW_ORIGIN), 0, 1),
+        ("other-json-post", "/api/items", Some(REFUSED_PREFLIGHT), 1, 0),
+    ];
+    let (_demo, [page, api, other]) = Demo::start();
+    let (page_origin, api_origin, other_origin) = (
+        format!("http://localhost:{page}"),
+        format!("http://127.0.0.1:{api}"),
+        format!("http://127.0.0.1:{other}"),
+    );
+
+    let browser = Browser::start();
+    let loaded = browser.load_until_done(&format!("{page_origin}/"));
+    let shown = browser.execute(READ_ROWS);
     let counts = api_counts(api);
-    for (case, readable, preflights, runs) in EXPECTED {
-        let row = between(&dom, &format!("<tr id=\"row-{case}\">"), "</tr>")
-            .unwrap_or_else(|| panic!("no row {case}"));
-        let did = between(row, "<td class=\"did\">", "</td>").expect("a result cell");
-        let shown = if readable {
-            "<span class=\"tag read\">read</span>"
-        } else {
-            "<span class=\"tag blocked\">blocked</span>"
+    for (case, path, refused, preflights, runs) in EXPECTED {
+        let row = &shown["rows"][case];
+        let did = row["did"].as_str().unwrap_or_else(|| panic!("no row {case}: {shown}"));
+        let text = row["text"].as_str().expect("a row's text");
+        let tag = match refused {
+            None => "<span class=\"tag read\">read</span>",
+            Some(_) => "<span class=\"tag blocked\">blocked</span>",
         };
-        assert!(did.starts_with(shown), "{case}: the browser did {did}");
+        assert!(did.starts_with(tag), "{case}: the browser did {did}");
+        let url = format!("{api_origin}{path}?case={case}");
+        match refused {
+            None => loaded.console.assert_no_cors_error(&url),
+            Some(reason) => {
+                let from = if case.starts_with("other-") { &other_origin } else { &page_origin };
+                loaded.console.assert_blocked(&url, from, reason);
+            }
+        }
         let counted = counts.get(case).copied().unwrap_or_default();
         assert_eq!(counted, (preflights, runs), "{case}: (preflights, handler runs) on the API");
-        assert!(row.contains("✔ as the standard says"), "{case}: the page's verdict: {row}");
+        assert!(text.contains("✔ as the standard says"), "{case}: the page's verdict: {text}");
     }
-    assert!(dom.contains("16 of 16 cases behaved as the Fetch standard requires."), "summary:\n{dom}");
-    let exposed = between(&dom, "<tr id=\"row-exposed-header\">", "</tr>").expect("row");
+    assert_eq!(shown["summary"], "16 of 16 cases behaved as the Fetch standard requires.", "summary");
+    let exposed = shown["rows"]["exposed-header"]["text"].as_str().expect("row");
     assert!(exposed.contains("header: “req-42”"), "{exposed}");
-    let hidden = between(&dom, "<tr id=\"row-hidden-header\">", "</tr>").expect("row");
+    let hidden = shown["rows"]["hidden-header"]["text"].as_str().expect("row");
     assert!(hidden.contains("header: null (invisible)"), "{hidden}");
 }

@@ -21,8 +21,9 @@ use actix_web::{
 use cors_actix::{cors, Cors, Policy};
 
 use crate::{
-    forms::{self, case_of, hold, load_form_page, own_page, record_transfers, refused, Ledger, Seen, HOLD},
+    forms::{self, case_of, load_form_page, own_page, record_transfers, refused, Ledger, Seen},
     servers::{run_on, Server},
+    webdriver::Browser,
 };
 
 /// The partner API's guard: only a request that carries an API key is the partner's. A form
@@ -86,7 +87,6 @@ impl BankWithApi {
                     .app_data(ledger_data.clone())
                     .app_data(calls_data.clone())
                     .route("/", web::get().to(own_page))
-                    .route(HOLD, web::get().to(hold))
                     // The exempt route first, as the README asks of `#[cors]` routes.
                     .service(partner_api)
                     .service(transfer_form)
@@ -114,8 +114,8 @@ impl BankWithApi {
         calls.get(case).copied().unwrap_or(0)
     }
 
-    /// Loads the bank's own form page in Chromium; see [`load_form_page`].
-    pub(crate) fn load_own_page(&self) -> serde_json::Value {
-        load_form_page(&format!("{}/", self.origin))
+    /// Loads the bank's own form page in `browser`; see [`load_form_page`].
+    pub(crate) fn load_own_page(&self, browser: &Browser) -> serde_json::Value {
+        load_form_page(browser, &format!("{}/", self.origin))
     }
 }

@@ -19,8 +19,8 @@ use actix_web::{
 use cors_actix::{Cors, Policy};
 
 use crate::{
-    chromium::{between, chromium_dump_dom, DumpAt},
     servers::{run_on, Server},
+    webdriver::Browser,
 };
 
 /// The form page template; `/*PAGE*/` becomes `{label, transfer}`.
@@ -97,7 +97,6 @@ impl Bank {
                 HttpServer::new(move || App::new()
                     .app_data(data.clone())
                     .route("/", web::get().to(own_page))
-                    .route(HOLD, web::get().to(hold))
                     .route(TRANSFER, web::post().to(transfer))
                     .wrap(Cors::new(policy.clone()).on_cross_origin_refusal(refused))
                     .wrap(from_fn(record_transfers))),
@@ -117,22 +116,15 @@ impl Bank {
         self.ledger.transfers(case)
     }
 
-    /// Loads the bank's own form page in Chromium; see [`load_form_page`].
-    pub(crate) fn load_own_page(&self) -> serde_json::Value {
-        load_form_page(&format!("{}/", self.origin))
+    /// Loads the bank's own form page in `browser`; see [`load_form_page`].
+    pub(crate) fn load_own_page(&self, browser: &Browser) -> serde_json::Value {
+        load_form_page(browser, &format!("{}/", self.origin))
     }
 }
 
 /// The bank's own page: its form posts to [`TRANSFER`] on the same origin.
 pub(crate) async fn own_page() -> HttpResponse {
     html(form_page("own", TRANSFER))
-}
-
-/// Never answers: the page's way to hold Chromium's virtual time (see forms.html).
-pub(crate) const HOLD: &str = "/hold";
-
-pub(crate) async fn hold() -> HttpResponse {
-    std::future::pending().await
 }
 
 /// The state-changing handler: counts its runs per case.
@@ -196,9 +188,7 @@ impl OtherSite {
             run_on!(
                 HttpServer::new(move || {
                     let page = page.clone();
-                    App::new()
-                        .route("/", web::get().to(move || std::future::ready(html(page.clone()))))
-                        .route(HOLD, web::get().to(hold))
+                    App::new().route("/", web::get().to(move || std::future::ready(html(page.clone()))))
                 }),
                 listeners
             )
@@ -206,27 +196,21 @@ impl OtherSite {
         Self { origin: format!("http://{host}:{}", server.port), _server: server }
     }
 
-    /// Loads the page in Chromium; see [`load_form_page`].
-    pub(crate) fn load(&self) -> serde_json::Value {
-        load_form_page(&format!("{}/", self.origin))
+    /// Loads the page in `browser`; see [`load_form_page`].
+    pub(crate) fn load(&self, browser: &Browser) -> serde_json::Value {
+        load_form_page(browser, &format!("{}/", self.origin))
     }
 }
 
-/// Loads a form page in Chromium and returns its results by case name: for the form,
+/// Loads a form page in `browser` and returns its results by case name: for the form,
 /// `{outcome: "loaded", readable, text}` (whether the answer's document is within the page's
 /// reach, and its text if so); for the `no-cors` fetch, `{outcome: "resolved", type, status}`.
-pub(crate) fn load_form_page(url: &str) -> serde_json::Value {
-    let dom = chromium_dump_dom(url, DumpAt::VirtualTimeSpent);
-    let status = between(&dom, "<p id=\"status\">", "</p>");
-    assert_eq!(status, Some("done"), "the page did not finish; DOM:\n{dom}");
-    let serialized = between(&dom, "<pre id=\"results\">", "</pre>").expect("a results element");
-    // --dump-dom writes a text node with these four escaped; `&amp;` last, so that an escaped
-    // escape stays one.
-    let json = [("&lt;", "<"), ("&gt;", ">"), ("&nbsp;", "\u{a0}"), ("&amp;", "&")]
-        .iter()
-        .fold(serialized.to_owned(), |text, (escaped, character)| text.replace(escaped, character));
-    let results: Vec<serde_json::Value> =
-        serde_json::from_str(&json).unwrap_or_else(|error| panic!("{error}; results: {json}"));
+/// Neither is a CORS request, so Chromium must have logged no CORS error for the page.
+pub(crate) fn load_form_page(browser: &Browser, url: &str) -> serde_json::Value {
+    let page = browser.load_until_done(url);
+    page.console.assert_no_cors_errors();
+    let results: Vec<serde_json::Value> = serde_json::from_str(&page.results)
+        .unwrap_or_else(|error| panic!("{error}; results: {}", page.results));
     let by_name = results.into_iter().map(|mut result| {
         let object = result.as_object_mut().expect("a result object");
         let name = object.remove("name").and_then(|name| name.as_str().map(str::to_owned));

@@ -3,40 +3,50 @@
 //! actix-web servers on other origins, and the tests assert what the Fetch standard says the
 //! page may read, plus how many requests and preflights each server saw.
 //!
-//! Every test is `#[ignore]`d because it needs Chromium; run them with
-//! `cargo test -p cors-actix-tests --test browser -- --include-ignored`. The browser is
-//! `/usr/bin/chromium` unless the `CHROMIUM` environment variable names another binary.
+//! Every refused case also checks what Chromium itself says: the console error it logs for the
+//! request (`Access to fetch at 'URL' from origin 'ORIGIN' has been blocked by CORS policy:
+//! REASON`), for that URL, with the reason the case expects; an allowed case's URL has no such
+//! error.
 //!
-//! How the browser is driven: one `chromium --headless --dump-dom --virtual-time-budget=…` run
-//! per test (no WebDriver, no DevTools client). Virtual time does not advance while a network
-//! fetch is pending, so the DOM is dumped only once the page's script has settled; the page
-//! then carries its results as JSON in `<pre id="results">` and `done` in `<p id="status">`.
-//! A run that has not printed its DOM within a real-time limit is killed. The WebSocket test
-//! (module `sockets`) is the exception: an open socket does not hold virtual time, so its page
-//! runs in real time and holds back its load event, where Chromium then dumps it, until done.
+//! Every test is `#[ignore]`d because it needs Chromium and ChromeDriver; run them with
+//! `cargo test -p cors-actix-tests --test browser -- --include-ignored`. The browser is
+//! `/usr/bin/chromium` unless the `CHROMIUM` environment variable names another binary, and
+//! the driver `/usr/bin/chromedriver` unless `CHROMEDRIVER` does.
+//!
+//! How the browser is driven (module `webdriver`): each test starts its own ChromeDriver on a
+//! free loopback port, and through WebDriver (the `fantoccini` client) a headless Chromium with
+//! a fresh profile; both end with the test, also when it fails. A test loads its pages one
+//! after the other; each page's script writes its results as JSON in `<pre id="results">` and
+//! then `done` in `<p id="status">`, which the test polls in real time (a page that is not
+//! done within a generous limit fails the test, naming its status). The results are then read
+//! through WebDriver, and so is the page's console, with the `goog:loggingPrefs` capability
+//! and ChromeDriver's log endpoint.
 //!
 //! Origins: pages are served from `http://127.0.0.1:PORT`, APIs from `http://localhost:PORT`,
 //! so every fetch is cross-origin; both are loopback, so Chromium's Private/Local Network
 //! Access checks do not apply. A page on a third site is served as
-//! `http://attacker.localhost:PORT`, which Chromium is told to resolve to `127.0.0.1` too. The demo test (module `demo`) runs the `browser_demo` example
-//! as its own binary, built with the cargo that runs the suite, on the origins it uses when a
-//! person runs it.
+//! `http://attacker.localhost:PORT`, which Chromium is told to resolve to `127.0.0.1` too. The
+//! demo test (module `demo`) runs the `browser_demo` example as its own binary, built with the
+//! cargo that runs the suite, on the origins it uses when a person runs it.
 
 mod cases;
-mod chromium;
+mod console;
 mod demo;
 mod exempt;
 mod forms;
 mod servers;
 mod sockets;
+mod webdriver;
 
 use cors_actix::{Policy, PolicyBuilder};
 
 use crate::{
     cases::{Case, Results},
+    console::{CREDENTIALS_NOT_ALLOWED, NO_ALLOW_ORIGIN, PREFLIGHT, REFUSED_PREFLIGHT},
     exempt::BankWithApi,
     forms::{Bank, OtherSite, Seen, TRANSFER},
-    servers::{ApiServer, Backend, PageServer},
+    servers::{ApiServer, Backend, PageServer, PREFLIGHT_FAILS},
+    webdriver::Browser,
 };
 
 /// The policy the "allowed" cases are written against, allowing `page_origin`.
@@ -95,8 +105,9 @@ fn assert_allowed_cases_readable(results: &Results, label: &str, api: &ApiServer
 }
 
 #[test]
-#[ignore = "needs chromium"]
+#[ignore = "needs chromium and chromedriver"]
 fn allowed_origin_reads_exactly_what_the_policy_allows() {
+    let browser = Browser::start();
     let page = PageServer::start();
     let main = ApiServer::start(Backend::Cors(Box::new(api_policy(&page.origin))));
     let no_credentials =
@@ -119,18 +130,18 @@ fn allowed_origin_reads_exactly_what_the_policy_allows() {
         Case::new("no_cache/uncached_1", "PUT", no_cache.url("/uncached")).header("x-api-key", "k3"),
         Case::new("no_cache/uncached_2", "PUT", no_cache.url("/uncached")).header("x-api-key", "k3"),
     ]);
-    let results = page.run(&cases);
+    let results = page.run(&browser, &cases);
 
     assert_allowed_cases_readable(&results, "main", &main);
 
     // A header outside `allow_headers`: the preflight is refused, the request never sent.
-    results.assert_rejected("main/refused_header");
+    results.assert_refused("main/refused_header", REFUSED_PREFLIGHT);
     assert_eq!(main.counts.preflights("/refused-header"), 1, "{:?}", main.counts);
     assert_eq!(main.counts.requests("GET", "/refused-header"), 0, "{:?}", main.counts);
     assert_eq!(main.counts.handled("GET", "/refused-header"), 0, "{:?}", main.counts);
 
     // A method outside `allow_methods`: likewise.
-    results.assert_rejected("main/refused_method");
+    results.assert_refused("main/refused_method", REFUSED_PREFLIGHT);
     assert_eq!(main.counts.preflights("/patch"), 1, "{:?}", main.counts);
     assert_eq!(main.counts.handled("PATCH", "/patch"), 0, "{:?}", main.counts);
 
@@ -146,7 +157,7 @@ fn allowed_origin_reads_exactly_what_the_policy_allows() {
     // Without `allow_credentials`, a credentialed request is sent (it is safelisted) and
     // handled, but the browser refuses the page the response.
     results.assert_readable("no_credentials/plain_get", "GET /plain", None);
-    results.assert_rejected("no_credentials/credentialed_get");
+    results.assert_refused("no_credentials/credentialed_get", CREDENTIALS_NOT_ALLOWED);
     assert_eq!(no_credentials.counts.handled("GET", "/credentialed"), 1, "{:?}", no_credentials.counts);
 
     // max_age(0): two preflights for two requests.
@@ -157,8 +168,9 @@ fn allowed_origin_reads_exactly_what_the_policy_allows() {
 }
 
 #[test]
-#[ignore = "needs chromium"]
+#[ignore = "needs chromium and chromedriver"]
 fn disallowed_origin_reads_nothing() {
+    let browser = Browser::start();
     let allowed_page = PageServer::start();
     let third_page = PageServer::start();
     assert_ne!(allowed_page.origin, third_page.origin);
@@ -169,18 +181,20 @@ fn disallowed_origin_reads_nothing() {
 
     let mut cases = allowed_cases("main", &main);
     cases.push(Case::new("control/simple_get", "GET", control.url("/simple")));
-    let results = third_page.run(&cases);
+    let results = third_page.run(&browser, &cases);
 
-    for name in [
-        "main/simple_get",
-        "main/credentialed_get",
-        "main/json_post",
-        "main/put",
-        "main/delete",
-        "main/allowed_header",
-        "main/exposed_header",
+    // Chromium's reason: the answer (to the request itself, or to its preflight) does not
+    // name the page's origin.
+    for (name, reason) in [
+        ("main/simple_get", NO_ALLOW_ORIGIN),
+        ("main/credentialed_get", NO_ALLOW_ORIGIN),
+        ("main/json_post", REFUSED_PREFLIGHT),
+        ("main/put", REFUSED_PREFLIGHT),
+        ("main/delete", REFUSED_PREFLIGHT),
+        ("main/allowed_header", REFUSED_PREFLIGHT),
+        ("main/exposed_header", NO_ALLOW_ORIGIN),
     ] {
-        results.assert_rejected(name);
+        results.assert_refused(name, reason);
     }
     results.assert_readable("control/simple_get", "GET /simple", None);
 
@@ -202,31 +216,65 @@ fn disallowed_origin_reads_nothing() {
 }
 
 /// The harness can fail: the same cases against servers that get CORS wrong come back
-/// rejected, although the servers saw and answered the requests.
+/// rejected, although the servers saw and answered the requests; and Chromium's console tells
+/// each way of getting it wrong apart.
 #[test]
-#[ignore = "needs chromium"]
+#[ignore = "needs chromium and chromedriver"]
 fn harness_detects_broken_servers() {
+    let browser = Browser::start();
     let page = PageServer::start();
     let no_cors = ApiServer::start(Backend::NoCors);
     let wrong_origin = ApiServer::start(Backend::WrongOrigin);
+    let partly_right = ApiServer::start(Backend::PartlyRight);
 
     let mut cases = allowed_cases("no_cors", &no_cors);
     cases.extend(allowed_cases("wrong_origin", &wrong_origin));
-    let results = page.run(&cases);
+    cases.extend([
+        Case::new("partly_right/simple_get", "GET", partly_right.url("/simple")),
+        Case::new("partly_right/put", "PUT", partly_right.url("/put")),
+        Case::new("partly_right/header", "GET", partly_right.url("/header")).header("x-api-key", "k1"),
+        Case::new("partly_right/preflight_fails", "POST", partly_right.url(PREFLIGHT_FAILS))
+            .header("content-type", "application/json")
+            .body("{}"),
+        Case::new("partly_right/credentialed_get", "GET", partly_right.url("/credentialed")).credentials(),
+    ]);
+    let results = page.run(&browser, &cases);
 
-    for label in ["no_cors", "wrong_origin"] {
-        for case in [
-            "simple_get",
-            "credentialed_get",
-            "json_post",
-            "put",
-            "delete",
-            "allowed_header",
-            "exposed_header",
+    // Chromium's reasons: no `Access-Control-Allow-Origin` at all, or one naming another origin;
+    // for the preflighted cases, on the preflight's answer.
+    let wrong_origin_reason =
+        "The 'Access-Control-Allow-Origin' header has a value 'http://127.0.0.1:1' that is not equal to the supplied origin.";
+    for (label, reason) in [("no_cors", NO_ALLOW_ORIGIN), ("wrong_origin", wrong_origin_reason)] {
+        let preflight = format!("{PREFLIGHT}{reason}");
+        for (case, reason) in [
+            ("simple_get", reason),
+            ("credentialed_get", reason),
+            ("json_post", &preflight),
+            ("put", &preflight),
+            ("delete", &preflight),
+            ("allowed_header", &preflight),
+            ("exposed_header", reason),
         ] {
-            results.assert_rejected(&format!("{label}/{case}"));
+            results.assert_refused(&format!("{label}/{case}"), reason);
         }
     }
+    // A layer that names the right origin: what it gets right the page reads; for the rest
+    // Chromium names what was missing.
+    results.assert_readable("partly_right/simple_get", "GET /simple", None);
+    for (case, reason) in [
+        ("put", "Method PUT is not allowed by Access-Control-Allow-Methods in preflight response."),
+        (
+            "header",
+            "Request header field x-api-key is not allowed by Access-Control-Allow-Headers in preflight response.",
+        ),
+        ("preflight_fails", &format!("{PREFLIGHT}It does not have HTTP ok status.")),
+        ("credentialed_get", CREDENTIALS_NOT_ALLOWED),
+    ] {
+        results.assert_refused(&format!("partly_right/{case}"), reason);
+    }
+    assert_eq!(partly_right.counts.handled("GET", "/credentialed"), 1, "{:?}", partly_right.counts);
+    assert_eq!(partly_right.counts.handled("PUT", "/put"), 0, "{:?}", partly_right.counts);
+
     // The requests did arrive: the rejections are the browser's, not the network's.
     for api in [&no_cors, &wrong_origin] {
         assert_eq!(api.counts.handled("GET", "/simple"), 1, "{:?}", api.counts);
@@ -243,20 +291,29 @@ fn harness_detects_broken_servers() {
 /// (routed to it by its `method OR Preflight(method)` guard), and a preflight for a method no
 /// route handles finds no CORS answer at all.
 #[test]
-#[ignore = "needs chromium"]
+#[ignore = "needs chromium and chromedriver"]
 fn per_route_policies_answer_their_own_preflights() {
+    let browser = Browser::start();
     let page = PageServer::start();
     let api = ApiServer::start(Backend::Routes);
-    let results = page.run(&[
-        Case::new("put", "PUT", api.url("/route/put")).header("x-api-key", "k9").read_header("x-request-id"),
-        Case::new("put_refused_header", "PUT", api.url("/route/put")).header("x-secret", "s"),
-        Case::new("get", "GET", api.url("/route/get")),
-        Case::new("delete_no_route", "DELETE", api.url("/route/put")),
-    ]);
+    let results = page.run(
+        &browser,
+        &[
+            Case::new("put", "PUT", api.url("/route/put"))
+                .header("x-api-key", "k9")
+                .read_header("x-request-id"),
+            // The refused cases on URLs of their own (Chromium's console names URLs, not cases);
+            // the route sees the same path.
+            Case::new("put_refused_header", "PUT", api.url("/route/put?refused=header"))
+                .header("x-secret", "s"),
+            Case::new("get", "GET", api.url("/route/get")),
+            Case::new("delete_no_route", "DELETE", api.url("/route/put?refused=method")),
+        ],
+    );
     results.assert_readable("put", "PUT /route/put key=k9", Some("req /route/put"));
-    results.assert_rejected("put_refused_header");
+    results.assert_refused("put_refused_header", REFUSED_PREFLIGHT);
     results.assert_readable("get", "GET /route/get", None);
-    results.assert_rejected("delete_no_route");
+    results.assert_refused("delete_no_route", REFUSED_PREFLIGHT);
     let counts = &api.counts;
     assert_eq!(counts.preflights("/route/put"), 3, "{counts:?}");
     assert_eq!(counts.handled("PUT", "/route/put"), 1, "only the allowed PUT ran: {counts:?}");
@@ -270,21 +327,25 @@ fn per_route_policies_answer_their_own_preflights() {
 /// another site or from the same site. The partner the policy allows posts with a CORS
 /// `fetch` and reads the answer; the server's own page posts its form.
 #[test]
-#[ignore = "needs chromium"]
+#[ignore = "needs chromium and chromedriver"]
 fn cross_origin_protection_refuses_what_another_site_makes_the_browser_send() {
+    let browser = Browser::start();
     let partner = PageServer::start();
     let bank = Bank::start(&partner.origin);
     let other_site = OtherSite::start("other-site", "127.0.0.1", &bank.origin);
     let same_site = OtherSite::start("same-site", "localhost", &bank.origin);
     assert_ne!(other_site.origin, partner.origin);
 
-    let other_site_page = other_site.load();
-    let same_site_page = same_site.load();
-    let own_page = bank.load_own_page();
+    let other_site_page = other_site.load(&browser);
+    let same_site_page = same_site.load(&browser);
+    let own_page = bank.load_own_page(&browser);
     let transfer = format!("{}{TRANSFER}?case=partner/cors", bank.origin);
-    let partner_page = partner.run(&[Case::new("partner/cors", "POST", transfer)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body("amount=100")]);
+    let partner_page = partner.run(
+        &browser,
+        &[Case::new("partner/cors", "POST", transfer)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("amount=100")],
+    );
 
     // What the pages saw: a refused form's answer and a no-cors fetch's are out of their
     // reach whatever the server said; the partner reads its answer through CORS.
@@ -330,21 +391,25 @@ fn cross_origin_protection_refuses_what_another_site_makes_the_browser_send() {
 /// refuse them. The partner's preflighted `fetch` with the key reaches the API and reads its
 /// answer; the bank's own page still posts its form.
 #[test]
-#[ignore = "needs chromium"]
+#[ignore = "needs chromium and chromedriver"]
 fn an_exempt_route_does_not_exempt_its_neighbour_on_the_same_path() {
+    let browser = Browser::start();
     let partner = PageServer::start();
     // The partner API's `#[cors]` policy allows `http://127.0.0.1:*`: the partner's pages.
     assert!(partner.origin.starts_with("http://127.0.0.1:"), "{}", partner.origin);
     let bank = BankWithApi::start();
     let attacker = OtherSite::start("attacker", "attacker.localhost", &bank.origin);
 
-    let attacker_page = attacker.load();
-    let own_page = bank.load_own_page();
+    let attacker_page = attacker.load(&browser);
+    let own_page = bank.load_own_page(&browser);
     let transfer = format!("{}{TRANSFER}?case=partner/api", bank.origin);
-    let partner_page = partner.run(&[Case::new("partner/api", "POST", transfer)
-        .header("x-api-key", "k1")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body("amount=100")]);
+    let partner_page = partner.run(
+        &browser,
+        &[Case::new("partner/api", "POST", transfer)
+            .header("x-api-key", "k1")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("amount=100")],
+    );
 
     // What the pages saw: the attacker's form answer and its no-cors fetch's are out of its
     // reach whatever the server said; the partner reads the API's answer through CORS.

@@ -29,9 +29,9 @@ use actix_web::{
 use cors_actix::{cors, Cors, PolicyBuilder};
 
 use crate::{
-    cases::{parse_results, Case, Results},
-    chromium::{between, chromium_dump_dom, DumpAt},
+    cases::{parse_outcomes, Case, Results},
     sockets::echo_socket,
+    webdriver::{Browser, LoadedPage},
 };
 
 /// The page template; `/*CASES*/` becomes the JSON list of cases.
@@ -91,7 +91,7 @@ impl Drop for Server {
 }
 
 /// A listener on `127.0.0.1:0`. Only the IPv4 loopback is used: Chromium is told to resolve
-/// `localhost` there too (see [`chromium_dump_dom`]).
+/// `localhost` there too (see [`Browser::start`]).
 pub(crate) fn loopback_listener() -> io::Result<TcpListener> {
     TcpListener::bind(("127.0.0.1", 0))
 }
@@ -133,22 +133,13 @@ async fn page(state: web::Data<PageState>) -> HttpResponse {
         .body(html)
 }
 
-/// Never answers: an iframe on `/hold` delays its page's load event, and so Chromium's
-/// [`DumpAt::LoadEvent`] dump, until the page removes it. The server's stop drops the request.
-async fn hold() -> HttpResponse {
-    std::future::pending().await
-}
-
 impl PageServer {
     pub(crate) fn start() -> Self {
         let state = PageState { html: Arc::default(), served: Arc::default() };
         let data = web::Data::new(state.clone());
         let server = Server::spawn(move |listeners| {
             run_on!(
-                HttpServer::new(move || App::new()
-                    .app_data(data.clone())
-                    .route("/", web::get().to(page))
-                    .route("/hold", web::get().to(hold))),
+                HttpServer::new(move || App::new().app_data(data.clone()).route("/", web::get().to(page))),
                 listeners
             )
         });
@@ -164,18 +155,15 @@ impl PageServer {
         self.served.load(Ordering::SeqCst) > 0
     }
 
-    /// Serves `html` at `/`, loads it in Chromium and returns the DOM dumped at `dump_at`,
-    /// asserting that the page had said `done` in `<p id="status">` by then.
-    pub(crate) fn load(&self, html: String, dump_at: DumpAt) -> String {
+    /// Serves `html` at `/` and loads it in `browser` until it says it is done.
+    pub(crate) fn load(&self, browser: &Browser, html: String) -> LoadedPage {
         *self.html.lock().unwrap_or_else(PoisonError::into_inner) = html;
-        let dom = chromium_dump_dom(&format!("{}/", self.origin), dump_at);
-        let status = between(&dom, "<p id=\"status\">", "</p>");
-        assert_eq!(status, Some("done"), "the page did not finish; DOM:\n{dom}");
-        dom
+        browser.load_until_done(&format!("{}/", self.origin))
     }
 
-    /// Loads the page with `cases` in Chromium and returns what it read.
-    pub(crate) fn run(&self, cases: &[Case]) -> Results {
+    /// Loads the page with `cases` in `browser` and returns what it read and what Chromium
+    /// logged.
+    pub(crate) fn run(&self, browser: &Browser, cases: &[Case]) -> Results {
         let mut names: Vec<_> = cases.iter().map(|case| case.name.as_str()).collect();
         names.sort_unstable();
         names.dedup();
@@ -183,13 +171,21 @@ impl PageServer {
 
         let json = format!("[{}]", cases.iter().map(Case::to_json).collect::<Vec<_>>().join(",\n"));
         assert_eq!(PAGE_TEMPLATE.matches("/*CASES*/").count(), 1);
-        let dom = self.load(PAGE_TEMPLATE.replace("/*CASES*/", &json), DumpAt::VirtualTimeSpent);
-        let json = between(&dom, "<pre id=\"results\">", "</pre>").expect("a results element");
-        let results = parse_results(json).unwrap_or_else(|error| panic!("{error}; results: {json}"));
-        let run: Vec<_> = results.0.iter().map(|(name, _)| name.as_str()).collect();
+        let page = self.load(browser, PAGE_TEMPLATE.replace("/*CASES*/", &json));
+        let outcomes = parse_outcomes(&page.results)
+            .unwrap_or_else(|error| panic!("{error}; results: {}", page.results));
+        let run: Vec<_> = outcomes.iter().map(|(name, _)| name.as_str()).collect();
         let wanted: Vec<_> = cases.iter().map(|case| case.name.as_str()).collect();
         assert_eq!(run, wanted, "the page ran every case, in order");
-        results
+        Results {
+            outcomes: cases
+                .iter()
+                .zip(outcomes)
+                .map(|(case, (name, outcome))| (name, case.url.clone(), outcome))
+                .collect(),
+            page_origin: self.origin.clone(),
+            console: page.console,
+        }
     }
 }
 
@@ -237,6 +233,8 @@ pub(crate) enum Backend {
     NoCors,
     /// Hand-written CORS headers that are right except `Access-Control-Allow-Origin`.
     WrongOrigin,
+    /// Hand-written CORS headers that name the right origin and little else ([`partly_right`]).
+    PartlyRight,
     /// Only `#[cors]` routes ([`route_put`], [`route_get`]), no app-wide `Cors`.
     Routes,
     /// An echo WebSocket at `/ws` ([`echo_socket`]) behind `Cors::new` with this policy.
@@ -273,6 +271,16 @@ impl ApiServer {
                         .app_data(data.clone())
                         .route("/{path:.*}", web::to(echo))
                         .wrap(from_fn(wrong_origin))
+                        .wrap(from_fn(count_requests))),
+                    listeners
+                )
+            }),
+            Backend::PartlyRight => Server::spawn(move |listeners| {
+                run_on!(
+                    HttpServer::new(move || App::new()
+                        .app_data(data.clone())
+                        .route("/{path:.*}", web::to(echo))
+                        .wrap(from_fn(partly_right))
                         .wrap(from_fn(count_requests))),
                     listeners
                 )
@@ -390,5 +398,38 @@ async fn wrong_origin(
     headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, ORIGIN);
     headers.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, HeaderValue::from_static("true"));
     headers.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static("x-request-id"));
+    Ok(response)
+}
+
+/// The path whose preflight [`partly_right`] fails with `500`.
+pub(crate) const PREFLIGHT_FAILS: &str = "/preflight-fails";
+
+/// A CORS layer that names the requesting origin in `Access-Control-Allow-Origin` but gets the
+/// rest wrong: its preflights allow `GET, POST` and `content-type` only, the one for
+/// [`PREFLIGHT_FAILS`] answers `500`, and no answer allows credentials.
+async fn partly_right(
+    request: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let origin = request.headers().get(header::ORIGIN).cloned();
+    if request.method() == Method::OPTIONS {
+        let mut response = if request.path() == PREFLIGHT_FAILS {
+            HttpResponse::InternalServerError()
+        } else {
+            HttpResponse::NoContent()
+        };
+        if let Some(origin) = origin {
+            response.insert_header((header::ACCESS_CONTROL_ALLOW_ORIGIN, origin));
+        }
+        let response = response
+            .insert_header((header::ACCESS_CONTROL_ALLOW_METHODS, "GET, POST"))
+            .insert_header((header::ACCESS_CONTROL_ALLOW_HEADERS, "content-type"))
+            .finish();
+        return Ok(request.into_response(response));
+    }
+    let mut response = next.call(request).await?.map_into_boxed_body();
+    if let Some(origin) = origin {
+        response.headers_mut().insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+    }
     Ok(response)
 }
