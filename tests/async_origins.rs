@@ -20,7 +20,7 @@ use actix_web::{
     body::MessageBody,
     dev::{RequestHead, Service, ServiceResponse},
     http::{header, Method, StatusCode},
-    test, web, App, HttpResponse, HttpServer,
+    test, web, App, HttpResponse,
 };
 use cors_actix::{
     cors,
@@ -28,7 +28,8 @@ use cors_actix::{
     Cors, OnMismatch, Policy, PolicyBuilder,
 };
 use cors_actix_tests::{
-    allow_origin_values as acao, counted, header_values, raw_request, serve_while, Calls, TestApp,
+    allow_origin_values as acao, counted, header_values, items_server, raw_request, serve_while, Calls,
+    TestApp,
 };
 
 const STATIC_ORIGIN: &str = "https://app.example";
@@ -376,18 +377,6 @@ fn gated_policy(tenants: &Tenants, gate: &Gate) -> PolicyBuilder {
     )
 }
 
-/// A server of two workers on a loopback port, `/items` behind `cors`.
-fn server(cors: Cors) -> (Vec<SocketAddr>, actix_web::dev::Server) {
-    let server = HttpServer::new(move || {
-        App::new().wrap(cors.clone()).route("/items", web::to(|| async { HttpResponse::Ok().body("items") }))
-    })
-    .workers(2)
-    .bind(("127.0.0.1", 0))
-    .expect("bind a loopback port");
-    let addresses = server.addrs();
-    (addresses, server.run())
-}
-
 /// The response head to a request from `origin`, on its own connection (so that the acceptor
 /// hands successive ones to the workers in turn): a `GET`, or a preflight for `PUT`.
 fn send(address: SocketAddr, origin: &str, preflight: bool) -> String {
@@ -422,7 +411,7 @@ fn a_cached_answer_serves_every_worker() {
     let policy = gated_policy(&tenants, &gate).cache_origin_checks(1_000).build().unwrap();
     let asked = tenants.clone();
     serve_while(
-        move || server(Cors::new(policy)),
+        move || items_server(Cors::new(policy)),
         move |addresses| {
             let address = addresses[0];
             for preflight in [true, false, true, false] {
@@ -451,7 +440,7 @@ fn a_hung_store_is_cut_at_the_deadline() {
         .unwrap();
     let asked = tenants.clone();
     serve_while(
-        move || server(Cors::new(policy).explain_refusals()),
+        move || items_server(Cors::new(policy).explain_refusals()),
         move |addresses| {
             let head = send(addresses[0], TENANT_ORIGIN, true);
             assert_eq!(status(&head), 403, "{head}");
@@ -477,7 +466,7 @@ fn past_the_limit_a_request_is_refused_without_waiting() {
     let policy = gated_policy(&tenants, &gate).origin_check_limit(1).build().unwrap();
     let asked = tenants.clone();
     serve_while(
-        move || server(Cors::new(policy).explain_refusals()),
+        move || items_server(Cors::new(policy).explain_refusals()),
         move |addresses| {
             let address = addresses[0];
             let held = thread::spawn(move || send(address, TENANT_ORIGIN, true));

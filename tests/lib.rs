@@ -89,6 +89,19 @@ pub fn raw_request(address: std::net::SocketAddr, request: &[u8]) -> String {
     String::from_utf8_lossy(&response[..end]).to_ascii_lowercase()
 }
 
+/// A server of two workers on a loopback port, serving `GET /items` (`200 items`) behind
+/// `cors`: for [`serve_while`], in tests of what several workers share.
+pub fn items_server(cors: Cors) -> (Vec<std::net::SocketAddr>, actix_web::dev::Server) {
+    let server = actix_web::HttpServer::new(move || {
+        App::new().wrap(cors.clone()).route("/items", web::to(|| async { HttpResponse::Ok().body("items") }))
+    })
+    .workers(2)
+    .bind(("127.0.0.1", 0))
+    .expect("bind a loopback port");
+    let addresses = server.addrs();
+    (addresses, server.run())
+}
+
 /// Starts the server `start` builds (it returns the bound addresses and the running server)
 /// on this thread's actix system, runs `client` with the addresses on another thread, then
 /// stops the server; panics if the client did.

@@ -12,9 +12,8 @@ use std::{
     },
 };
 
-use actix_web::{web, App, HttpResponse, HttpServer};
 use cors_actix::{Cors, Policy, PolicyHandle};
-use cors_actix_tests::{raw_request, serve_while};
+use cors_actix_tests::{items_server, raw_request, serve_while};
 
 const FIRST: &str = "https://first.example";
 const SECOND: &str = "https://second.example";
@@ -36,22 +35,11 @@ fn get(address: SocketAddr, origin: &str) -> (u16, Option<String>) {
     (status, allow_origin)
 }
 
-fn start(cors: Cors) -> (Vec<SocketAddr>, actix_web::dev::Server) {
-    let server = HttpServer::new(move || {
-        App::new().wrap(cors.clone()).route("/items", web::to(|| async { HttpResponse::Ok().body("items") }))
-    })
-    .workers(2)
-    .bind(("127.0.0.1", 0))
-    .expect("bind a loopback port");
-    let addresses = server.addrs();
-    (addresses, server.run())
-}
-
 #[test]
 fn a_replaced_policy_governs_every_worker_and_no_answer_is_torn() {
     let (cors, handle) = Cors::reloadable(allowing(FIRST));
     serve_while(
-        move || start(cors),
+        move || items_server(cors),
         move |addresses| {
             let address = addresses[0];
             // actix's acceptor hands new connections to the workers in turn: eight requests,
