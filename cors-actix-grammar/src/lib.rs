@@ -36,6 +36,12 @@ pub use problem::{ProblemKind, WarningKind};
 /// cap (Chromium caps at two hours). Every browser cuts a longer value, so a policy given one
 /// sends this instead, with a [`WarningKind::MaxAgeCapped`].
 pub const MAX_AGE_LIMIT: u32 = 86_400;
+
+/// Longest useful deadline for an asynchronous origin check, in seconds: how long a reverse
+/// proxy waits for the server's answer by default (nginx's `proxy_read_timeout`), after which
+/// the client has its `504` whatever the check says. A longer one is a
+/// [`WarningKind::LongOriginCheckDeadline`].
+pub const LONGEST_USEFUL_ORIGIN_CHECK_DEADLINE_SECS: u64 = 60;
 pub use regex_check::{check_regex_anchored, regex_allows_unrelated_sites, RegexAnchorError};
 pub use spec::{OriginSpec, OriginSpecError};
 pub use token::{

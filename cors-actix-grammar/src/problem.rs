@@ -65,6 +65,12 @@ pub enum ProblemKind {
         /// The public suffix, as written after `*.`.
         suffix: String,
     },
+    /// A deadline of zero for the asynchronous origin check: every origin it is asked about
+    /// would be refused before the store could answer.
+    ZeroOriginCheckDeadline,
+    /// A limit of zero asynchronous origin checks in flight: no origin could ever be asked
+    /// about.
+    ZeroOriginCheckLimit,
 }
 
 /// Something a policy says that has no effect, or allows what is probably not meant, short of
@@ -98,6 +104,18 @@ pub enum WarningKind {
         /// The value as configured.
         seconds: u64,
     },
+    /// A deadline for the asynchronous origin check over
+    /// [`LONGEST_USEFUL_ORIGIN_CHECK_DEADLINE_SECS`](crate::LONGEST_USEFUL_ORIGIN_CHECK_DEADLINE_SECS):
+    /// a reverse proxy has given up on the request by then.
+    LongOriginCheckDeadline {
+        /// The deadline as configured, in milliseconds.
+        millis: u128,
+    },
+    /// A cache of the asynchronous origin check's answers with room for none.
+    EmptyOriginCheckCache,
+    /// A deadline, limit or cache set for the asynchronous origin check of a policy that has
+    /// none.
+    OriginCheckSettingsUnused,
 }
 
 impl fmt::Display for ProblemKind {
@@ -123,6 +141,12 @@ impl fmt::Display for ProblemKind {
                 f,
                 "`{suffix}` is a public suffix: anyone can register a site under it, and with credentials this wildcard hands every such site the user's session; list your own origins instead"
             ),
+            Self::ZeroOriginCheckDeadline => f.write_str(
+                "a deadline of zero for the asynchronous origin check refuses every origin it is asked about before the store can answer; give the store the time it needs (one second by default)",
+            ),
+            Self::ZeroOriginCheckLimit => f.write_str(
+                "a limit of zero asynchronous origin checks in flight refuses every origin without asking; allow at least one (64 by default)",
+            ),
         }
     }
 }
@@ -139,6 +163,17 @@ impl fmt::Display for WarningKind {
             Self::ForbiddenRequestHeader => f.write_str(messages::FORBIDDEN_REQUEST_HEADER),
             Self::ForbiddenResponseHeader => f.write_str(messages::FORBIDDEN_RESPONSE_HEADER),
             Self::MaxAgeCapped { .. } => f.write_str(messages::MAX_AGE_CAPPED),
+            Self::LongOriginCheckDeadline { millis } => write!(
+                f,
+                "a deadline of {millis} ms for the asynchronous origin check outlasts the {} s a reverse proxy waits for the server by default (nginx's proxy_read_timeout): the client has had its 504 by then, and a browser's preflight waits on the check",
+                crate::LONGEST_USEFUL_ORIGIN_CHECK_DEADLINE_SECS
+            ),
+            Self::EmptyOriginCheckCache => {
+                f.write_str("a cache of the asynchronous origin check with a capacity of 0 keeps no answer, which has no effect")
+            }
+            Self::OriginCheckSettingsUnused => f.write_str(
+                "a deadline, limit, cache or time to live for the asynchronous origin check has no effect on a policy without one",
+            ),
         }
     }
 }

@@ -206,13 +206,13 @@ where
                 let Some(state) = pending else {
                     panic!("CorsFuture polled after completion");
                 };
-                let origin_allowed = std::task::ready!(Pin::new(&mut state.check).poll(cx));
+                let checked = std::task::ready!(Pin::new(&mut state.check).poll(cx));
                 let Some(state) = pending.take() else {
                     panic!("CorsFuture polled after completion");
                 };
                 let PendingCheck { req, policy, refusals, service, inner_layers, .. } = *state;
                 let request = CorsRequest::of(req.head());
-                let decision = policy.decide_checked(&request, origin_allowed);
+                let decision = policy.decide_checked(&request, checked);
                 let next = Next::of(&req, &request, &policy, &refusals, decision);
                 let layer = Layer { service: &service, inner_layers };
                 let next = carry_out(layer, req, &policy, &refusals, next);

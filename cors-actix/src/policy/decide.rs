@@ -12,7 +12,7 @@ use cors_actix_grammar::{default_port, is_token, Origin};
 use crate::{
     policy::{
         protection::{CrossOriginRefusal, Protection},
-        HeadersRefusal, OnMismatch, OriginCheck, OriginRefusal, OriginVerdict, Policy,
+        CheckedOrigin, HeadersRefusal, OnMismatch, OriginCheck, OriginRefusal, OriginVerdict, Policy,
     },
     request::{CorsRequest, OriginHeader, RequestedHeaders},
 };
@@ -49,7 +49,7 @@ pub enum Decision<'r> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum AsyncVerdict {
     Pending,
-    Answered(bool),
+    Answered(CheckedOrigin),
 }
 
 /// The value for `Access-Control-Allow-Origin`.
@@ -218,13 +218,18 @@ impl Policy {
     /// Decides a request for which [`decide`](Self::decide) answered
     /// [`Decision::Pending`], given what [`check_origin`](Self::check_origin) resolved to.
     /// Never answers [`Decision::Pending`].
-    pub(crate) fn decide_checked<'r>(&self, request: &CorsRequest<'r>, origin_allowed: bool) -> Decision<'r> {
-        self.decide_with(request, AsyncVerdict::Answered(origin_allowed))
+    pub(crate) fn decide_checked<'r>(
+        &self,
+        request: &CorsRequest<'r>,
+        checked: impl Into<CheckedOrigin>,
+    ) -> Decision<'r> {
+        self.decide_with(request, AsyncVerdict::Answered(checked.into()))
     }
 
     /// Runs the policy's asynchronous origin checks on the request's `Origin`, in the order
-    /// they were added, until one allows it. Resolves to `false` for a request without one
-    /// `Origin` and for a policy without such checks.
+    /// they were added, until one allows it, within the policy's deadline and limit (or takes
+    /// the cached answer). Resolves to a refusal for a request without one `Origin` and for a
+    /// policy without such checks.
     pub(crate) fn check_origin(&self, request: &CorsRequest<'_>) -> OriginCheck {
         match request.origin {
             OriginHeader::One(origin) => self.origins.check_async(origin, request.head),
@@ -362,12 +367,13 @@ fn origin_rule<'r>(
 ) -> Result<(AllowOrigin<'r>, bool), Reason<'r>> {
     match (verdict, asked) {
         (OriginVerdict::Any, _) => Ok((AllowOrigin::Any, false)),
-        (OriginVerdict::Allowed, _) | (OriginVerdict::Pending, AsyncVerdict::Answered(true)) => {
+        (OriginVerdict::Allowed, _)
+        | (OriginVerdict::Pending, AsyncVerdict::Answered(CheckedOrigin::Allowed)) => {
             Ok((AllowOrigin::Origin(origin), false))
         }
         (OriginVerdict::Pending, AsyncVerdict::Pending) => Ok((AllowOrigin::Origin(origin), true)),
-        (OriginVerdict::Pending, AsyncVerdict::Answered(false)) => {
-            Err(Reason::Origin(OriginRefusal::NotAllowed))
+        (OriginVerdict::Pending, AsyncVerdict::Answered(CheckedOrigin::Refused(refusal))) => {
+            Err(Reason::Origin(refusal))
         }
         (OriginVerdict::Refused(refusal), _) => Err(Reason::Origin(refusal)),
     }

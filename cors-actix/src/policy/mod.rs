@@ -3,11 +3,12 @@
 mod decide;
 mod headers;
 mod methods;
+mod origin_check;
 mod origins;
 mod protection;
 mod response;
 
-use std::{fmt, future::Future, sync::Arc};
+use std::{fmt, future::Future, sync::Arc, time::Duration};
 
 use actix_web::http::{header::HeaderValue, Method};
 use cors_actix_grammar::{check_policy, warn_policy, PolicyInput};
@@ -17,10 +18,12 @@ pub use self::decide::{AllowOrigin, Decision, PreflightAnswer, Reason, Refusal};
 pub(crate) use self::decide::{Escaped, ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK};
 pub(crate) use self::headers::{AllowHeaders, ExposeHeaders, HeadersRefusal};
 pub(crate) use self::methods::AllowMethods;
+#[cfg(feature = "cache")]
+use self::origin_check::CacheSettings;
+use self::origin_check::CheckSettings;
+pub(crate) use self::origin_check::{CheckedOrigin, OriginCheck};
 pub use self::origins::OriginRefusal;
-pub(crate) use self::origins::{
-    AllowOrigins, AsyncOriginPredicate, OriginCheck, OriginPredicate, OriginVerdict,
-};
+pub(crate) use self::origins::{AllowOrigins, AsyncOriginPredicate, OriginPredicate, OriginVerdict};
 pub use self::protection::CrossOriginRefusal;
 pub(crate) use self::response::Decoration;
 use self::response::{MaxAge, VaryValues};
@@ -175,6 +178,22 @@ impl Policy {
     pub fn varies_with_origin(&self) -> bool {
         self.vary.actual().is_some()
     }
+
+    /// Drops the [cached](PolicyBuilder::cache_origin_checks) answer of the asynchronous origin
+    /// check about `origin` (a serialized origin, `https://shop.example`), so that the next
+    /// request from it asks the store again: call it when a tenant's origin is added to the
+    /// store or removed from it. Every clone of the policy shares the cache. Does nothing for
+    /// an origin that is not cached, and for a policy without a cache.
+    ///
+    /// An answer the store is giving while this runs may still be cached afterwards: call it
+    /// after the store has changed.
+    #[cfg(feature = "cache")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "cache")))]
+    pub async fn forget_origin(&self, origin: &str) {
+        if let Some(checks) = self.origins.async_checks() {
+            checks.forget(origin).await;
+        }
+    }
 }
 
 impl fmt::Debug for Policy {
@@ -207,6 +226,8 @@ pub struct PolicyBuilder {
     input: PolicyInput<String>,
     origin_predicates: Predicates<OriginPredicate>,
     async_origin_predicates: Predicates<AsyncOriginPredicate>,
+    /// The deadline, limit and cache of the asynchronous checks.
+    origin_checks: CheckSettings,
     private_network: bool,
     on_mismatch: OnMismatch,
 }
@@ -312,8 +333,16 @@ impl PolicyBuilder {
     ///
     /// It is asked last, and only when it can change the answer: about a well-formed origin
     /// (never `null`) that no exact origin, pattern, regex or predicate allowed, of a request
-    /// that every other rule of the policy allows. Policies without it never wait. Cache its
-    /// answers where the store is slow: a browser asks again at every preflight and request.
+    /// that every other rule of the policy allows. Policies without it never wait.
+    ///
+    /// Bounded by default: a request waits at most
+    /// [`origin_check_deadline`](Self::origin_check_deadline) (one second) for the answer, and
+    /// at most [`origin_check_limit`](Self::origin_check_limit) (64) requests of the policy
+    /// ask the store at once; past either, the origin is refused, by the `origin` rule, with
+    /// the reason in the log. A browser asks again at every preflight and request, from every
+    /// origin a page names, whether it exists or not: with the `cache` feature,
+    /// [`cache_origin_checks`](Self::cache_origin_checks) keeps the answers for a while and
+    /// asks the store once for all the requests from one origin meanwhile.
     ///
     /// ```
     /// use std::{collections::HashSet, sync::{Arc, RwLock}};
@@ -339,6 +368,95 @@ impl PolicyBuilder {
     {
         self.async_origin_predicates.0.push(Arc::new(move |origin, head| Box::pin(check(origin, head))));
         self.input.has_origin_predicate = true;
+        self
+    }
+
+    /// How long a request waits for the [asynchronous origin check](Self::allow_origin_async)
+    /// before its origin is refused (the `origin` rule, with the reason "missed its
+    /// deadline"), so that a hung store never holds a request. The deadline runs from the
+    /// first store call of the request and covers every check it makes; with a
+    /// [cache](Self::cache_origin_checks), the requests waiting for another's call to the
+    /// store get that call's answer, or its refusal, when it ends. A miss is not cached.
+    ///
+    /// Default: one second. A browser's preflight, and the page behind it, wait on the check;
+    /// a store slower than that is down as far as CORS goes. Zero is an error at
+    /// [`build`](Self::build) (every such origin would be refused without an answer); over
+    /// 60 seconds is a warning: that is how long a reverse proxy waits for the server by
+    /// default (nginx's `proxy_read_timeout`), so the client has had its `504` by then.
+    pub fn origin_check_deadline(mut self, deadline: Duration) -> Self {
+        self.origin_checks.deadline = deadline;
+        self.origin_checks.set = true;
+        self
+    }
+
+    /// How many calls to the store the policy's
+    /// [asynchronous origin check](Self::allow_origin_async) may have in flight at once,
+    /// counted over every worker and every clone of the policy. A request past the limit is
+    /// refused at once (the `origin` rule, with the reason "limit ... in flight"): it does not
+    /// queue, since a queue is what a flood of made-up origins fills. Answers from the
+    /// [cache](Self::cache_origin_checks), and requests waiting for another's call to the
+    /// store, take no place.
+    ///
+    /// Default: 64, far more than a healthy store has pending from one server, and few enough
+    /// that a flood cannot pile up connections or queries on it. Zero is an error at
+    /// [`build`](Self::build): no origin could ever be asked about.
+    pub fn origin_check_limit(mut self, limit: usize) -> Self {
+        self.origin_checks.limit = limit;
+        self.origin_checks.set = true;
+        self
+    }
+
+    /// Keeps the answers of the [asynchronous origin check](Self::allow_origin_async) for up to
+    /// `capacity` origins (the least used go first), for the times to live of
+    /// [`origin_check_ttl`](Self::origin_check_ttl): by default five minutes for an allowed
+    /// origin, one for a refused one. Every clone of the policy, and so every worker, shares
+    /// the cache, and requests from one origin while the store is being asked about it wait
+    /// for that one call's answer (on whichever worker it runs). A missed deadline or the
+    /// [limit](Self::origin_check_limit) is not cached: every request waiting for that call
+    /// is refused, and the next one asks again.
+    ///
+    /// The answer is cached by origin alone: the request passed to the check is then not part
+    /// of the key, so a check whose answer depends on anything but the origin (the path, a
+    /// header) must not be cached. After adding or removing an origin in the store, call
+    /// [`Policy::forget_origin`] to have it asked again at once.
+    ///
+    /// A capacity of zero is a warning at [`build`](Self::build): nothing is kept.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use cors_actix::Policy;
+    ///
+    /// let policy = Policy::builder()
+    ///     .allow_origin_async(|origin, _head| {
+    ///         let origin = origin.clone();
+    ///         async move { origin == "https://shop.example" } // A database query would go here.
+    ///     })
+    ///     .origin_check_deadline(Duration::from_millis(300))
+    ///     .cache_origin_checks(10_000)
+    ///     .origin_check_ttl(Duration::from_secs(600), Duration::from_secs(30))
+    ///     .build()?;
+    /// # Ok::<_, cors_actix::PolicyError>(())
+    /// ```
+    #[cfg(feature = "cache")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "cache")))]
+    pub fn cache_origin_checks(mut self, capacity: u64) -> Self {
+        self.origin_checks.cache = Some(CacheSettings { capacity });
+        self.origin_checks.set = true;
+        self
+    }
+
+    /// How long a [cached](Self::cache_origin_checks) answer is kept: `allowed` for an origin
+    /// the check allowed, `refused` for one it did not. Defaults: five minutes and one minute.
+    /// A refused origin is kept for less because a tenant that has just been added waits that
+    /// long (unless the app calls [`Policy::forget_origin`]); a flood of made-up origins costs
+    /// one store call per origin per `refused`, at most. A zero time keeps that kind of answer
+    /// out of the cache (requests from one origin still share a call in flight).
+    #[cfg(feature = "cache")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "cache")))]
+    pub fn origin_check_ttl(mut self, allowed: Duration, refused: Duration) -> Self {
+        self.origin_checks.allowed_ttl = allowed;
+        self.origin_checks.refused_ttl = refused;
+        self.origin_checks.set = true;
         self
     }
 
@@ -516,11 +634,14 @@ impl PolicyBuilder {
     /// with other origins, any origin, broad regex, wildcard over a public suffix or exposed
     /// header together with credentials, no origin at all, cross-origin request protection
     /// together with `*` or a listed `null`, or a public origin that is not one exact
-    /// origin. These are the rules the `#[cors]` and `policy!` macros check at compile time,
+    /// origin, or a zero deadline or limit for the asynchronous origin check. Except for the
+    /// last two, these are the rules the `#[cors]` and `policy!` macros check at compile time,
     /// from the same code.
     ///
     /// What builds but has no effect (a value listed twice, a method or header name browsers
-    /// never send or expose, a max-age over 86400 seconds, which is sent as 86400) or is
+    /// never send or expose, a max-age over 86400 seconds, which is sent as 86400, settings of
+    /// an asynchronous origin check the policy does not have, a deadline for it over 60
+    /// seconds, a cache for it of capacity 0) or is
     /// probably not meant (a wildcard over a public suffix such as `https://*.vercel.app`,
     /// without credentials) is logged at warn level and kept in [`Policy::warnings`]; the
     /// macros make the same findings compiler warnings.
@@ -529,6 +650,7 @@ impl PolicyBuilder {
         check_policy(&self.input, &mut |place, value, kind| {
             problems.push(Problem::new(place, value.map(String::as_str), kind));
         });
+        self.origin_checks.check(&mut problems);
         if !problems.is_empty() {
             return Err(PolicyError::new(problems));
         }
@@ -536,6 +658,7 @@ impl PolicyBuilder {
         warn_policy(&self.input, &mut |place, value, kind| {
             warnings.push(Warning::new(place, value.map(String::as_str), kind));
         });
+        self.origin_checks.warn(!self.async_origin_predicates.0.is_empty(), &mut warnings);
         for warning in &warnings {
             log::warn!(target: "cors_actix", "CORS policy: {warning}");
         }
@@ -553,7 +676,7 @@ impl PolicyBuilder {
         origins.add_specs(&input.origins);
         origins.add_regexes(&input.origin_regexes);
         origins.add_predicates(&self.origin_predicates.0);
-        origins.add_async_predicates(&self.async_origin_predicates.0);
+        origins.set_async_checks(&self.async_origin_predicates.0, &self.origin_checks);
 
         let methods = AllowMethods::new(input.methods.as_deref());
         let allow_headers = AllowHeaders::new(&input.allow_headers);

@@ -7,12 +7,13 @@ use std::{
     hash::{BuildHasherDefault, Hasher},
     pin::Pin,
     sync::Arc,
-    task::{Context, Poll},
 };
 
 use actix_web::{dev::RequestHead, http::header::HeaderValue};
 use cors_actix_grammar::{Origin, OriginError, OriginSpec, OwnedOriginPattern};
 use regex_lite::Regex;
+
+use super::origin_check::{AsyncChecks, CheckSettings, OriginCheck};
 
 /// A predicate deciding at request time whether an origin is allowed. It receives the
 /// `Origin` header (already checked to be a serialized origin, never `null`) and the request.
@@ -37,8 +38,9 @@ pub(crate) struct AllowOrigins {
     patterns: Vec<OwnedOriginPattern>,
     regexes: Vec<Regex>,
     predicates: Vec<OriginPredicate>,
-    /// Asked last, only about well-formed origins that nothing above allowed.
-    async_predicates: Vec<AsyncOriginPredicate>,
+    /// Asked last, only about well-formed origins that nothing above allowed. Shared by every
+    /// clone, with their cache and the count of their store calls in flight.
+    async_checks: Option<Arc<AsyncChecks>>,
 }
 
 /// What the origin check concluded.
@@ -56,6 +58,7 @@ pub(crate) enum OriginVerdict {
 
 /// Why an origin was not allowed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum OriginRefusal {
     /// The header is not a serialized origin.
     Malformed(OriginError),
@@ -65,6 +68,13 @@ pub enum OriginRefusal {
     /// and the policy has no regex or predicate, it is refused without being parsed, so it
     /// may also be malformed: [`OriginRefusal::explained`] tells.
     NotAllowed,
+    /// The policy's asynchronous origin check did not answer within its deadline
+    /// ([`PolicyBuilder::origin_check_deadline`](crate::PolicyBuilder::origin_check_deadline)).
+    CheckMissedDeadline,
+    /// The policy already had as many asynchronous origin checks in flight as it allows
+    /// ([`PolicyBuilder::origin_check_limit`](crate::PolicyBuilder::origin_check_limit)), so
+    /// this one was refused without asking.
+    CheckLimitReached,
 }
 
 impl OriginRefusal {
@@ -87,7 +97,7 @@ impl AllowOrigins {
             && self.patterns.is_empty()
             && self.regexes.is_empty()
             && self.predicates.is_empty()
-            && self.async_predicates.is_empty()
+            && self.async_checks.is_none()
     }
 
     /// Adds configured origins (`*`, `null`, exact origins, patterns), already checked by
@@ -136,19 +146,24 @@ impl AllowOrigins {
         self.predicates.extend(predicates.iter().cloned());
     }
 
-    pub(crate) fn add_async_predicates(&mut self, predicates: &[AsyncOriginPredicate]) {
-        self.async_predicates.extend(predicates.iter().cloned());
+    /// Sets the asynchronous checks, asked in this order, and how they run.
+    pub(crate) fn set_async_checks(&mut self, predicates: &[AsyncOriginPredicate], settings: &CheckSettings) {
+        self.async_checks =
+            (!predicates.is_empty()).then(|| Arc::new(AsyncChecks::new(predicates.to_vec(), settings)));
     }
 
-    /// Starts the asynchronous checks of an origin, in the order they were added; the first
-    /// that allows it settles the answer.
+    /// Starts the asynchronous checks of an origin; see [`AsyncChecks::start`].
     pub(crate) fn check_async(&self, origin: &HeaderValue, head: &RequestHead) -> OriginCheck {
-        // Every future is made now, while the request head is at hand; an async block does
-        // nothing until it is polled, so the ones after a `true` never run.
-        let mut pending: Vec<_> =
-            self.async_predicates.iter().map(|predicate| predicate(origin, head)).collect();
-        pending.reverse();
-        OriginCheck { pending }
+        match &self.async_checks {
+            Some(checks) => checks.start(origin, head),
+            None => OriginCheck::none(),
+        }
+    }
+
+    /// The asynchronous checks, if the policy has any.
+    #[cfg(any(feature = "cache", test))]
+    pub(crate) fn async_checks(&self) -> Option<&AsyncChecks> {
+        self.async_checks.as_deref()
     }
 
     /// True when the response depends on the request's `Origin` (anything but plain `*`).
@@ -178,7 +193,7 @@ impl AllowOrigins {
         // (`OriginRefusal::explained`), which is rarely on.
         if self.regexes.is_empty()
             && self.predicates.is_empty()
-            && self.async_predicates.is_empty()
+            && self.async_checks.is_none()
             && !self.patterns.iter().any(|pattern| pattern.as_pattern().may_match(bytes))
         {
             return OriginVerdict::Refused(OriginRefusal::NotAllowed);
@@ -196,47 +211,11 @@ impl AllowOrigins {
             || self.predicates.iter().any(|predicate| predicate(origin, head));
         if allowed {
             OriginVerdict::Allowed
-        } else if !self.async_predicates.is_empty() {
+        } else if self.async_checks.is_some() {
             OriginVerdict::Pending
         } else {
             OriginVerdict::Refused(OriginRefusal::NotAllowed)
         }
-    }
-}
-
-/// The asynchronous origin checks of a policy under way for one request: a future that
-/// resolves to whether one of them allowed the origin. Made by [`Policy::check_origin`](crate::Policy::check_origin).
-#[must_use = "a future does nothing unless polled"]
-pub(crate) struct OriginCheck {
-    /// The checks still to run, the next one last.
-    pending: Vec<OriginCheckFuture>,
-}
-
-impl OriginCheck {
-    /// A check with nothing to ask: resolves to `false`.
-    pub(crate) fn none() -> Self {
-        Self { pending: Vec::new() }
-    }
-}
-
-impl Future for OriginCheck {
-    type Output = bool;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<bool> {
-        while let Some(check) = self.pending.last_mut() {
-            if std::task::ready!(check.as_mut().poll(cx)) {
-                self.pending.clear();
-                return Poll::Ready(true);
-            }
-            self.pending.pop();
-        }
-        Poll::Ready(false)
-    }
-}
-
-impl fmt::Debug for OriginCheck {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("OriginCheck").field("pending", &self.pending.len()).finish()
     }
 }
 
@@ -250,7 +229,7 @@ impl fmt::Debug for AllowOrigins {
             .field("patterns", &self.patterns.iter().map(|p| p.as_pattern()).collect::<Vec<_>>())
             .field("regexes", &self.regexes.iter().map(Regex::as_str).collect::<Vec<_>>())
             .field("predicates", &self.predicates.len())
-            .field("async_predicates", &self.async_predicates.len())
+            .field("async_checks", &self.async_checks)
             .finish()
     }
 }
@@ -261,6 +240,12 @@ impl fmt::Display for OriginRefusal {
             Self::Malformed(error) => write!(f, "malformed Origin: {error}"),
             Self::NullNotListed => f.write_str("origin `null` is not listed"),
             Self::NotAllowed => f.write_str("origin not allowed"),
+            Self::CheckMissedDeadline => {
+                f.write_str("the asynchronous origin check missed its deadline, so the origin is refused")
+            }
+            Self::CheckLimitReached => f.write_str(
+                "the policy had its limit of asynchronous origin checks in flight, so the origin was refused without asking",
+            ),
         }
     }
 }

@@ -212,7 +212,10 @@ fn async_checks_decide_only_what_nothing_else_settles() {
         reason(store.decide_checked(&CorsRequest::of(actual.head()), false)),
         Reason::Origin(OriginRefusal::NotAllowed)
     );
-    assert!(actix_web::rt::System::new().block_on(store.check_origin(&CorsRequest::of(actual.head()))));
+    assert_eq!(
+        actix_web::rt::System::new().block_on(store.check_origin(&CorsRequest::of(actual.head()))),
+        CheckedOrigin::Allowed
+    );
 
     let put = preflight("https://shop.example", "PUT", &[]);
     assert_eq!(store.decide(&CorsRequest::of(put.head())), Decision::Pending);
@@ -234,7 +237,10 @@ fn async_checks_decide_only_what_nothing_else_settles() {
     assert_eq!(store.decide_checked(&CorsRequest::of(same_origin.head()), false), Decision::SameOrigin);
     // Without `Origin` there is nothing to check.
     let no_origin = request(Method::GET, &[]);
-    assert!(!actix_web::rt::System::new().block_on(store.check_origin(&CorsRequest::of(no_origin.head()))));
+    assert_eq!(
+        actix_web::rt::System::new().block_on(store.check_origin(&CorsRequest::of(no_origin.head()))),
+        CheckedOrigin::Refused(OriginRefusal::NotAllowed)
+    );
 }
 
 /// A WebSocket handshake from a refused origin is forbidden whatever `on_mismatch` says:
