@@ -2,11 +2,17 @@
 //! store that must be awaited (a database, a tenant service) decides preflights and actual
 //! requests like any other origin rule, is asked only when it can change the answer, and is
 //! asked once per request even when layers nest. Each check here really waits (a timer), so
-//! the response future's waiting state is what is tested.
+//! the response future's waiting state is what is tested. On a real server: its answers
+//! cached for every worker, a store that hangs cut at the deadline, and the limit of checks in
+//! flight.
 
 use std::{
     collections::HashSet,
+    future::poll_fn,
+    net::SocketAddr,
     sync::{Arc, Mutex},
+    task::{Poll, Waker},
+    thread,
     time::Duration,
 };
 
@@ -14,14 +20,16 @@ use actix_web::{
     body::MessageBody,
     dev::{RequestHead, Service, ServiceResponse},
     http::{header, Method, StatusCode},
-    test, web, App, HttpResponse,
+    test, web, App, HttpResponse, HttpServer,
 };
 use cors_actix::{
     cors,
     test::{self as cors_test, cross_origin as actual, preflight, preflight_with_headers},
     Cors, OnMismatch, Policy, PolicyBuilder,
 };
-use cors_actix_tests::{allow_origin_values as acao, counted, header_values, Calls, TestApp};
+use cors_actix_tests::{
+    allow_origin_values as acao, counted, header_values, raw_request, serve_while, Calls, TestApp,
+};
 
 const STATIC_ORIGIN: &str = "https://app.example";
 const TENANT_ORIGIN: &str = "https://shop.example";
@@ -323,4 +331,170 @@ async fn a_cors_route_awaits_its_own_store() {
     cors_test::assert_refused(&response, OTHER_ORIGIN);
     assert_eq!(ROUTE_TENANTS.asked(), [TENANT_ORIGIN, TENANT_ORIGIN, OTHER_ORIGIN]);
     assert_eq!(calls.count(), 2);
+}
+
+/// A door a store's answers wait behind until the test opens it, from any thread; one never
+/// opened is a store that hangs.
+#[derive(Clone, Default)]
+struct Gate(Arc<Mutex<(bool, Vec<Waker>)>>);
+
+impl Gate {
+    fn open(&self) {
+        let mut state = self.0.lock().unwrap();
+        state.0 = true;
+        state.1.drain(..).for_each(Waker::wake);
+    }
+
+    async fn wait(self) {
+        poll_fn(move |cx| {
+            let mut state = self.0.lock().unwrap();
+            if state.0 {
+                Poll::Ready(())
+            } else {
+                state.1.push(cx.waker().clone());
+                Poll::Pending
+            }
+        })
+        .await
+    }
+}
+
+/// A policy whose store records each origin it is asked about, then answers from `tenants`
+/// once `gate` is open.
+fn gated_policy(tenants: &Tenants, gate: &Gate) -> PolicyBuilder {
+    let (tenants, gate) = (tenants.clone(), gate.clone());
+    Policy::builder().allow_origin(STATIC_ORIGIN).allow_method("PUT").allow_origin_async(
+        move |origin, _head| {
+            let (tenants, gate, origin) =
+                (tenants.clone(), gate.clone(), origin.to_str().unwrap_or("").to_owned());
+            async move {
+                tenants.asked.lock().unwrap().push(origin.clone());
+                gate.wait().await;
+                tenants.origins.lock().unwrap().contains(&origin)
+            }
+        },
+    )
+}
+
+/// A server of two workers on a loopback port, `/items` behind `cors`.
+fn server(cors: Cors) -> (Vec<SocketAddr>, actix_web::dev::Server) {
+    let server = HttpServer::new(move || {
+        App::new().wrap(cors.clone()).route("/items", web::to(|| async { HttpResponse::Ok().body("items") }))
+    })
+    .workers(2)
+    .bind(("127.0.0.1", 0))
+    .expect("bind a loopback port");
+    let addresses = server.addrs();
+    (addresses, server.run())
+}
+
+/// The response head to a request from `origin`, on its own connection (so that the acceptor
+/// hands successive ones to the workers in turn): a `GET`, or a preflight for `PUT`.
+fn send(address: SocketAddr, origin: &str, preflight: bool) -> String {
+    let method = if preflight { "OPTIONS" } else { "GET" };
+    let ask = if preflight { "Access-Control-Request-Method: PUT\r\n" } else { "" };
+    let request = format!(
+        "{method} /items HTTP/1.1\r\nHost: {address}\r\nOrigin: {origin}\r\n{ask}Connection: close\r\n\r\n"
+    );
+    raw_request(address, request.as_bytes())
+}
+
+fn status(head: &str) -> u16 {
+    head.split(' ').nth(1).and_then(|code| code.parse().ok()).unwrap_or(0)
+}
+
+fn allow_origin(head: &str) -> Option<&str> {
+    head.lines().find_map(|line| line.strip_prefix("access-control-allow-origin: "))
+}
+
+fn explanation(head: &str) -> &str {
+    head.lines().find_map(|line| line.strip_prefix("cors-actix-explanation: ")).unwrap_or("")
+}
+
+/// With the cache, the store is asked once per origin, for every worker and for preflights
+/// and requests alike, whether it allowed the origin or not.
+// `test` names actix-web's module here: the server makes its own runtime.
+#[std::prelude::v1::test]
+fn a_cached_answer_serves_every_worker() {
+    let tenants = Tenants::with(&[TENANT_ORIGIN]);
+    let gate = Gate::default();
+    gate.open();
+    let policy = gated_policy(&tenants, &gate).cache_origin_checks(1_000).build().unwrap();
+    let asked = tenants.clone();
+    serve_while(
+        move || server(Cors::new(policy)),
+        move |addresses| {
+            let address = addresses[0];
+            for preflight in [true, false, true, false] {
+                let head = send(address, TENANT_ORIGIN, preflight);
+                assert_eq!(allow_origin(&head), Some(TENANT_ORIGIN), "{head}");
+                let head = send(address, OTHER_ORIGIN, preflight);
+                assert_eq!(status(&head), if preflight { 403 } else { 200 }, "{head}");
+                assert_eq!(allow_origin(&head), None, "{head}");
+            }
+            assert_eq!(asked.asked(), [TENANT_ORIGIN, OTHER_ORIGIN], "asked once per origin");
+        },
+    );
+}
+
+/// A store that never answers holds no request: at the deadline the origin is refused, by the
+/// origin rule, and the explanation says why. The miss is not cached: the next request asks
+/// again.
+// `test` names actix-web's module here: the server makes its own runtime.
+#[std::prelude::v1::test]
+fn a_hung_store_is_cut_at_the_deadline() {
+    let tenants = Tenants::with(&[TENANT_ORIGIN]);
+    let policy = gated_policy(&tenants, &Gate::default())
+        .origin_check_deadline(Duration::from_millis(100))
+        .cache_origin_checks(1_000)
+        .build()
+        .unwrap();
+    let asked = tenants.clone();
+    serve_while(
+        move || server(Cors::new(policy).explain_refusals()),
+        move |addresses| {
+            let head = send(addresses[0], TENANT_ORIGIN, true);
+            assert_eq!(status(&head), 403, "{head}");
+            assert!(explanation(&head).contains("refused by the origin rule"), "{head}");
+            assert!(explanation(&head).contains("missed its deadline"), "{head}");
+
+            let head = send(addresses[0], TENANT_ORIGIN, false);
+            assert_eq!(status(&head), 200, "the handler runs; the browser keeps the response: {head}");
+            assert_eq!(allow_origin(&head), None, "{head}");
+            assert!(explanation(&head).contains("missed its deadline"), "{head}");
+            assert_eq!(asked.asked(), [TENANT_ORIGIN, TENANT_ORIGIN], "the miss was not cached");
+        },
+    );
+}
+
+/// With one check allowed in flight and the store holding it, a request from another origin
+/// is refused at once with its reason; once the store answers, the next one is asked.
+// `test` names actix-web's module here: the server makes its own runtime.
+#[std::prelude::v1::test]
+fn past_the_limit_a_request_is_refused_without_waiting() {
+    let tenants = Tenants::with(&[TENANT_ORIGIN, "https://second.example"]);
+    let gate = Gate::default();
+    let policy = gated_policy(&tenants, &gate).origin_check_limit(1).build().unwrap();
+    let asked = tenants.clone();
+    serve_while(
+        move || server(Cors::new(policy).explain_refusals()),
+        move |addresses| {
+            let address = addresses[0];
+            let held = thread::spawn(move || send(address, TENANT_ORIGIN, true));
+            while asked.asked().is_empty() {
+                thread::yield_now();
+            }
+            let head = send(address, "https://second.example", true);
+            assert_eq!(status(&head), 403, "{head}");
+            assert!(explanation(&head).contains("in flight"), "{head}");
+            assert_eq!(asked.asked(), [TENANT_ORIGIN], "the store was not asked past the limit");
+
+            gate.open();
+            let head = held.join().unwrap();
+            assert_eq!(allow_origin(&head), Some(TENANT_ORIGIN), "{head}");
+            let head = send(address, "https://second.example", true);
+            assert_eq!(allow_origin(&head), Some("https://second.example"), "{head}");
+            assert_eq!(asked.asked(), [TENANT_ORIGIN, "https://second.example"]);
+        },
+    );
 }

@@ -116,6 +116,9 @@ pub enum WarningKind {
     /// A deadline, limit or cache set for the asynchronous origin check of a policy that has
     /// none.
     OriginCheckSettingsUnused,
+    /// Times to live for the asynchronous origin check's answers, without a cache to keep
+    /// them.
+    OriginCheckTtlWithoutCache,
 }
 
 impl fmt::Display for ProblemKind {
@@ -171,6 +174,9 @@ impl fmt::Display for WarningKind {
             Self::EmptyOriginCheckCache => {
                 f.write_str("a cache of the asynchronous origin check with a capacity of 0 keeps no answer, which has no effect")
             }
+            Self::OriginCheckTtlWithoutCache => f.write_str(
+                "times to live for the asynchronous origin check's answers have no effect without a cache of them",
+            ),
             Self::OriginCheckSettingsUnused => f.write_str(
                 "a deadline, limit, cache or time to live for the asynchronous origin check has no effect on a policy without one",
             ),

@@ -76,7 +76,7 @@ use proc_macro::TokenStream;
 /// | `origins` | a string or list: exact origins (`"https://app.example"`), patterns (`"https://*.app.example"`, `"http://localhost:*"`), `"*"` (any), `"null"` | — |
 /// | `origin_regex` | a string or list of regexes anchored with `^...$` | — |
 /// | `origin_fn` | path of a `fn(&HeaderValue, &RequestHead) -> bool` | — |
-/// | `origin_async` | path of a `fn(&HeaderValue, &RequestHead) -> impl Future<Output = bool> + 'static`, asked last (an allow-list in a database) | — |
+/// | `origin_async` | path of a `fn(&HeaderValue, &RequestHead) -> impl Future<Output = bool> + 'static`, asked last (an allow-list in a database), within one second and at most 64 in flight, as `PolicyBuilder::allow_origin_async` | — |
 /// | `methods` | a non-empty list of methods (`Access-Control-Allow-Methods`), or `"*"` (any: answered `*`, or with the method asked for when `credentials = true`) | the route's own |
 /// | `headers` | list of request headers, or `"*"` (any but `Authorization`) | none |
 /// | `expose` | list of response headers, or `"*"` | none |

@@ -75,7 +75,9 @@ pub enum Verdict {
     /// Answered `403` without running the handler: a refused preflight, a refused request
     /// with `OnMismatch::Reject`, a refused WebSocket handshake.
     Forbidden,
-    /// The policy's asynchronous origin check decides.
+    /// The policy's asynchronous origin check decides: the origin is allowed if it answers
+    /// yes, and refused if it answers no, misses its deadline, or the policy already has its
+    /// limit of checks in flight.
     Pending,
 }
 
@@ -196,7 +198,9 @@ impl fmt::Display for Explanation {
             (Verdict::SameOrigin, _) => {
                 f.write_str("the server's own origin; a browser applies no CORS check")
             }
-            (Verdict::Pending, _) => f.write_str("the policy's asynchronous origin check decides"),
+            (Verdict::Pending, _) => f.write_str(
+                "the policy's asynchronous origin check decides (the origin is refused if the check misses its deadline or the policy has its limit of checks in flight)",
+            ),
             (Verdict::Allowed { credentials }, RequestKind::Preflight) => {
                 let with =
                     if credentials { ", with credentials or without" } else { ", without credentials" };

@@ -116,7 +116,8 @@
 //! ```
 //!
 //! An allow-list kept in a database or a tenant service is asked with
-//! [`PolicyBuilder::allow_origin_async`], only about origins nothing else allowed.
+//! [`PolicyBuilder::allow_origin_async`], only about origins nothing else allowed, within a
+//! deadline and a limit of checks in flight.
 //!
 //! For a front-end dev server on your machine, start from
 //! [`PolicyBuilder::local_development`] (every loopback origin, any port) rather than
@@ -154,6 +155,10 @@
 //!   `log` logger.
 //! - `reload`: [`Cors::reloadable`] and [`PolicyHandle`], a policy replaced while the server
 //!   runs, for every worker at once.
+//! - `cache`: [`PolicyBuilder::cache_origin_checks`], a bounded cache of the asynchronous
+//!   origin check's answers (built on `moka`), shared by every worker and clone of the policy,
+//!   with one call to the store for all the requests from one origin meanwhile;
+//!   [`Policy::forget_origin`] drops one answer.
 //!
 //! [actix-web]: https://docs.rs/actix-web
 //! [Fetch standard]: https://fetch.spec.whatwg.org/#http-cors-protocol
@@ -162,6 +167,8 @@
 //! [`ConfigError`]: https://docs.rs/cors-actix/latest/cors_actix/struct.ConfigError.html
 //! [`Cors::reloadable`]: https://docs.rs/cors-actix/latest/cors_actix/struct.Cors.html#method.reloadable
 //! [`PolicyHandle`]: https://docs.rs/cors-actix/latest/cors_actix/struct.PolicyHandle.html
+//! [`PolicyBuilder::cache_origin_checks`]: https://docs.rs/cors-actix/latest/cors_actix/struct.PolicyBuilder.html#method.cache_origin_checks
+//! [`Policy::forget_origin`]: https://docs.rs/cors-actix/latest/cors_actix/struct.Policy.html#method.forget_origin
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 

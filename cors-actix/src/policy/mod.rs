@@ -341,8 +341,10 @@ impl PolicyBuilder {
     /// ask the store at once; past either, the origin is refused, by the `origin` rule, with
     /// the reason in the log. A browser asks again at every preflight and request, from every
     /// origin a page names, whether it exists or not: with the `cache` feature,
-    /// [`cache_origin_checks`](Self::cache_origin_checks) keeps the answers for a while and
-    /// asks the store once for all the requests from one origin meanwhile.
+    /// [`cache_origin_checks`] keeps the answers for a while and asks the store once for all
+    /// the requests from one origin meanwhile.
+    ///
+    /// [`cache_origin_checks`]: https://docs.rs/cors-actix/latest/cors_actix/struct.PolicyBuilder.html#method.cache_origin_checks
     ///
     /// ```
     /// use std::{collections::HashSet, sync::{Arc, RwLock}};
@@ -375,7 +377,7 @@ impl PolicyBuilder {
     /// before its origin is refused (the `origin` rule, with the reason "missed its
     /// deadline"), so that a hung store never holds a request. The deadline runs from the
     /// first store call of the request and covers every check it makes; with a
-    /// [cache](Self::cache_origin_checks), the requests waiting for another's call to the
+    /// [cache] (feature `cache`), the requests waiting for another's call to the
     /// store get that call's answer, or its refusal, when it ends. A miss is not cached.
     ///
     /// Default: one second. A browser's preflight, and the page behind it, wait on the check;
@@ -383,6 +385,8 @@ impl PolicyBuilder {
     /// [`build`](Self::build) (every such origin would be refused without an answer); over
     /// 60 seconds is a warning: that is how long a reverse proxy waits for the server by
     /// default (nginx's `proxy_read_timeout`), so the client has had its `504` by then.
+    ///
+    /// [cache]: https://docs.rs/cors-actix/latest/cors_actix/struct.PolicyBuilder.html#method.cache_origin_checks
     pub fn origin_check_deadline(mut self, deadline: Duration) -> Self {
         self.origin_checks.deadline = deadline;
         self.origin_checks.set = true;
@@ -394,12 +398,14 @@ impl PolicyBuilder {
     /// counted over every worker and every clone of the policy. A request past the limit is
     /// refused at once (the `origin` rule, with the reason "limit ... in flight"): it does not
     /// queue, since a queue is what a flood of made-up origins fills. Answers from the
-    /// [cache](Self::cache_origin_checks), and requests waiting for another's call to the
+    /// [cache] (feature `cache`), and requests waiting for another's call to the
     /// store, take no place.
     ///
     /// Default: 64, far more than a healthy store has pending from one server, and few enough
     /// that a flood cannot pile up connections or queries on it. Zero is an error at
     /// [`build`](Self::build): no origin could ever be asked about.
+    ///
+    /// [cache]: https://docs.rs/cors-actix/latest/cors_actix/struct.PolicyBuilder.html#method.cache_origin_checks
     pub fn origin_check_limit(mut self, limit: usize) -> Self {
         self.origin_checks.limit = limit;
         self.origin_checks.set = true;
@@ -419,6 +425,10 @@ impl PolicyBuilder {
     /// of the key, so a check whose answer depends on anything but the origin (the path, a
     /// header) must not be cached. After adding or removing an origin in the store, call
     /// [`Policy::forget_origin`] to have it asked again at once.
+    ///
+    /// On a cache hit the check is still called, to make its future, but the future is dropped
+    /// without being polled: keep the store query inside the future (an `async` block), as
+    /// below, not in the closure.
     ///
     /// A capacity of zero is a warning at [`build`](Self::build): nothing is kept.
     ///
@@ -450,13 +460,16 @@ impl PolicyBuilder {
     /// A refused origin is kept for less because a tenant that has just been added waits that
     /// long (unless the app calls [`Policy::forget_origin`]); a flood of made-up origins costs
     /// one store call per origin per `refused`, at most. A zero time keeps that kind of answer
-    /// out of the cache (requests from one origin still share a call in flight).
+    /// out of the cache (requests from one origin still share a call in flight). Without
+    /// [`cache_origin_checks`](Self::cache_origin_checks) it has no effect, and is a warning at
+    /// [`build`](Self::build).
     #[cfg(feature = "cache")]
     #[cfg_attr(docsrs, doc(cfg(feature = "cache")))]
     pub fn origin_check_ttl(mut self, allowed: Duration, refused: Duration) -> Self {
         self.origin_checks.allowed_ttl = allowed;
         self.origin_checks.refused_ttl = refused;
         self.origin_checks.set = true;
+        self.origin_checks.ttl_set = true;
         self
     }
 

@@ -52,6 +52,9 @@ pub(crate) struct CheckSettings {
     /// Whether any of the settings below was given, for the warning that they do nothing
     /// without an asynchronous check.
     pub(crate) set: bool,
+    /// Whether the times to live were given, for the warning that they do nothing without a
+    /// cache.
+    pub(crate) ttl_set: bool,
     pub(crate) cache: Option<CacheSettings>,
     pub(crate) allowed_ttl: Duration,
     pub(crate) refused_ttl: Duration,
@@ -69,6 +72,7 @@ impl Default for CheckSettings {
             deadline: DEFAULT_DEADLINE,
             limit: DEFAULT_LIMIT,
             set: false,
+            ttl_set: false,
             cache: None,
             allowed_ttl: DEFAULT_ALLOWED_TTL,
             refused_ttl: DEFAULT_REFUSED_TTL,
@@ -102,8 +106,14 @@ impl CheckSettings {
             let millis = self.deadline.as_millis();
             warnings.push(Warning::new(place, None, WarningKind::LongOriginCheckDeadline { millis }));
         }
-        if self.cache.is_some_and(|cache| cache.capacity == 0) {
-            warnings.push(Warning::new(place, None, WarningKind::EmptyOriginCheckCache));
+        match self.cache {
+            Some(CacheSettings { capacity: 0 }) => {
+                warnings.push(Warning::new(place, None, WarningKind::EmptyOriginCheckCache));
+            }
+            None if self.ttl_set => {
+                warnings.push(Warning::new(place, None, WarningKind::OriginCheckTtlWithoutCache));
+            }
+            _ => {}
         }
     }
 }

@@ -209,6 +209,16 @@ fn the_new_refusals_are_origin_refusals_with_their_own_words() {
     assert!(OriginRefusal::CheckLimitReached.to_string().contains("in flight"));
 }
 
+#[test]
+fn the_explanation_of_an_origin_left_to_the_check_names_its_bounds() {
+    let policy = build(Store::open().policy());
+    let request = TestRequest::get().insert_header(("origin", "https://shop.example")).to_srv_request();
+    let explanation = policy.explain(request.head()).to_string();
+    assert!(explanation.contains("asynchronous origin check decides"), "{explanation}");
+    assert!(explanation.contains("misses its deadline"), "{explanation}");
+    assert!(explanation.contains("limit of checks in flight"), "{explanation}");
+}
+
 #[cfg(feature = "cache")]
 mod cache {
     use std::thread;
@@ -334,11 +344,19 @@ mod cache {
     }
 
     #[test]
-    fn the_builder_warns_of_an_empty_cache() {
+    fn the_builder_warns_of_an_empty_cache_and_of_times_to_live_without_one() {
         let store = Store::open();
         let policy = build(store.policy().cache_origin_checks(0));
         let kinds: Vec<_> = policy.warnings().iter().map(|warning| warning.kind().clone()).collect();
         assert_eq!(kinds, [WarningKind::EmptyOriginCheckCache]);
+
+        let ttl = Duration::from_secs(1);
+        let policy = build(store.policy().origin_check_ttl(ttl, ttl));
+        let kinds: Vec<_> = policy.warnings().iter().map(|warning| warning.kind().clone()).collect();
+        assert_eq!(kinds, [WarningKind::OriginCheckTtlWithoutCache]);
+        assert!(build(store.policy().origin_check_ttl(ttl, ttl).cache_origin_checks(10))
+            .warnings()
+            .is_empty());
     }
 
     #[test]
