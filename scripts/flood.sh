@@ -2,8 +2,8 @@
 # Origin flood against the tenant store: the `tenant_origins` example (release build) on a
 # fresh SQLite file per run, loaded by `benches/examples/flood.rs` on 127.0.0.1 only.
 #
-#   scripts/flood.sh                 # four runs of 20 s each after the release builds
-#   SHORT=1 scripts/flood.sh         # four runs of 3 s each (CI)
+#   scripts/flood.sh                 # five runs of 20 s each after the release builds
+#   SHORT=1 scripts/flood.sh         # five runs of 3 s each (CI)
 #   DURATION=60 ORIGINS=20000 PORT=18700 scripts/flood.sh
 #
 # Runs, each against a new server and database:
@@ -13,13 +13,17 @@
 #   flood, no cache   the same with TENANT_CACHE=off: one store query per request
 #   flood, slow store the same with the cache, the store answering only after
 #                  STORE_DELAY_MS (past the check's deadline) once the tenants are cached
+#   flood past the limit, slow store   the same with LIMIT_CONNECTIONS connections, more
+#                  than the checks the example lets be in flight
 # Reported per run: requests sent, distinct flood origins, store queries (GET /stats), 5xx,
 # requests without an answer, requests slower than the deadline + MARGIN_MS, tenants'
 # requests not allowed, the tenants' p50/p99 latency, the server's VmRSS at start and end.
 #
 # Fails (exit 1) on any 5xx, on a request without an answer or slower than the deadline +
-# margin, on a tenant's request not allowed, on a server that died, and when a run with the
-# cache made more store queries than distinct origins x refused-answer periods + tenants + 16.
+# margin, on a tenant's request not allowed, on a server that died, when a run with the
+# cache made more store queries than distinct origins x refused-answer periods + tenants + 16,
+# and when the slow store was asked more often than the limit x deadlines in the run + tenants
+# + 16.
 # Bounded: each run stops after DURATION seconds (the generator is killed at DURATION + 60),
 # and the servers are stopped on exit.
 set -euo pipefail
@@ -34,8 +38,11 @@ PORT=${PORT:-18610}
 ORIGINS=${ORIGINS:-10000}
 FLOOD_CONNECTIONS=${FLOOD_CONNECTIONS:-8}
 TENANTS=${TENANTS:-https://shop.example,https://books.example,https://music.example}
-# The example's check deadline (CHECK_DEADLINE) and refused-answer TTL (REFUSED_TTL).
+LIMIT_CONNECTIONS=${LIMIT_CONNECTIONS:-64}
+# The example's check deadline (CHECK_DEADLINE), limit (CHECK_LIMIT) and refused-answer TTL
+# (REFUSED_TTL).
 DEADLINE_MS=500
+CHECK_LIMIT=32
 REFUSED_TTL_S=60
 MARGIN_MS=${MARGIN_MS:-1000}
 STORE_DELAY_MS=${STORE_DELAY_MS:-2000}
@@ -73,9 +80,10 @@ ms() { awk -v us="$1" 'BEGIN { printf "%.2f", us / 1000 }'; }
 FAILURES=()
 ROWS=()
 
-# run NAME FLOOD_CONNECTIONS CHECK_BOUND [VAR=value ...]: one server, one load, one row.
+# run NAME FLOOD_CONNECTIONS BOUND [VAR=value ...]: one server, one load, one row. BOUND is
+# what bounds the store queries: `cache`, `limit` (a store slower than the deadline) or `none`.
 run() {
-    local name=$1 connections=$2 check_bound=$3
+    local name=$1 connections=$2 bound_by=$3
     shift 3
     local log="$WORK/$name.log"
     env DATABASE_URL="sqlite://$WORK/$name.sqlite?mode=rwc" PORT="$PORT" RUST_LOG=warn "$@" \
@@ -126,12 +134,14 @@ run() {
     : "${p50:=0}" "${p99:=0}" "${queries:=0}"
 
     local bound="-"
-    if [ "$check_bound" = yes ]; then
+    case $bound_by in
         # Each distinct origin is asked once per refused-answer TTL, each tenant once.
-        bound=$((distinct * (1 + DURATION / REFUSED_TTL_S) + TENANT_COUNT + QUERY_MARGIN))
-        if [ "$queries" -gt "$bound" ]; then
-            FAILURES+=("$name: $queries store queries, more than the bound $bound")
-        fi
+        cache) bound=$((distinct * (1 + DURATION / REFUSED_TTL_S) + TENANT_COUNT + QUERY_MARGIN)) ;;
+        # Each place of the limit is held by one query until the deadline cuts it.
+        limit) bound=$((CHECK_LIMIT * (1 + DURATION * 1000 / DEADLINE_MS) + TENANT_COUNT + QUERY_MARGIN)) ;;
+    esac
+    if [ "$bound" != - ] && [ "$queries" -gt "$bound" ]; then
+        FAILURES+=("$name: $queries store queries, more than the bound $bound")
     fi
     [ "$s5xx" = 0 ] || FAILURES+=("$name: $s5xx answers 5xx")
     [ "$failed" = 0 ] || FAILURES+=("$name: $failed requests without an answer")
@@ -144,13 +154,15 @@ run() {
         "$refused" "$(ms "$p50")" "$(ms "$p99")" "$(mib "$rss_start")" "$(mib "$rss_end")" "$alive")")
 }
 
-run "tenants only" 0 yes
-run "flood" "$FLOOD_CONNECTIONS" yes
-run "flood, no cache" "$FLOOD_CONNECTIONS" no TENANT_CACHE=off
-run "flood, slow store" "$FLOOD_CONNECTIONS" no STORE_DELAY_MS="$STORE_DELAY_MS" STORE_FAST_QUERIES="$TENANT_COUNT"
+SLOW=(STORE_DELAY_MS="$STORE_DELAY_MS" STORE_FAST_QUERIES="$TENANT_COUNT")
+run "tenants only" 0 cache
+run "flood" "$FLOOD_CONNECTIONS" cache
+run "flood, no cache" "$FLOOD_CONNECTIONS" none TENANT_CACHE=off
+run "flood, slow store" "$FLOOD_CONNECTIONS" limit "${SLOW[@]}"
+run "flood past the limit, slow store" "$LIMIT_CONNECTIONS" limit "${SLOW[@]}"
 
 echo
-echo "== report: ${DURATION}s per run, $ORIGINS origins, $FLOOD_CONNECTIONS flood connections, tenants $TENANTS"
+echo "== report: ${DURATION}s per run, $ORIGINS origins, $FLOOD_CONNECTIONS flood connections ($LIMIT_CONNECTIONS past the limit), tenants $TENANTS"
 echo "| run | requests | distinct origins | store queries | bound | queries/request | 5xx | no answer | > $((DEADLINE_MS + MARGIN_MS)) ms | tenants refused | tenants p50 ms | tenants p99 ms | VmRSS MiB start → end | alive |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"
 printf '%s\n' "${ROWS[@]}"
