@@ -5,7 +5,7 @@
 //! cargo run --example tenant_origins
 //! ```
 //!
-//! With no set-up it keeps its tenants in a SQLite file in the system's temporary directory
+//! It listens on 127.0.0.1, port `PORT` (default 8080). With no set-up it keeps its tenants in a SQLite file in the system's temporary directory
 //! (`cors-actix-tenant-origins.sqlite`); `DATABASE_URL` names another database. It creates its
 //! table on start (`CREATE TABLE IF NOT EXISTS tenants`) and seeds one tenant,
 //! `https://shop.example`. The queries are portable SQL run through sqlx's `Any` driver, so
@@ -31,8 +31,7 @@
 //! - `TENANT_CACHE=off`: no cache, every check queries the store;
 //! - `STORE_DELAY_MS=N`: every query first waits `N` ms, a store slower than the deadline;
 //! - `STORE_FAST_QUERIES=N`: the first `N` queries do not wait, so that the origins asked
-//!   first are in the cache before the store turns slow;
-//! - `PORT` (default 8080).
+//!   first are in the cache before the store turns slow.
 //!
 //! Set `RUST_LOG=cors_actix=debug` to see why a request is refused.
 
