@@ -446,3 +446,45 @@ async fn a_route_opts_out_of_an_app_policy_that_allows_any_origin() {
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(calls.count(), 4, "the public read, the admin read, and the two same-origin requests");
 }
+
+mod opt_out_protected {
+    use super::*;
+
+    #[cors(origins = [], cross_origin_protection = true)]
+    #[actix_web::post("/account/delete")]
+    pub(super) async fn delete(calls: web::Data<Calls>) -> HttpResponse {
+        calls.hit();
+        HttpResponse::Ok().body("deleted")
+    }
+
+    #[cors(origins = [])]
+    #[actix_web::post("/account/callback")]
+    pub(super) async fn callback(calls: web::Data<Calls>) -> HttpResponse {
+        calls.hit();
+        HttpResponse::Ok().body("called back")
+    }
+}
+
+/// A route's policy replaces the app's entirely: an opted-out route keeps the app's
+/// cross-origin request protection only when it says so, and one that does not is exempt.
+#[actix_web::test]
+async fn an_opted_out_route_keeps_the_protection_only_when_it_says_so() {
+    let app_wide = Cors::new(policy! { origins = ["https://app.example"], cross_origin_protection = true });
+    let (app, calls) = TestApp::init(
+        App::new().wrap(app_wide).service(opt_out_protected::delete).service(opt_out_protected::callback),
+    )
+    .await;
+    let cross_site_form = |path: &str| {
+        actual(Method::POST, path, "https://evil.example")
+            .insert_header((header::CONTENT_TYPE, "application/x-www-form-urlencoded"))
+            .insert_header(("sec-fetch-site", "cross-site"))
+            .to_request()
+    };
+    let response = test::call_service(&app, cross_site_form("/account/delete")).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert_eq!(calls.count(), 0);
+    let response = test::call_service(&app, cross_site_form("/account/callback")).await;
+    assert_eq!(response.status(), StatusCode::OK, "exempt: its own policy has no protection");
+    assert!(acao(&response).is_empty());
+    assert_eq!(calls.count(), 1);
+}

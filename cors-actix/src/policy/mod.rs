@@ -318,6 +318,10 @@ impl PolicyBuilder {
     /// without either is refused, since it is usually an origin list left empty by mistake;
     /// this together with an allowed origin is refused too.
     ///
+    /// A route's policy replaces the policy around it entirely, so a route opted out under an
+    /// app-wide policy with cross-origin request protection keeps the protection only when its
+    /// own policy turns it on too (`origins = [], cross_origin_protection = true`).
+    ///
     /// ```
     /// use cors_actix::{Cors, Policy};
     ///
