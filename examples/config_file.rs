@@ -28,7 +28,9 @@
 //! file, and the content is compared before anything is reloaded. `SIGHUP` (`kill -HUP <pid>`;
 //! the example prints the command) reads the file again too. A file with a problem, or one
 //! caught half-written, is reported and the policy in force stays; the next good save takes
-//! over. Each reload is reported.
+//! over. Each reload is reported. Only the directory of the path given is watched: when that
+//! path is a symlink to a file elsewhere (other than through `..data`), give the file's own
+//! path, or send `SIGHUP` after an edit.
 
 use std::{
     ffi::OsStr,
