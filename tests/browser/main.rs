@@ -321,6 +321,32 @@ fn per_route_policies_answer_their_own_preflights() {
     assert_eq!(counts.handled("GET", "/route/get"), 1, "{counts:?}");
 }
 
+/// A route opted out with `origins = []` under an app-wide policy open to every origin: the
+/// page reads the app's other routes, not that one, and its preflights fail, so the `PUT`
+/// is never sent; Chromium says so for each.
+#[test]
+#[ignore = "needs chromium and chromedriver"]
+fn a_route_opted_out_of_an_open_policy_is_read_by_no_other_origin() {
+    let browser = Browser::start();
+    let page = PageServer::start();
+    let api = ApiServer::start(Backend::OptedOut);
+    let results = page.run(
+        &browser,
+        &[
+            Case::new("public", "PUT", api.url("/public")).header("x-api-key", "k1"),
+            Case::new("admin_get", "GET", api.url("/route/admin")),
+            Case::new("admin_put", "PUT", api.url("/route/admin?put")).header("x-api-key", "k1"),
+        ],
+    );
+    results.assert_readable("public", "PUT /public key=k1", None);
+    results.assert_refused("admin_get", NO_ALLOW_ORIGIN);
+    results.assert_refused("admin_put", REFUSED_PREFLIGHT);
+    let counts = &api.counts;
+    assert_eq!(counts.handled("GET", "/route/admin"), 1, "a simple GET is sent; its answer kept: {counts:?}");
+    assert_eq!(counts.handled("PUT", "/route/admin"), 0, "{counts:?}");
+    assert_eq!(counts.preflights("/route/admin"), 1, "{counts:?}");
+}
+
 /// Cross-origin request protection decides by what the browser itself says of a request.
 /// A form `POST` and a `no-cors` `fetch` from another origin reach the server without a
 /// preflight, as CORS lets them; the protection refuses them before the handler, from

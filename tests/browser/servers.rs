@@ -24,7 +24,7 @@ use actix_web::{
         Method,
     },
     middleware::{from_fn, Next},
-    put, web, App, HttpRequest, HttpResponse, HttpServer,
+    put, route, web, App, HttpRequest, HttpResponse, HttpServer,
 };
 use cors_actix::{cors, Cors, PolicyBuilder};
 
@@ -237,6 +237,9 @@ pub(crate) enum Backend {
     PartlyRight,
     /// Only `#[cors]` routes ([`route_put`], [`route_get`]), no app-wide `Cors`.
     Routes,
+    /// An app-wide `Cors` open to every origin, header and method around [`echo`], and one
+    /// route opted out of it with `origins = []` ([`route_admin`]).
+    OptedOut,
     /// An echo WebSocket at `/ws` ([`echo_socket`]) behind `Cors::new` with this policy.
     Socket(Box<PolicyBuilder>),
 }
@@ -295,6 +298,13 @@ impl ApiServer {
                     listeners
                 )
             }),
+            Backend::OptedOut => {
+                let open =
+                    cors_actix::Policy::builder().allow_any_origin().allow_any_header().allow_method("*");
+                cors_server(open, data, |routes| {
+                    routes.service(route_admin).route("/{path:.*}", web::to(echo));
+                })
+            }
             Backend::Socket(policy) => cors_server(*policy, data, |routes| {
                 routes.route("/ws", web::get().to(echo_socket));
             }),
@@ -374,6 +384,13 @@ async fn route_put(request: HttpRequest, body: web::Bytes, counts: web::Data<Cou
 #[cors(origins = ["http://127.0.0.1:*"])]
 #[get("/route/get")]
 async fn route_get(request: HttpRequest, body: web::Bytes, counts: web::Data<Counts>) -> HttpResponse {
+    echo(request, body, counts).await
+}
+
+/// A route opted out of the app's open policy: no other origin reads it or preflights it.
+#[cors(origins = [])]
+#[route("/route/admin", method = "GET", method = "PUT")]
+async fn route_admin(request: HttpRequest, body: web::Bytes, counts: web::Data<Counts>) -> HttpResponse {
     echo(request, body, counts).await
 }
 
