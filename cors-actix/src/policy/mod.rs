@@ -451,7 +451,9 @@ impl PolicyBuilder {
     ///
     /// The answer is cached by origin alone: the request passed to the check is then not part
     /// of the key, so a check whose answer depends on anything but the origin (the path, a
-    /// header) must not be cached. After adding or removing an origin in the store, call
+    /// header) must not be cached. One that reads the `Host` to find the tenant, for a server
+    /// that answers for several, would otherwise let an origin allowed by one tenant read every
+    /// other: give each tenant's host a `Cors` layer of its own (a scope per host) instead. After adding or removing an origin in the store, call
     /// [`Policy::forget_origin`] to have it asked again at once.
     ///
     /// On a cache hit the check is still called, to make its future, but the future is dropped
