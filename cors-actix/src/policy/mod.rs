@@ -179,19 +179,20 @@ impl Policy {
         self.vary.actual().is_some()
     }
 
-    /// Drops the [cached](PolicyBuilder::cache_origin_checks) answer of the asynchronous origin
-    /// check about `origin` (a serialized origin, `https://shop.example`), so that the next
-    /// request from it asks the store again: call it when a tenant's origin is added to the
-    /// store or removed from it. Every clone of the policy shares the cache. Does nothing for
-    /// an origin that is not cached, and for a policy without a cache.
+    /// Drops the [cached](PolicyBuilder::cache_origin_checks) answers of the asynchronous
+    /// origin check about `origin` (a serialized origin, `https://shop.example`), for every
+    /// host, so that the next request from it asks the store again: call it when a tenant's
+    /// origin is added to the store or removed from it. Effective at once, for every clone of
+    /// the policy (they share the cache). Does nothing for an origin that is not cached, and
+    /// for a policy without a cache.
     ///
     /// An answer the store is giving while this runs may still be cached afterwards: call it
     /// after the store has changed.
     #[cfg(feature = "cache")]
     #[cfg_attr(docsrs, doc(cfg(feature = "cache")))]
-    pub async fn forget_origin(&self, origin: &str) {
+    pub fn forget_origin(&self, origin: &str) {
         if let Some(checks) = self.origins.async_checks() {
-            checks.forget(origin).await;
+            checks.forget(origin);
         }
     }
 }
@@ -449,11 +450,11 @@ impl PolicyBuilder {
     /// [limit](Self::origin_check_limit) is not cached: every request waiting for that call
     /// is refused, and the next one asks again.
     ///
-    /// The answer is cached by origin alone: the request passed to the check is then not part
-    /// of the key, so a check whose answer depends on anything but the origin (the path, a
-    /// header) must not be cached. One that reads the `Host` to find the tenant, for a server
-    /// that answers for several, would otherwise let an origin allowed by one tenant read every
-    /// other: give each tenant's host a `Cors` layer of its own (a scope per host) instead. After adding or removing an origin in the store, call
+    /// The answer is cached by origin and host (the request's `Host`, or its URI's authority
+    /// in HTTP/2), so a check may read the host to find the tenant whose origins apply, and an
+    /// origin one tenant allows is never taken as allowed by another. Nothing else of the
+    /// request is part of the key: a check whose answer depends on more (the path, another
+    /// header) must not be cached. After adding or removing an origin in the store, call
     /// [`Policy::forget_origin`] to have it asked again at once.
     ///
     /// On a cache hit the check is still called, to make its future, but the future is dropped

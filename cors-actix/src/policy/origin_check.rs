@@ -145,8 +145,9 @@ pub(crate) struct AsyncChecks {
     deadline: Duration,
     limit: usize,
     in_flight: AtomicUsize,
+    /// Answers by [`cache_key`]: the origin and the host it was asked for.
     #[cfg(feature = "cache")]
-    cache: Option<moka::future::Cache<String, bool>>,
+    cache: Option<moka::future::Cache<Box<[u8]>, bool>>,
 }
 
 impl AsyncChecks {
@@ -160,6 +161,8 @@ impl AsyncChecks {
             cache: settings.cache.map(|cache| {
                 moka::future::Cache::builder()
                     .max_capacity(cache.capacity)
+                    // For `forget`, which drops an origin's answers for every host.
+                    .support_invalidation_closures()
                     .expire_after(AnswerExpiry {
                         allowed: settings.allowed_ttl,
                         refused: settings.refused_ttl,
@@ -181,9 +184,8 @@ impl AsyncChecks {
         let ask = Arc::clone(self).ask(InTurn { pending });
         #[cfg(feature = "cache")]
         if self.cache.is_some() {
-            // Asked only about well-formed origins, which are ASCII.
-            if let Ok(origin) = origin.to_str() {
-                return OriginCheck::new(Arc::clone(self).cached(origin.to_owned(), ask));
+            if let Some(key) = cache_key(origin, head) {
+                return OriginCheck::new(Arc::clone(self).cached(key, ask));
             }
         }
         OriginCheck::new(async move {
@@ -200,11 +202,11 @@ impl AsyncChecks {
     #[cfg(feature = "cache")]
     async fn cached(
         self: Arc<Self>,
-        origin: String,
+        key: Box<[u8]>,
         ask: impl Future<Output = Result<bool, OriginRefusal>>,
     ) -> CheckedOrigin {
         let answer = match &self.cache {
-            Some(cache) => cache.try_get_with_by_ref(origin.as_str(), ask).await.map_err(|refusal| *refusal),
+            Some(cache) => cache.try_get_with(key, ask).await.map_err(|refusal| *refusal),
             None => ask.await,
         };
         match answer {
@@ -224,11 +226,15 @@ impl AsyncChecks {
             .map_err(|_| OriginRefusal::CheckMissedDeadline)
     }
 
-    /// Drops the cached answer about `origin`, if there is one.
+    /// Drops the cached answers about `origin`, for every host, if there are any. Effective at
+    /// once: a lookup never returns an answer dropped here, though the cache frees its room
+    /// later.
     #[cfg(feature = "cache")]
-    pub(crate) async fn forget(&self, origin: &str) {
+    pub(crate) fn forget(&self, origin: &str) {
         if let Some(cache) = &self.cache {
-            cache.invalidate(origin).await;
+            let prefix = cache_key_prefix(origin.as_bytes());
+            // Refused only by a cache built without invalidation closures; this one has them.
+            let _ = cache.invalidate_entries_if(move |key, _| key.starts_with(&prefix));
         }
     }
 
@@ -292,6 +298,40 @@ impl Future for InTurn {
     }
 }
 
+/// The key of a cached answer: the origin, then the host the request is for (its `Host`, or
+/// the URI's authority in HTTP/2). A check may read the host to find the tenant whose origins
+/// apply, so an answer given for one host is never taken for another. `None` for a host
+/// longer than any a browser sends: its answer is not cached, so that a flood of made-up
+/// hosts cannot make each cached answer large (the origin is already bounded).
+#[cfg(feature = "cache")]
+fn cache_key(origin: &HeaderValue, head: &RequestHead) -> Option<Box<[u8]>> {
+    let host = match head.headers.get(actix_web::http::header::HOST) {
+        Some(host) => host.as_bytes(),
+        None => head.uri.authority().map_or(&b""[..], |authority| authority.as_str().as_bytes()),
+    };
+    if host.len() > LONGEST_CACHED_HOST {
+        return None;
+    }
+    let mut key = cache_key_prefix(origin.as_bytes());
+    key.extend_from_slice(host);
+    Some(key.into_boxed_slice())
+}
+
+/// The longest host a cached answer is kept for: a domain name of 253 bytes, or an IPv6
+/// address in brackets, with a port.
+#[cfg(feature = "cache")]
+const LONGEST_CACHED_HOST: usize = 253 + ":65535".len();
+
+/// What every key of one origin begins with: the origin and a line feed, which neither an
+/// origin nor a header value holds.
+#[cfg(feature = "cache")]
+fn cache_key_prefix(origin: &[u8]) -> Vec<u8> {
+    let mut prefix = Vec::with_capacity(origin.len() + 1 + LONGEST_CACHED_HOST);
+    prefix.extend_from_slice(origin);
+    prefix.push(b'\n');
+    prefix
+}
+
 /// How long a cached answer is kept: an allowed origin and a refused one each their time.
 #[cfg(feature = "cache")]
 struct AnswerExpiry {
@@ -300,10 +340,10 @@ struct AnswerExpiry {
 }
 
 #[cfg(feature = "cache")]
-impl moka::Expiry<String, bool> for AnswerExpiry {
+impl moka::Expiry<Box<[u8]>, bool> for AnswerExpiry {
     fn expire_after_create(
         &self,
-        _origin: &String,
+        _key: &Box<[u8]>,
         allowed: &bool,
         _created_at: std::time::Instant,
     ) -> Option<Duration> {

@@ -100,6 +100,13 @@ fn check(policy: &Policy, origin: &str) -> OriginCheck {
     policy.check_origin(&CorsRequest::of(request.head()))
 }
 
+/// The check of a `GET` from `origin` to the server at `host`.
+fn check_at(policy: &Policy, origin: &str, host: &str) -> OriginCheck {
+    let request =
+        TestRequest::get().insert_header(("origin", origin)).insert_header(("host", host)).to_srv_request();
+    policy.check_origin(&CorsRequest::of(request.head()))
+}
+
 /// Polls `check` once, as a request's task would.
 async fn poll_once(check: &mut OriginCheck) -> Poll<CheckedOrigin> {
     poll_fn(|cx| Poll::Ready(Pin::new(&mut *check).poll(cx))).await
@@ -261,11 +268,64 @@ mod cache {
         run(async {
             assert_eq!(check(&policy, "https://evil.example").await, NOT_ALLOWED);
             assert_eq!(check(&policy, "https://shop.example").await, CheckedOrigin::Allowed);
-            policy.clone().forget_origin("https://evil.example").await;
+            policy.clone().forget_origin("https://evil.example");
             assert_eq!(check(&policy, "https://evil.example").await, NOT_ALLOWED);
             assert_eq!(check(&policy, "https://shop.example").await, CheckedOrigin::Allowed);
         });
         assert_eq!(store.calls(), 3, "only the forgotten origin is asked again");
+    }
+
+    /// A store of tenants found by host: `https://shop.example` may read `shop.api.example`
+    /// only. Counts its calls.
+    fn by_host(calls: &Arc<AtomicUsize>) -> Policy {
+        let calls = Arc::clone(calls);
+        build(
+            Policy::builder()
+                .allow_origin_async(move |origin: &HeaderValue, head: &RequestHead| {
+                    let calls = Arc::clone(&calls);
+                    let allowed = origin == "https://shop.example"
+                        && head.headers.get("host").is_some_and(|host| host == "shop.api.example");
+                    async move {
+                        calls.fetch_add(1, Ordering::SeqCst);
+                        allowed
+                    }
+                })
+                .cache_origin_checks(100),
+        )
+    }
+
+    #[test]
+    fn an_answer_for_one_host_is_never_taken_for_another() {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let policy = by_host(&calls);
+        run(async {
+            for _ in 0..2 {
+                let shop = check_at(&policy, "https://shop.example", "shop.api.example").await;
+                assert_eq!(shop, CheckedOrigin::Allowed);
+                let other = check_at(&policy, "https://shop.example", "books.api.example").await;
+                assert_eq!(other, NOT_ALLOWED, "not the shop host's answer");
+            }
+        });
+        assert_eq!(calls.load(Ordering::SeqCst), 2, "once per origin and host");
+        run(async {
+            policy.forget_origin("https://shop.example");
+            check_at(&policy, "https://shop.example", "shop.api.example").await;
+            check_at(&policy, "https://shop.example", "books.api.example").await;
+        });
+        assert_eq!(calls.load(Ordering::SeqCst), 4, "forgotten for every host");
+    }
+
+    #[test]
+    fn an_answer_for_a_host_no_browser_sends_is_not_cached() {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let policy = by_host(&calls);
+        let long_host = "a".repeat(300);
+        run(async {
+            for _ in 0..3 {
+                assert_eq!(check_at(&policy, "https://shop.example", &long_host).await, NOT_ALLOWED);
+            }
+        });
+        assert_eq!(calls.load(Ordering::SeqCst), 3);
     }
 
     #[test]
