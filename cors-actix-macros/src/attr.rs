@@ -35,6 +35,11 @@ impl<T> Attr<T> {
         }
     }
 
+    /// Where the key was first given, if it was.
+    pub(crate) fn ident(&self) -> Option<&Ident> {
+        self.value.as_ref().map(|(ident, _)| ident)
+    }
+
     /// The value, if the key was given.
     pub(crate) fn get(self) -> Option<T> {
         self.value.map(|(_, value)| value)

@@ -85,8 +85,9 @@ pub(crate) struct PolicyArgs {
     cross_origin_protection: Option<LitBool>,
     /// `policy = NAME`: a policy defined once with `policy! { static NAME = { .. } }`.
     shared: Option<syn::Path>,
-    /// Each key as written, where a problem or warning about its setting as a whole points
-    /// when its value has no better token.
+    /// The keys whose setting as a whole a problem or warning can be about (the origins, and
+    /// what only a cross-origin reader sees), as written, where it points when their value has
+    /// no better token.
     keys: Vec<(Key, Ident)>,
     /// What builds but is probably not meant, with the tokens it is about: emitted as
     /// compiler warnings on those tokens.
@@ -189,6 +190,15 @@ impl Attrs {
 
     /// The arguments, as the grammar's checker and the expansion take them.
     fn into_args(self) -> PolicyArgs {
+        let keys = [
+            (Key::Origins, self.origins.ident()),
+            (Key::Headers, self.headers.ident()),
+            (Key::Expose, self.expose.ident()),
+            (Key::Credentials, self.credentials.ident()),
+        ]
+        .into_iter()
+        .filter_map(|(key, ident)| Some((key, ident?.clone())))
+        .collect();
         let origin_fn = self.origin_fn.get().flatten();
         let origin_async = self.origin_async.get().flatten();
         let (methods_list, methods) = self.methods.get().unzip();
@@ -219,7 +229,7 @@ impl Attrs {
             reject: self.on_mismatch.get().unwrap_or_default(),
             cross_origin_protection,
             shared: self.shared.get().flatten(),
-            keys: Vec::new(),
+            keys,
             warnings: Vec::new(),
         }
     }
@@ -232,7 +242,6 @@ impl PolicyArgs {
         let mut attrs = Attrs::new();
         // The keys given beside `policy = NAME`, in order.
         let mut beside_shared: Vec<Key> = Vec::new();
-        let mut keys = Vec::new();
         // When an origin key has a malformed value or a key is unknown (a typo of `origins`,
         // often), "no origin is allowed" would only repeat that error.
         let mut origins_unreadable = false;
@@ -247,7 +256,6 @@ impl PolicyArgs {
             };
             if key != Key::Policy && !beside_shared.contains(&key) {
                 beside_shared.push(key);
-                keys.push((key, ident.clone()));
             }
             // A malformed origin value is already an error, which "no origin is allowed"
             // would only repeat.
@@ -259,7 +267,6 @@ impl PolicyArgs {
             attrs.set(cx, key, &ident, value);
         }
         let mut args = attrs.into_args();
-        args.keys = keys;
         if args.shared.is_some() {
             // A shared policy is checked where it is defined; a route adds nothing to it.
             for other in beside_shared {
