@@ -417,8 +417,7 @@ impl PolicyBuilder {
     ///
     /// [cache]: https://docs.rs/cors-actix/latest/cors_actix/struct.PolicyBuilder.html#method.cache_origin_checks
     pub fn origin_check_deadline(mut self, deadline: Duration) -> Self {
-        self.origin_checks.deadline = deadline;
-        self.origin_checks.set = true;
+        self.origin_checks.deadline = Some(deadline);
         self
     }
 
@@ -436,8 +435,7 @@ impl PolicyBuilder {
     ///
     /// [cache]: https://docs.rs/cors-actix/latest/cors_actix/struct.PolicyBuilder.html#method.cache_origin_checks
     pub fn origin_check_limit(mut self, limit: usize) -> Self {
-        self.origin_checks.limit = limit;
-        self.origin_checks.set = true;
+        self.origin_checks.limit = Some(limit);
         self
     }
 
@@ -482,7 +480,6 @@ impl PolicyBuilder {
     #[cfg_attr(docsrs, doc(cfg(feature = "cache")))]
     pub fn cache_origin_checks(mut self, capacity: u64) -> Self {
         self.origin_checks.cache = Some(CacheSettings { capacity });
-        self.origin_checks.set = true;
         self
     }
 
@@ -497,10 +494,7 @@ impl PolicyBuilder {
     #[cfg(feature = "cache")]
     #[cfg_attr(docsrs, doc(cfg(feature = "cache")))]
     pub fn origin_check_ttl(mut self, allowed: Duration, refused: Duration) -> Self {
-        self.origin_checks.allowed_ttl = allowed;
-        self.origin_checks.refused_ttl = refused;
-        self.origin_checks.set = true;
-        self.origin_checks.ttl_set = true;
+        self.origin_checks.ttl = Some((allowed, refused));
         self
     }
 

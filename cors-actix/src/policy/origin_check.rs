@@ -34,30 +34,27 @@ pub(crate) const DEFAULT_LIMIT: usize = 64;
 
 /// How long an allowed origin stays cached by default: a tenant removed from the store loses
 /// access within five minutes, or at once with `Policy::forget_origin`.
+#[cfg(feature = "cache")]
 pub(crate) const DEFAULT_ALLOWED_TTL: Duration = Duration::from_secs(5 * 60);
 
 /// How long a refused origin stays cached by default: a tenant added to the store gets access
 /// within a minute, or at once with `Policy::forget_origin`.
+#[cfg(feature = "cache")]
 pub(crate) const DEFAULT_REFUSED_TTL: Duration = Duration::from_secs(60);
 
 /// A deadline past which one would have no effect; see the grammar's constant.
 pub(crate) const LONGEST_USEFUL_DEADLINE: Duration =
     Duration::from_secs(cors_actix_grammar::LONGEST_USEFUL_ORIGIN_CHECK_DEADLINE_SECS);
 
-/// How the asynchronous checks run, as the builder set it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How the asynchronous checks run, as the builder set it: each setting `None` until given
+/// (then its default applies), so that what was given can be warned about.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct CheckSettings {
-    pub(crate) deadline: Duration,
-    pub(crate) limit: usize,
-    /// Whether any of the settings below was given, for the warning that they do nothing
-    /// without an asynchronous check.
-    pub(crate) set: bool,
-    /// Whether the times to live were given, for the warning that they do nothing without a
-    /// cache.
-    pub(crate) ttl_set: bool,
+    pub(crate) deadline: Option<Duration>,
+    pub(crate) limit: Option<usize>,
     pub(crate) cache: Option<CacheSettings>,
-    pub(crate) allowed_ttl: Duration,
-    pub(crate) refused_ttl: Duration,
+    /// The times to live of an allowed answer and of a refused one.
+    pub(crate) ttl: Option<(Duration, Duration)>,
 }
 
 /// The cache of the checks' answers, when turned on.
@@ -66,28 +63,28 @@ pub(crate) struct CacheSettings {
     pub(crate) capacity: u64,
 }
 
-impl Default for CheckSettings {
-    fn default() -> Self {
-        Self {
-            deadline: DEFAULT_DEADLINE,
-            limit: DEFAULT_LIMIT,
-            set: false,
-            ttl_set: false,
-            cache: None,
-            allowed_ttl: DEFAULT_ALLOWED_TTL,
-            refused_ttl: DEFAULT_REFUSED_TTL,
-        }
-    }
-}
-
 impl CheckSettings {
+    fn deadline(&self) -> Duration {
+        self.deadline.unwrap_or(DEFAULT_DEADLINE)
+    }
+
+    fn limit(&self) -> usize {
+        self.limit.unwrap_or(DEFAULT_LIMIT)
+    }
+
+    /// How long an allowed answer and a refused one are kept.
+    #[cfg(feature = "cache")]
+    fn ttl(&self) -> (Duration, Duration) {
+        self.ttl.unwrap_or((DEFAULT_ALLOWED_TTL, DEFAULT_REFUSED_TTL))
+    }
+
     /// Reports what can never work: a zero deadline or limit.
     pub(crate) fn check(&self, problems: &mut Vec<Problem>) {
         let place = Place::whole(Key::OriginAsync);
-        if self.deadline.is_zero() {
+        if self.deadline().is_zero() {
             problems.push(Problem::new(place, None, ProblemKind::ZeroOriginCheckDeadline));
         }
-        if self.limit == 0 {
+        if self.limit() == 0 {
             problems.push(Problem::new(place, None, ProblemKind::ZeroOriginCheckLimit));
         }
     }
@@ -97,20 +94,20 @@ impl CheckSettings {
     pub(crate) fn warn(&self, has_checks: bool, warnings: &mut Vec<Warning>) {
         let place = Place::whole(Key::OriginAsync);
         if !has_checks {
-            if self.set {
+            if *self != Self::default() {
                 warnings.push(Warning::new(place, None, WarningKind::OriginCheckSettingsUnused));
             }
             return;
         }
-        if self.deadline > LONGEST_USEFUL_DEADLINE {
-            let millis = self.deadline.as_millis();
+        if self.deadline() > LONGEST_USEFUL_DEADLINE {
+            let millis = self.deadline().as_millis();
             warnings.push(Warning::new(place, None, WarningKind::LongOriginCheckDeadline { millis }));
         }
         match self.cache {
             Some(CacheSettings { capacity: 0 }) => {
                 warnings.push(Warning::new(place, None, WarningKind::EmptyOriginCheckCache));
             }
-            None if self.ttl_set => {
+            None if self.ttl.is_some() => {
                 warnings.push(Warning::new(place, None, WarningKind::OriginCheckTtlWithoutCache));
             }
             _ => {}
@@ -154,8 +151,8 @@ impl AsyncChecks {
     pub(crate) fn new(predicates: Vec<AsyncOriginPredicate>, settings: &CheckSettings) -> Self {
         Self {
             predicates,
-            deadline: settings.deadline,
-            limit: settings.limit,
+            deadline: settings.deadline(),
+            limit: settings.limit(),
             in_flight: AtomicUsize::new(0),
             #[cfg(feature = "cache")]
             cache: settings.cache.map(|cache| {
@@ -163,9 +160,9 @@ impl AsyncChecks {
                     .max_capacity(cache.capacity)
                     // For `forget`, which drops an origin's answers for every host.
                     .support_invalidation_closures()
-                    .expire_after(AnswerExpiry {
-                        allowed: settings.allowed_ttl,
-                        refused: settings.refused_ttl,
+                    .expire_after({
+                        let (allowed, refused) = settings.ttl();
+                        AnswerExpiry { allowed, refused }
                     })
                     .build()
             }),

@@ -100,13 +100,6 @@ fn check(policy: &Policy, origin: &str) -> OriginCheck {
     policy.check_origin(&CorsRequest::of(request.head()))
 }
 
-/// The check of a `GET` from `origin` to the server at `host`.
-fn check_at(policy: &Policy, origin: &str, host: &str) -> OriginCheck {
-    let request =
-        TestRequest::get().insert_header(("origin", origin)).insert_header(("host", host)).to_srv_request();
-    policy.check_origin(&CorsRequest::of(request.head()))
-}
-
 /// Polls `check` once, as a request's task would.
 async fn poll_once(check: &mut OriginCheck) -> Poll<CheckedOrigin> {
     poll_fn(|cx| Poll::Ready(Pin::new(&mut *check).poll(cx))).await
@@ -273,6 +266,15 @@ mod cache {
             assert_eq!(check(&policy, "https://shop.example").await, CheckedOrigin::Allowed);
         });
         assert_eq!(store.calls(), 3, "only the forgotten origin is asked again");
+    }
+
+    /// The check of a `GET` from `origin` to the server at `host`.
+    fn check_at(policy: &Policy, origin: &str, host: &str) -> OriginCheck {
+        let request = TestRequest::get()
+            .insert_header(("origin", origin))
+            .insert_header(("host", host))
+            .to_srv_request();
+        policy.check_origin(&CorsRequest::of(request.head()))
     }
 
     /// A store of tenants found by host: `https://shop.example` may read `shop.api.example`
